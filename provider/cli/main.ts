@@ -1,0 +1,73 @@
+import { GraphError, InternalError, UserError, redact } from "../errors";
+import { commands } from "./commands";
+
+/** Exit codes: 0 ok, 1 error (the user was told), 2 changes pending (--detailed-exitcode), 3 bug. */
+export const EXIT = { ok: 0, error: 1, changes: 2, internal: 3 } as const;
+
+/** The one top-level catch: everything below returns values or throws typed errors. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+      io.out(usage());
+      return name === undefined ? EXIT.error : EXIT.ok;
+    }
+    if (name === "--version" || name === "-v") {
+      io.out(require("../../package.json").version);
+      return EXIT.ok;
+    }
+    const command = commands[name];
+    if (!command) throw new UserError(`unknown command '${name}'`, usage());
+    return await command(rest, io);
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function report(err: unknown, io: CliIo): number {
+  if (err instanceof UserError) {
+    io.err(`${err instanceof GraphError || err.name === "ValidationError" ? "" : "error: "}${redact(err.message)}`);
+    if (err.hint) io.err(err.hint);
+    return "exitCode" in err && typeof err.exitCode === "number" ? err.exitCode : EXIT.error;
+  }
+  const e = err instanceof Error ? err : new InternalError(String(err));
+  io.err(`internal error: ${redact(e.message)}`);
+  io.err("This is a bug in m365-licenses. Please report it with the command you ran and this trace:");
+  io.err(redact(e.stack ?? ""));
+  return EXIT.internal;
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stdout is a terminal (colour, progress, confirmation prompts). */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Ask a yes/no question on a TTY. */
+  confirm?(question: string): Promise<boolean>;
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
+    err: (t) => process.stderr.write(t.endsWith("\n") ? t : t + "\n"),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+export function usage(): string {
+  return `m365-licenses: Microsoft 365 license state as code
+
+Usage:
+  m365-licenses validate <file|dir>...            check desired-state files; never contacts a tenant
+  m365-licenses plan <file|dir>... [options]      show what would change, with consequences
+  m365-licenses apply <file|dir>... [options]     carry out the plan
+  m365-licenses drift <file|dir>... [options]     report drift for a scheduled job
+  m365-licenses export [options]                  write today's direct assignments as a state file
+  m365-licenses tenant serve [options]            run the local Graph-compatible tenant
+
+Run 'm365-licenses <command> --help' for the options of a command.`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The Plan: data with a version. Its JSON form is the contract in `schemas/plan.schema.json`; apply
+ * reads it back (`apply --plan plan.json`) and validates it again.
+ */
+
+export const PLAN_VERSION = 1;
+
+export type Severity = "info" | "service-loss" | "data-at-risk";
+
+export type ChangeAction = "assign" | "update" | "delete" | "restore";
+
+export interface Consequence {
+  /** Stable machine name, e.g. `mailbox-purge`, `ediscovery-unsearchable`, `restore-window`. */
+  kind: string;
+  severity: Severity;
+  message: string;
+  /** ISO date (YYYY-MM-DD) when the consequence takes effect, where there is one. */
+  date?: string;
+  /** Where the rule comes from (graph-facts.md section). */
+  source: string;
+}
+
+export interface PlannedLicense {
+  skuId: string;
+  sku: string; // skuPartNumber
+  disabledPlans: string[]; // plan ids
+}
+
+export interface PlanChange {
+  user: string; // UPN
+  userId: string;
+  /**
+   * `assign`: licenses added and/or removed (one assignLicense call); `update`: only disabled plans
+   * change; `delete` / `restore`: the account. A restore may be followed by license changes in the
+   * same change entry (`add`/`remove` filled).
+   */
+  action: ChangeAction;
+  add: PlannedLicense[];
+  remove: PlannedLicense[];
+  /** Licenses kept whose disabled plans change (in place, without removing the license). */
+  planChanges: { skuId: string; sku: string; enable: string[]; disable: string[]; disabledPlans: string[] }[];
+  consequences: Consequence[];
+  /** Fingerprint of the tenant state of this user the change depends on (see fingerprint.ts). */
+  fingerprint: string;
+}
+
+export type BlockReason =
+  | "inherited-license"
+  | "insufficient-seats"
+  | "missing-usage-location"
+  | "user-not-found"
+  | "protected-user"
+  | "guard-exceeded"
+  | "sku-not-in-tenant"
+  | "sku-not-assignable"
+  | "plan-not-in-sku";
+
+export interface Blocker {
+  user: string; // UPN, or "*" for plan-wide guards
+  reason: BlockReason;
+  detail: string;
+}
+
+export interface SeatLine {
+  sku: string;
+  skuId: string;
+  purchased: number;
+  usedBefore: number;
+  usedAfter: number;
+  /** Monthly price per seat, when the state file gives one. */
+  price?: number;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  /** ISO timestamp passed in as `now`. */
+  createdAt: string;
+  /** Snapshot time the plan was computed against. */
+  snapshotAt: string;
+  summary: {
+    add: number;
+    remove: number;
+    update: number;
+    delete: number;
+    restore: number;
+    blocked: number;
+    unchanged: number;
+  };
+  changes: PlanChange[];
+  blocked: Blocker[];
+  seats: SeatLine[];
+  /** Monthly saving (positive) or cost (negative) from the price table, if any. */
+  monthlySaving?: { amount: number; currency: string };
+  /** Fingerprint of every user and SKU the plan depends on; apply refuses a stale plan. */
+  fingerprint: string;
+}

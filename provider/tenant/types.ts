@@ -1,0 +1,118 @@
+/**
+ * The `Tenant` interface and the `Snapshot` it reads. Only `tenant/` talks to Graph; everything else
+ * (plan, apply, report, pulumi) sees these plain values. All ids are lower-case GUID strings.
+ */
+
+export interface ServicePlan {
+  servicePlanId: string;
+  servicePlanName: string;
+  appliesTo?: string;
+  provisioningStatus?: string;
+}
+
+/** One `subscribedSku` of the tenant (graph-facts.md section 4). */
+export interface TenantSku {
+  skuId: string;
+  skuPartNumber: string;
+  appliesTo: "User" | "Company" | string;
+  capabilityStatus: string;
+  /** `prepaidUnits.enabled` + `prepaidUnits.warning`: warning units stay assignable (section 4). */
+  purchased: number;
+  consumedUnits: number;
+  servicePlans: ServicePlan[];
+}
+
+/** One `licenseAssignmentState` of a user (graph-facts.md section 3 and 11). */
+export interface LicenseAssignment {
+  skuId: string;
+  disabledPlans: string[];
+  /** `null` when assigned directly; the group's id when inherited. */
+  assignedByGroup: string | null;
+  state: string; // Active | ActiveWithError | Disabled | Error
+  error: string | null; // CountViolation | ... | null
+}
+
+export interface TenantUser {
+  id: string;
+  userPrincipalName: string;
+  displayName?: string;
+  usageLocation: string | null;
+  accountEnabled: boolean;
+  /** Direct and inherited assignments, one entry per source. */
+  assignments: LicenseAssignment[];
+}
+
+export interface LicensedGroup {
+  id: string;
+  displayName: string;
+  licenses: { skuId: string; disabledPlans: string[] }[];
+}
+
+export interface DeletedUser {
+  id: string;
+  userPrincipalName: string;
+  /** ISO timestamp; the account is purged for good 30 days later (graph-facts.md 5.2/5.3). */
+  deletedDateTime: string;
+  /** Assignments the account held when it was deleted; they come back on restore. */
+  assignments: LicenseAssignment[];
+}
+
+export interface Snapshot {
+  /** ISO timestamp of the read (from the tenant's Date header when it gives one). */
+  takenAt: string;
+  skus: TenantSku[];
+  /** Every user holding a license, plus every user the desired state names. */
+  users: TenantUser[];
+  /** Groups that carry licenses (group-based licensing). */
+  groups: LicensedGroup[];
+  /** Soft-deleted users that the desired state names. */
+  deletedUsers: DeletedUser[];
+}
+
+/** What to read: the desired state's users, and the SKUs it is exhaustive for. */
+export interface SnapshotQuery {
+  /** Lower-cased UPNs named in the desired state. */
+  upns: string[];
+}
+
+/** One write. Assigning and unassigning for a user is always one `assignLicense` call. */
+export type TenantWrite =
+  | {
+      kind: "assignLicense";
+      userId: string;
+      upn: string;
+      addLicenses: { skuId: string; disabledPlans: string[] }[];
+      removeLicenses: string[];
+    }
+  | { kind: "deleteUser"; userId: string; upn: string }
+  | { kind: "restoreUser"; userId: string; upn: string };
+
+export interface WriteResult {
+  write: TenantWrite;
+  ok: boolean;
+  status: number;
+  requestId?: string;
+  /** Graph's error code and message when `ok` is false. */
+  code?: string;
+  message?: string;
+}
+
+export interface WriteOptions {
+  /** Called once per finished write (success or final failure), in completion order. */
+  onResult?: (result: WriteResult) => void;
+  /** Stop starting new batches when aborted; finished writes are still reported. */
+  signal?: AbortSignal;
+}
+
+export interface Tenant {
+  /** A description safe to print: the Graph root URL, never a credential. */
+  readonly describe: string;
+  readSnapshot(query: SnapshotQuery): Promise<Snapshot>;
+  /**
+   * Checks that the credentials may write licenses; throws PermissionError naming the missing
+   * permission or admin role. Makes no write.
+   */
+  checkWriteAccess(): Promise<void>;
+  /** Carries out writes in `$batch` requests of 20 with retries; resolves with one result per write. */
+  write(writes: TenantWrite[], options?: WriteOptions): Promise<WriteResult[]>;
+}
