@@ -7,8 +7,11 @@
 /** A problem located in a source file: `file:line:col: message`, then the offending line. */
 export interface Problem {
   file: string;
-  line: number; // 1-based
+  /** 1-based; 0 when the state came from an object, not a file (then `path` locates it). */
+  line: number;
   col: number; // 1-based
+  /** The property path inside the state, e.g. `users.alice@contoso.com.licenses[0]`. */
+  path?: string;
   message: string;
   /** The offending source line, shown under the message. */
   excerpt?: string;
@@ -16,7 +19,8 @@ export interface Problem {
 }
 
 export function formatProblem(p: Problem): string {
-  const head = `${p.file}:${p.line}:${p.col}: ${p.severity === "warning" ? "warning: " : ""}${p.message}`;
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : `${p.file}${p.path ? ` (${p.path})` : ""}`;
+  const head = `${where}: ${p.severity === "warning" ? "warning: " : ""}${p.message}`;
   if (p.excerpt === undefined) return head;
   const caret = " ".repeat(Math.max(0, p.col - 1)) + "^";
   return `${head}\n    ${p.excerpt}\n    ${caret}`;

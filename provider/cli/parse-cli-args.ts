@@ -1,0 +1,19 @@
+import { parseArgs } from "node:util";
+import { UserError } from "../errors";
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+
+/** node:util parseArgs, with its errors turned into a UserError that shows the command's help. */
+export function parseCliArgs(args: string[], options: OptionSpec, help: string): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs["values"], positionals };
+  } catch (e) {
+    throw new UserError((e as Error).message, help);
+  }
+}

@@ -1,0 +1,277 @@
+import picomatch from "picomatch";
+import type { Catalog } from "../catalog/catalog";
+import { didYouMean, suggest } from "../catalog/catalog";
+import type { Problem } from "../errors";
+import { resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
+import { schemaProblems } from "./schema-check";
+import type { PathSeg, StateSource } from "./state-source";
+import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** user@domain.tld, no spaces, one @; Entra's UPN rules are stricter, Graph has the last word. */
+const UPN = /^[A-Za-z0-9._%+'\-!#$&*/=?^`{|}~]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+interface Located<T> {
+  value: T;
+  source: StateSource;
+  path: PathSeg[];
+}
+
+/** Builds one DesiredState out of several sources, collecting every problem in every file. */
+class StateCompiler {
+  readonly problems: Problem[] = [];
+  private readonly profiles = new Map<string, Located<DesiredLicense[]>>();
+  private readonly users = new Map<string, { user: DesiredUser; defined?: Located<unknown>; licenseFrom: Map<string, Located<DesiredLicense>> }>();
+  private tenant?: Located<Record<string, unknown>>;
+  private scope?: Located<{ mode: DesiredState["scope"]["mode"]; skuIds: string[] }>;
+  private readonly guardLimits = new Map<string, Located<number>>();
+  private readonly protectedPatterns: Located<string>[] = [];
+  private readonly prices = new Map<string, Located<number>>();
+  private currency?: Located<string>;
+
+  constructor(private readonly catalog: Catalog) {}
+
+  compile(sources: StateSource[]): DesiredState | undefined {
+    for (const s of sources) {
+      this.problems.push(...s.problems);
+      if (s.value !== undefined) this.problems.push(...schemaProblems(s));
+    }
+    const usable = sources.filter((s) => isObject(s.value));
+    for (const s of usable) this.collectProfiles(s);
+    for (const s of usable) this.collectSettings(s);
+    for (const s of usable) this.collectUsers(s);
+    for (const s of usable) this.collectProducts(s);
+    this.checkUsers();
+    if (this.problems.some((p) => p.severity !== "warning")) return undefined;
+    return {
+      tenant: this.tenant?.value,
+      scope: this.scope?.value ?? { mode: "listed-users-only", skuIds: [] },
+      guards: {
+        maxUnassignments: this.guardLimits.get("maxUnassignments")?.value,
+        maxDeletions: this.guardLimits.get("maxDeletions")?.value,
+        protected: this.protectedPatterns.map((p) => p.value),
+      },
+      users: [...this.users.values()].map((u) => u.user).sort((a, b) => a.upn.localeCompare(b.upn)),
+      prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
+      currency: this.currency?.value ?? "USD",
+      files: sources.map((s) => s.file),
+    };
+  }
+
+  private where(l: Located<unknown>): string {
+    const p = l.source.problem(l.path, "", "key");
+    return p.line > 0 ? `${p.file}:${p.line}:${p.col}` : `${p.file} (${p.path})`;
+  }
+
+  private conflict<T>(existing: Located<T> | undefined, incoming: Located<T>, what: string, same: (a: T, b: T) => boolean): boolean {
+    if (!existing || same(existing.value, incoming.value)) return false;
+    this.problems.push(incoming.source.problem(incoming.path, `${what} conflicts with ${this.where(existing)}`, "key"));
+    return true;
+  }
+
+  private collectProfiles(s: StateSource): void {
+    const profiles = (s.value as Record<string, unknown>).profiles;
+    if (!isObject(profiles)) return;
+    for (const [name, spec] of Object.entries(profiles)) {
+      const path = ["profiles", name];
+      const earlier = this.profiles.get(name);
+      if (earlier) {
+        this.problems.push(s.problem(path, `profile '${name}' is defined twice: here and at ${this.where(earlier)}`, "key"));
+        continue;
+      }
+      const list = isObject(spec) && Array.isArray(spec.licenses) ? spec.licenses : [];
+      this.profiles.set(name, { value: this.licenseList(s, [...path, "licenses"], list).map((l) => l.value), source: s, path });
+    }
+  }
+
+  /** Resolve a license list, each with its path; a SKU listed twice in one list is a problem. */
+  private licenseList(s: StateSource, path: PathSeg[], list: unknown[]): Located<DesiredLicense>[] {
+    const out: Located<DesiredLicense>[] = [];
+    const seen = new Map<string, number>();
+    list.forEach((spec, i) => {
+      const lic = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
+      if (!lic) return;
+      if (seen.has(lic.skuId)) {
+        this.problems.push(s.problem([...path, i], `${lic.skuPartNumber} is listed twice (also item ${seen.get(lic.skuId)! + 1})`));
+        return;
+      }
+      seen.set(lic.skuId, i);
+      out.push({ value: lic, source: s, path: [...path, i] });
+    });
+    return out;
+  }
+
+  private collectSettings(s: StateSource): void {
+    const v = s.value as Record<string, unknown>;
+    if (isObject(v.tenant)) {
+      const inc = { value: v.tenant, source: s, path: ["tenant"] };
+      if (!this.conflict(this.tenant, inc, "tenant", (a, b) => JSON.stringify(a) === JSON.stringify(b))) this.tenant ??= inc;
+    }
+    if (isObject(v.scope)) this.collectScope(s, v.scope);
+    if (isObject(v.guards)) {
+      for (const key of ["maxUnassignments", "maxDeletions"] as const) {
+        const n = v.guards[key];
+        if (typeof n !== "number") continue;
+        const inc = { value: n, source: s, path: ["guards", key] };
+        if (!this.conflict(this.guardLimits.get(key), inc, `guards.${key}: ${n}`, (a, b) => a === b)) {
+          if (!this.guardLimits.has(key)) this.guardLimits.set(key, inc);
+        }
+      }
+      if (Array.isArray(v.guards.protected)) {
+        v.guards.protected.forEach((p, i) => {
+          if (typeof p !== "string" || !p.trim()) return;
+          if (!p.includes("@")) this.problems.push(s.problem(["guards", "protected", i], `protected entry '${p}' is not a UPN or a UPN pattern (it has no '@')`));
+          else this.protectedPatterns.push({ value: p.toLowerCase(), source: s, path: ["guards", "protected", i] });
+        });
+      }
+    }
+    if (isObject(v.prices)) {
+      for (const [ref, price] of Object.entries(v.prices)) {
+        const sku = resolveSkuAt(this.catalog, s, ["prices", ref], ref, this.problems, "key");
+        if (!sku || typeof price !== "number") continue;
+        const inc = { value: price, source: s, path: ["prices", ref] };
+        if (!this.conflict(this.prices.get(sku.skuId), inc, `price of ${sku.skuPartNumber}`, (a, b) => a === b)) {
+          if (!this.prices.has(sku.skuId)) this.prices.set(sku.skuId, inc);
+        }
+      }
+    }
+    if (typeof v.currency === "string") {
+      const inc = { value: v.currency, source: s, path: ["currency"] };
+      if (!this.conflict(this.currency, inc, `currency ${v.currency}`, (a, b) => a === b)) this.currency ??= inc;
+    }
+  }
+
+  private collectScope(s: StateSource, scope: Record<string, unknown>): void {
+    const mode = scope.mode === "exhaustive-for-skus" ? "exhaustive-for-skus" : "listed-users-only";
+    const skus = Array.isArray(scope.skus) ? scope.skus : [];
+    if (mode === "exhaustive-for-skus" && skus.length === 0 && scope.mode === mode) {
+      this.problems.push(s.problem(["scope", "mode"], "scope mode exhaustive-for-skus needs `skus`: the SKUs that unlisted users lose"));
+    }
+    if (mode === "listed-users-only" && skus.length > 0) {
+      this.problems.push(s.problem(["scope", "skus"], "scope `skus` only applies with mode exhaustive-for-skus; with listed-users-only, users not in the file are never touched", "key"));
+    }
+    const skuIds = skus
+      .map((ref, i) => resolveSkuAt(this.catalog, s, ["scope", "skus", i], ref, this.problems)?.skuId)
+      .filter((x): x is string => !!x)
+      .sort();
+    const inc = { value: { mode, skuIds } as const, source: s, path: ["scope"] };
+    if (!this.conflict(this.scope, inc, "scope", (a, b) => JSON.stringify(a) === JSON.stringify(b))) this.scope ??= inc;
+  }
+
+  private entry(upn: string, s: StateSource, path: PathSeg[]) {
+    const key = upn.toLowerCase();
+    let e = this.users.get(key);
+    if (!e) {
+      const p = s.problem(path, "", "key");
+      const source: SourceRef = { file: p.file, line: p.line, col: p.col };
+      e = { user: { upn: key, state: "present", source }, licenseFrom: new Map() };
+      this.users.set(key, e);
+    }
+    return e;
+  }
+
+  private checkUpn(upn: string, s: StateSource, path: PathSeg[]): boolean {
+    if (UPN.test(upn)) return true;
+    const why = upn !== upn.trim() ? "it has leading or trailing spaces" : !upn.includes("@") ? "it has no '@domain'" : "expected name@domain.tld";
+    this.problems.push(s.problem(path, `'${upn}' is not a valid user principal name: ${why}`, path.length === 2 ? "key" : "value"));
+    return false;
+  }
+
+  private addLicense(e: ReturnType<StateCompiler["entry"]>, lic: Located<DesiredLicense>): void {
+    const earlier = e.licenseFrom.get(lic.value.skuId);
+    if (earlier) {
+      const same = sameLicense(earlier.value, lic.value);
+      this.problems.push(
+        lic.source.problem(
+          lic.path,
+          same
+            ? `${e.user.upn} is given ${lic.value.skuPartNumber} twice: here and at ${this.where(earlier)}`
+            : `${e.user.upn}: ${lic.value.skuPartNumber} here has other plans than at ${this.where(earlier)}`,
+        ),
+      );
+      return;
+    }
+    e.licenseFrom.set(lic.value.skuId, lic);
+    (e.user.licenses ??= []).push(lic.value);
+  }
+
+  private collectUsers(s: StateSource): void {
+    const users = (s.value as Record<string, unknown>).users;
+    if (!isObject(users)) return;
+    for (const [upn, spec] of Object.entries(users)) {
+      const path = ["users", upn];
+      if (!this.checkUpn(upn, s, path)) continue;
+      const e = this.entry(upn, s, path);
+      if (e.defined) {
+        this.problems.push(s.problem(path, `user ${upn} is defined twice: here and at ${this.where(e.defined)}`, "key"));
+        continue;
+      }
+      e.defined = { value: spec, source: s, path };
+      const p = s.problem(path, "", "key");
+      e.user.source = { file: p.file, line: p.line, col: p.col };
+      if (!isObject(spec)) continue;
+      if (spec.state === "deleted" || spec.state === "present") e.user.state = spec.state;
+      if (typeof spec.usageLocation === "string") e.user.usageLocation = spec.usageLocation.toUpperCase();
+      if (Array.isArray(spec.licenses)) {
+        e.user.licenses ??= [];
+        for (const lic of this.licenseList(s, [...path, "licenses"], spec.licenses)) this.addLicense(e, lic);
+      }
+      if (Array.isArray(spec.profiles)) this.expandProfiles(e, s, [...path, "profiles"], spec.profiles);
+    }
+  }
+
+  private expandProfiles(e: ReturnType<StateCompiler["entry"]>, s: StateSource, path: PathSeg[], names: unknown[]): void {
+    names.forEach((name, i) => {
+      if (typeof name !== "string") return;
+      const profile = this.profiles.get(name);
+      if (!profile) {
+        this.problems.push(s.problem([...path, i], `unknown profile '${name}'${didYouMean(suggest(name, [...this.profiles.keys()]))}`));
+        return;
+      }
+      e.user.licenses ??= [];
+      for (const lic of profile.value) this.addLicense(e, { value: lic, source: s, path: [...path, i] });
+    });
+  }
+
+  private collectProducts(s: StateSource): void {
+    const products = (s.value as Record<string, unknown>).products;
+    if (!isObject(products)) return;
+    for (const [ref, spec] of Object.entries(products)) {
+      const path = ["products", ref];
+      const sku = resolveSkuAt(this.catalog, s, path, ref, this.problems, "key");
+      if (!sku || !isObject(spec)) continue;
+      const lic = withPlans(this.catalog, sku, s, path, spec, this.problems);
+      const users = Array.isArray(spec.users) ? spec.users : [];
+      users.forEach((upn, i) => {
+        if (typeof upn !== "string" || !this.checkUpn(upn, s, [...path, "users", i])) return;
+        const e = this.entry(upn, s, [...path, "users", i]);
+        this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
+      });
+    }
+  }
+
+  private checkUsers(): void {
+    const protectedMatchers = this.protectedPatterns.map((p) => ({ p, isMatch: picomatch(p.value, { nocase: true, dot: true }) }));
+    for (const e of this.users.values()) {
+      const { user } = e;
+      if (user.state !== "deleted" || !e.defined) continue;
+      const at = [...e.defined.path, "state"];
+      const guard = protectedMatchers.find((m) => m.isMatch(user.upn));
+      if (guard) {
+        this.problems.push(e.defined.source.problem(at, `${user.upn} is protected (guards.protected '${guard.p.value}' at ${this.where(guard.p)}) and cannot be marked deleted`));
+      }
+      if (e.licenseFrom.size > 0) {
+        const first = [...e.licenseFrom.values()][0];
+        this.problems.push(e.defined.source.problem(at, `${user.upn} is marked deleted but is also given ${first.value.skuPartNumber} at ${this.where(first)}; a deleted account holds no licenses`));
+      }
+    }
+  }
+}
+
+/** Validate and merge several parsed sources into one DesiredState; problems are values. */
+export function compileState(sources: StateSource[], catalog: Catalog): { state?: DesiredState; problems: Problem[] } {
+  const c = new StateCompiler(catalog);
+  const state = c.compile(sources);
+  return { state, problems: c.problems };
+}
