@@ -30,7 +30,7 @@ export function schemaProblems(source: StateSource): Problem[] {
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(source.problem(at, message, e.keyword === "additionalProperties" ? "key" : "value"));
+    out.push(source.problem(at, message, e.keyword === "additionalProperties" || e.keyword === "required" ? "key" : "value"));
   }
   return out;
 }
