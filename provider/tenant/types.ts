@@ -46,6 +46,8 @@ export interface LicensedGroup {
   id: string;
   displayName: string;
   licenses: { skuId: string; disabledPlans: string[] }[];
+  /** Ids (lower-case) of the group's direct user members, when the reader fetched them. */
+  memberIds?: string[];
 }
 
 export interface DeletedUser {
@@ -75,7 +77,11 @@ export interface SnapshotQuery {
   upns: string[];
 }
 
-/** One write. Assigning and unassigning for a user is always one `assignLicense` call. */
+/**
+ * One write. Assigning and unassigning for a user is always one `assignLicense` call.
+ * `setUsageLocation` is `PATCH /users/{id}` with `{usageLocation}`: Graph refuses a license to a user
+ * without one (graph-facts.md 1.4), so apply sends it before that user's assignLicense.
+ */
 export type TenantWrite =
   | {
       kind: "assignLicense";
@@ -84,6 +90,7 @@ export type TenantWrite =
       addLicenses: { skuId: string; disabledPlans: string[] }[];
       removeLicenses: string[];
     }
+  | { kind: "setUsageLocation"; userId: string; upn: string; usageLocation: string }
   | { kind: "deleteUser"; userId: string; upn: string }
   | { kind: "restoreUser"; userId: string; upn: string };
 
@@ -110,9 +117,10 @@ export interface Tenant {
   readSnapshot(query: SnapshotQuery): Promise<Snapshot>;
   /**
    * Checks that the credentials may write licenses; throws PermissionError naming the missing
-   * permission or admin role. Makes no write.
+   * permission or admin role. Makes no write. `deleteOrRestore`: the writes also delete or restore
+   * users, which needs User.ReadWrite.All rather than LicenseAssignment.ReadWrite.All.
    */
-  checkWriteAccess(): Promise<void>;
+  checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void>;
   /** Carries out writes in `$batch` requests of 20 with retries; resolves with one result per write. */
   write(writes: TenantWrite[], options?: WriteOptions): Promise<WriteResult[]>;
 }

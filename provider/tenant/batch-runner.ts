@@ -1,0 +1,142 @@
+/**
+ * Runs many requests as `$batch` requests of 20 (graph-facts.md section 6), several batches in flight
+ * under AIMD concurrency. An item answered 429/503/504 is put back and retried on its own in a later
+ * batch after ITS Retry-After (section 6: "retry each failed request using the retry-after value
+ * from that response's headers"); the rest of its batch is done and never sent twice.
+ */
+import type { AdaptiveConcurrency } from "./adaptive-concurrency";
+import type { Clock } from "./clock";
+import type { BatchRequestItem, BatchResponseItem, GraphClient } from "./graph-client";
+import { headerValue, parseRetryAfter } from "./retry-after";
+import type { RetryPolicy } from "./with-retry";
+import { DEFAULT_RETRY_POLICY, RETRY_STATUSES, backoffMs } from "./with-retry";
+
+/** Graph's limit: "JSON batch requests are currently limited to 20 individual requests" (section 6). */
+export const BATCH_LIMIT = 20;
+
+export type BatchJob = Omit<BatchRequestItem, "id">;
+
+export interface BatchOutcome {
+  status: number;
+  headers: Record<string, string>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
+  attempts: number;
+  /** Set when the item was never answered: the batch failed as a whole, or the run was aborted. */
+  notSent?: { code: string; message: string };
+}
+
+export interface BatchRunOptions {
+  concurrency: AdaptiveConcurrency;
+  clock: Clock;
+  policy?: Partial<RetryPolicy>;
+  random?: () => number;
+  signal?: AbortSignal;
+  /** Called once per job as soon as its final outcome is known. */
+  onOutcome?: (index: number, outcome: BatchOutcome) => void;
+  log?: (line: string) => void;
+}
+
+interface Pending {
+  index: number;
+  attempts: number;
+  notBefore: number;
+  firstFailureAt?: number;
+}
+
+export async function runInBatches(
+  client: GraphClient,
+  jobs: BatchJob[],
+  options: BatchRunOptions,
+): Promise<BatchOutcome[]> {
+  const { concurrency: cc, clock } = options;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const random = options.random ?? Math.random;
+  const outcomes: BatchOutcome[] = new Array(jobs.length);
+  let queue: Pending[] = jobs.map((_, index) => ({ index, attempts: 0, notBefore: 0 }));
+  const inflight = new Set<Promise<void>>();
+  let fatal: { code: string; message: string; status: number } | undefined;
+
+  const finish = (index: number, outcome: BatchOutcome) => {
+    outcomes[index] = outcome;
+    options.onOutcome?.(index, outcome);
+  };
+
+  const runBatch = async (taken: Pending[], epoch: number) => {
+    let responses: Map<string, BatchResponseItem>;
+    try {
+      responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })));
+    } catch (err) {
+      // The envelope itself failed after the client's own retries: stop starting new batches.
+      const e = err as { code?: string; message?: string; status?: number };
+      fatal ??= { code: String(e.code ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0 };
+      for (const p of taken) {
+        finish(p.index, { status: fatal.status, headers: {}, body: null, attempts: p.attempts + 1, notSent: fatal });
+      }
+      return;
+    }
+    const now = clock.now();
+    let throttledWait = -1;
+    for (const p of taken) {
+      p.attempts++;
+      // A missing response is treated like a 503: the item was not answered.
+      const r = responses.get(String(p.index)) ?? { id: String(p.index), status: 503, headers: {}, body: null };
+      if (!RETRY_STATUSES.has(r.status)) {
+        finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
+        continue;
+      }
+      p.firstFailureAt ??= now;
+      const hinted = parseRetryAfter(headerValue(r.headers, "retry-after"), now);
+      const wait = hinted ?? backoffMs(p.attempts - 1, policy, random);
+      if (r.status === 429) throttledWait = Math.max(throttledWait, wait);
+      const tooLate = p.attempts > policy.maxRetries || now - p.firstFailureAt + wait > policy.deadlineMs;
+      if (tooLate || wait > policy.maxDelayMs) {
+        finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
+        continue;
+      }
+      p.notBefore = now + wait;
+      queue.push(p);
+    }
+    queue.sort((a, b) => a.index - b.index);
+    if (throttledWait >= 0) {
+      cc.onThrottle(epoch);
+      // The quota is the tenant's, not the item's: hold every new batch until the longest wait.
+      cc.pauseUntil(now + throttledWait);
+      options.log?.(`$batch: throttled; concurrency now ${cc.limit}, pausing ${(throttledWait / 1000).toFixed(1)}s`);
+    } else {
+      cc.onSuccess();
+    }
+  };
+
+  for (;;) {
+    if (fatal || options.signal?.aborted) {
+      const why = fatal ?? { code: "Aborted", message: "the run was aborted before this request was sent" };
+      for (const p of queue) {
+        finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts, notSent: why });
+      }
+      queue = [];
+    }
+    if (queue.length === 0 && inflight.size === 0) break;
+    const now = clock.now();
+    const ready = queue.filter((p) => p.notBefore <= now);
+    if (ready.length > 0 && now >= cc.pausedUntil && cc.hasCapacity()) {
+      const taken = ready.slice(0, BATCH_LIMIT);
+      const takenSet = new Set(taken);
+      queue = queue.filter((p) => !takenSet.has(p));
+      const epoch = await cc.acquire();
+      const running: Promise<void> = runBatch(taken, epoch).finally(() => {
+        cc.release();
+        inflight.delete(running);
+      });
+      inflight.add(running);
+      continue;
+    }
+    // Nothing can start now: wait for a batch to finish or for the next item/pause to come due.
+    const dueTimes = queue.filter((p) => p.notBefore > now).map((p) => p.notBefore);
+    if (ready.length > 0 && now < cc.pausedUntil) dueTimes.push(cc.pausedUntil);
+    const waits: Promise<unknown>[] = [...inflight];
+    if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
+    if (waits.length === 0) waits.push(clock.sleep(1));
+    await Promise.race(waits);
+  }
+  return outcomes;
+}

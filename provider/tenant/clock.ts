@@ -1,0 +1,26 @@
+/**
+ * Injectable time for the retry wrapper and the batch scheduler. `timeScale` shrinks every wait
+ * (octokit plugin-throttling style) so tests honour a `Retry-After: 2` in 2 ms.
+ */
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/** Nominal time: `sleep(1000)` waits `1000 * scale` real ms; `now()` runs `1 / scale` times faster. */
+export function scaledClock(scale: number, base: Clock = systemClock): Clock {
+  if (!(scale > 0)) throw new Error(`timeScale must be > 0, got ${scale}`);
+  if (scale === 1) return base;
+  const origin = base.now();
+  return {
+    now: () => origin + (base.now() - origin) / scale,
+    sleep: (ms) => base.sleep(ms * scale),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Graph JSON → Snapshot values. All ids come out lower-case: Graph returns GUIDs in either case
+ * (the assignLicense doc example echoes an upper-case skuId, graph-facts.md section 1.2).
+ */
+import type { DeletedUser, LicenseAssignment, LicensedGroup, TenantSku, TenantUser } from "./types";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- these functions read untyped JSON */
+
+const lower = (v: unknown): string => String(v ?? "").toLowerCase();
+const lowerAll = (v: unknown): string[] => (Array.isArray(v) ? v.map(lower) : []);
+
+export function mapSku(s: any): TenantSku {
+  const prepaid = s.prepaidUnits ?? {};
+  return {
+    skuId: lower(s.skuId),
+    skuPartNumber: String(s.skuPartNumber ?? ""),
+    appliesTo: String(s.appliesTo ?? "User"),
+    capabilityStatus: String(s.capabilityStatus ?? "Enabled"),
+    // Warning units are in a grace period but still assignable (graph-facts.md section 4).
+    purchased: Number(prepaid.enabled ?? 0) + Number(prepaid.warning ?? 0),
+    consumedUnits: Number(s.consumedUnits ?? 0),
+    servicePlans: (s.servicePlans ?? []).map((p: any) => ({
+      servicePlanId: lower(p.servicePlanId),
+      servicePlanName: String(p.servicePlanName ?? ""),
+      ...(p.appliesTo !== undefined ? { appliesTo: String(p.appliesTo) } : {}),
+      ...(p.provisioningStatus !== undefined ? { provisioningStatus: String(p.provisioningStatus) } : {}),
+    })),
+  };
+}
+
+/**
+ * One entry per source (direct, or each group). `licenseAssignmentStates` tells them apart; an
+ * `assignedLicenses` entry no state accounts for is taken as direct (graph-facts.md sections 3, 11).
+ */
+export function mapAssignments(u: any): LicenseAssignment[] {
+  const out: LicenseAssignment[] = (u.licenseAssignmentStates ?? []).map((s: any) => ({
+    skuId: lower(s.skuId),
+    disabledPlans: lowerAll(s.disabledPlans),
+    assignedByGroup: s.assignedByGroup ? lower(s.assignedByGroup) : null,
+    state: String(s.state ?? "Active"),
+    // Docs say null on success; Microsoft's own script compares with "None" (section 3).
+    error: s.error === undefined || s.error === null || s.error === "None" ? null : String(s.error),
+  }));
+  for (const l of u.assignedLicenses ?? []) {
+    const skuId = lower(l.skuId);
+    if (!out.some((a) => a.skuId === skuId)) {
+      out.push({ skuId, disabledPlans: lowerAll(l.disabledPlans), assignedByGroup: null, state: "Active", error: null });
+    }
+  }
+  return out;
+}
+
+export function mapUser(u: any): TenantUser {
+  return {
+    id: lower(u.id),
+    userPrincipalName: String(u.userPrincipalName ?? ""),
+    ...(u.displayName !== undefined && u.displayName !== null ? { displayName: String(u.displayName) } : {}),
+    usageLocation: u.usageLocation ? String(u.usageLocation) : null,
+    accountEnabled: u.accountEnabled !== false,
+    assignments: mapAssignments(u),
+  };
+}
+
+export function mapGroup(g: any, memberIds?: string[]): LicensedGroup {
+  return {
+    id: lower(g.id),
+    displayName: String(g.displayName ?? ""),
+    licenses: (g.assignedLicenses ?? []).map((l: any) => ({
+      skuId: lower(l.skuId),
+      disabledPlans: lowerAll(l.disabledPlans),
+    })),
+    ...(memberIds !== undefined ? { memberIds } : {}),
+  };
+}
+
+/**
+ * Entra renames a deleted user's UPN to `{object id without dashes}{original upn}`; the original is
+ * what the desired state names, so the prefix is removed.
+ */
+export function originalUpn(id: string, upn: string): string {
+  const prefix = id.replace(/-/g, "").toLowerCase();
+  return upn.toLowerCase().startsWith(prefix) && upn.length > prefix.length ? upn.slice(prefix.length) : upn;
+}
+
+export function mapDeletedUser(u: any): DeletedUser {
+  const id = lower(u.id);
+  return {
+    id,
+    userPrincipalName: originalUpn(id, String(u.userPrincipalName ?? "")),
+    deletedDateTime: String(u.deletedDateTime ?? ""),
+    assignments: mapAssignments(u),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The factory the CLI and the Pulumi provider call: one Tenant over HTTP, for graph.microsoft.com,
+ * a national cloud or the local tenant alike. The local tenant is just another URL.
+ */
+import type { TokenCredential } from "@azure/identity";
+import { UserError } from "../errors";
+import type { ConcurrencyOptions } from "./adaptive-concurrency";
+import { AdaptiveConcurrency } from "./adaptive-concurrency";
+import { writeInBatches } from "./batch-writer";
+import type { Clock } from "./clock";
+import { scaledClock, systemClock } from "./clock";
+import type { CloudName } from "./clouds";
+import { cloudEndpoints } from "./clouds";
+import { credentialFromConfig } from "./credential-from-config";
+import { GraphClient } from "./graph-client";
+import type { RequestFunction } from "./http-request";
+import { createRequestFunction } from "./http-request";
+import { readSnapshot } from "./snapshot-reader";
+import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import type { RetryPolicy } from "./with-retry";
+import { checkWriteClaims, decodeTokenClaims } from "./write-access";
+
+export interface GraphTenantOptions {
+  /** The Graph root with version; or give `cloud`. */
+  graphBaseUrl?: string;
+  cloud?: CloudName;
+  credential: TokenCredential;
+  /** Token scope; default `${graph origin}/.default`. */
+  scope?: string;
+  /** Extra CA to trust (also read from M365_LICENSES_CA_FILE). */
+  caCertPem?: string;
+  /** Use this request function instead of building one (tests, a shared agent). */
+  request?: RequestFunction;
+  retry?: Partial<RetryPolicy>;
+  /** Write concurrency in `$batch` requests in flight (AIMD between min and max). */
+  concurrency?: ConcurrencyOptions;
+  /** Multiplies every wait; 0.001 makes a `Retry-After: 2` last 2 ms in tests. */
+  timeScale?: number;
+  clock?: Clock;
+  random?: () => number;
+  /** One line per request, retry and throttle; never a secret. */
+  log?: (line: string) => void;
+}
+
+export class GraphTenant implements Tenant {
+  readonly describe: string;
+  readonly client: GraphClient;
+  /** Write concurrency; exposed so a caller can report how it adapted. */
+  readonly writeConcurrency: AdaptiveConcurrency;
+  private readonly readConcurrency: AdaptiveConcurrency;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: GraphTenantOptions) {
+    const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
+    if (!/^https?:\/\//i.test(graphBaseUrl)) throw new UserError(`Graph URL must be http(s): ${graphBaseUrl}`);
+    this.clock = scaledClock(options.timeScale ?? 1, options.clock ?? systemClock);
+    this.writeConcurrency = new AdaptiveConcurrency({ initial: 2, max: 8, ...options.concurrency });
+    this.readConcurrency = new AdaptiveConcurrency({ initial: 4, max: 8 });
+    this.client = new GraphClient({
+      graphBaseUrl,
+      credential: options.credential,
+      scope: options.scope,
+      request: options.request ?? createRequestFunction({ caCertPem: options.caCertPem }),
+      retry: options.retry,
+      clock: this.clock,
+      random: options.random,
+      log: options.log,
+      onRetry: (e) => {
+        // A throttled envelope is congestion too: slow the writers down and hold new batches.
+        if (e.status === 429) {
+          this.writeConcurrency.onThrottle();
+          this.writeConcurrency.pauseUntil(this.clock.now() + e.waitMs);
+        }
+      },
+    });
+    this.describe = this.client.baseUrl;
+  }
+
+  private runOptions() {
+    return { clock: this.clock, policy: this.options.retry, random: this.options.random, log: this.options.log };
+  }
+
+  readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
+    return readSnapshot(this.client, query, { ...this.runOptions(), concurrency: this.readConcurrency });
+  }
+
+  async checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void> {
+    checkWriteClaims(decodeTokenClaims(await this.client.accessToken()), needs);
+  }
+
+  write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+  }
+}
+
+export function createGraphTenant(options: GraphTenantOptions): GraphTenant {
+  return new GraphTenant(options);
+}
+
+/** What `connectLocalTenant` needs of a running local tenant (provider/local-tenant's LocalTenant). */
+export interface LocalTenantEndpoint {
+  graphBaseUrl: string;
+  authorityHost: string;
+  tenantId: string;
+  caCertPem: string;
+  defaultApp: { clientId: string; clientSecret: string };
+}
+
+/**
+ * The same client as for Entra: a ClientSecretCredential that gets its token from the local tenant's
+ * token endpoint over TLS, trusting the local tenant's CA. `app` picks another seeded app.
+ */
+export function connectLocalTenant(
+  local: LocalTenantEndpoint,
+  options: Omit<GraphTenantOptions, "graphBaseUrl" | "cloud" | "credential" | "caCertPem"> & {
+    app?: { clientId: string; clientSecret: string };
+  } = {},
+): GraphTenant {
+  const request = options.request ?? createRequestFunction({ caCertPem: local.caCertPem, env: {} });
+  const app = options.app ?? local.defaultApp;
+  const credential = credentialFromConfig({
+    kind: "client-secret",
+    tenantId: local.tenantId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    authorityHost: local.authorityHost,
+    request,
+  });
+  return createGraphTenant({ ...options, graphBaseUrl: local.graphBaseUrl, credential, request });
+}

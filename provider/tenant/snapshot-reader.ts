@@ -1,0 +1,132 @@
+/**
+ * Reads a Snapshot in as few requests as Graph allows. Round 1 is ONE `$batch` holding the SKUs, the
+ * first page of licensed users, licensed groups and deleted users. Round 2 is `$batch`es of the
+ * named users not yet seen (15 UPNs per `in` filter) and the licensed groups' members. Further pages
+ * follow `@odata.nextLink`s. Reading N licensed users costs ceil(N/999) + 1 or 2 requests.
+ */
+import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
+import { runInBatches } from "./batch-runner";
+import type { GraphClient } from "./graph-client";
+import { graphErrorOf, graphPath } from "./graph-client";
+import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
+import type { Snapshot, SnapshotQuery } from "./types";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON */
+
+/** `$top` maximum for users (graph-facts.md section 3.2: 1-999). */
+export const PAGE_SIZE = 999;
+/** The `in` operator takes at most 15 values by default (Learn, "Use the $filter query parameter"). */
+export const UPNS_PER_FILTER = 15;
+
+export const USER_SELECT =
+  "id,userPrincipalName,displayName,usageLocation,accountEnabled,assignedLicenses,licenseAssignmentStates";
+const GROUP_SELECT = "id,displayName,assignedLicenses";
+const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,assignedLicenses,licenseAssignmentStates";
+// `/$count ne 0` on assignedLicenses is an advanced query: header + $count=true (section 3.1).
+const ADVANCED = { ConsistencyLevel: "eventual" };
+
+export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal">;
+
+export async function readSnapshot(client: GraphClient, query: SnapshotQuery, options: ReadOptions): Promise<Snapshot> {
+  client.lastServerDate = undefined;
+  const wanted = new Set(query.upns.map((u) => u.toLowerCase()));
+
+  // Round 1: one $batch.
+  const licensed = (resource: string, select: string): BatchJob => ({
+    method: "GET",
+    url: graphPath(`/${resource}`, {
+      $filter: "assignedLicenses/$count ne 0",
+      $count: "true",
+      $select: select,
+      $top: PAGE_SIZE,
+    }),
+    headers: ADVANCED,
+  });
+  const round1: BatchJob[] = [
+    { method: "GET", url: "/subscribedSkus" },
+    licensed("users", USER_SELECT),
+    licensed("groups", GROUP_SELECT),
+  ];
+  // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
+  // deleted user's UPN with its id, so a UPN filter would not find them.
+  if (wanted.size > 0) {
+    round1.push({
+      method: "GET",
+      url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
+    });
+  }
+  const [skusOut, usersOut, groupsOut, deletedOut] = await runInBatches(client, round1, options);
+  const skus = (await pages(client, round1[0]!, skusOut!)).map(mapSku);
+
+  // A tenant without advanced queries answers 400: then one `any` filter per SKU (default support,
+  // section 3.1). That costs one request per SKU instead of one in total, so it is only the fallback.
+  const perSku = (resource: string, select: string): BatchJob[] =>
+    skus.map((s) => ({
+      method: "GET",
+      url: graphPath(`/${resource}`, {
+        $filter: `assignedLicenses/any(x:x/skuId eq ${s.skuId})`,
+        $select: select,
+        $top: PAGE_SIZE,
+      }),
+    }));
+  const userFallback = usersOut!.status === 400 ? perSku("users", USER_SELECT) : [];
+  const groupFallback = groupsOut!.status === 400 ? perSku("groups", GROUP_SELECT) : [];
+  const fallbackOut = await runInBatches(client, [...userFallback, ...groupFallback], options);
+
+  const userJson = new Map<string, any>();
+  const groupJson = new Map<string, any>();
+  const add = (into: Map<string, any>, items: any[]) => items.forEach((i) => into.set(String(i.id).toLowerCase(), i));
+  if (userFallback.length === 0) add(userJson, await pages(client, round1[1]!, usersOut!));
+  if (groupFallback.length === 0) add(groupJson, await pages(client, round1[2]!, groupsOut!));
+  for (let i = 0; i < fallbackOut.length; i++) {
+    const job = i < userFallback.length ? userFallback[i]! : groupFallback[i - userFallback.length]!;
+    add(i < userFallback.length ? userJson : groupJson, await pages(client, job, fallbackOut[i]!));
+  }
+
+  // Round 2: named users not among the licensed ones, and the members of each licensed group.
+  const seen = new Set([...userJson.values()].map((u) => String(u.userPrincipalName).toLowerCase()));
+  const missing = [...wanted].filter((u) => !seen.has(u)).sort();
+  const round2: BatchJob[] = [];
+  for (let i = 0; i < missing.length; i += UPNS_PER_FILTER) {
+    const list = missing.slice(i, i + UPNS_PER_FILTER).map((u) => `'${u.replace(/'/g, "''")}'`);
+    round2.push({
+      method: "GET",
+      url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: USER_SELECT }),
+    });
+  }
+  const groupIds = [...groupJson.keys()];
+  for (const id of groupIds) {
+    round2.push({ method: "GET", url: graphPath(`/groups/${id}/members`, { $select: "id", $top: PAGE_SIZE }) });
+  }
+  const round2Out = await runInBatches(client, round2, options);
+  const nameChunks = round2.length - groupIds.length;
+  const members = new Map<string, string[]>();
+  for (let i = 0; i < round2.length; i++) {
+    const items = await pages(client, round2[i]!, round2Out[i]!);
+    if (i < nameChunks) add(userJson, items);
+    else {
+      // Group-based licensing applies to direct user members only (graph-facts.md section 2).
+      const users = items.filter((m) => !m["@odata.type"] || m["@odata.type"] === "#microsoft.graph.user");
+      members.set(groupIds[i - nameChunks]!, users.map((m) => String(m.id).toLowerCase()));
+    }
+  }
+
+  const deleted = deletedOut ? (await pages(client, round1[3]!, deletedOut)).map(mapDeletedUser) : [];
+  const takenAt = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
+  return {
+    takenAt: (Number.isNaN(takenAt.getTime()) ? new Date(options.clock.now()) : takenAt).toISOString(),
+    skus,
+    users: [...userJson.values()].map(mapUser).sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName)),
+    groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [])),
+    deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
+  };
+}
+
+/** A batch item's collection plus its further pages; a failed item becomes its GraphError. */
+async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
+  if (out.status < 200 || out.status >= 300) {
+    const body = out.notSent ? { error: out.notSent } : out.body;
+    throw graphErrorOf(out.status, out.headers, body, job.method, decodeURIComponent(job.url));
+  }
+  return client.followPages(out.body, job.headers);
+}

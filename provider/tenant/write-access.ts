@@ -1,0 +1,78 @@
+/**
+ * May these credentials write licenses? Answered from the access token's claims alone, so nothing
+ * is written to find out (graph-facts.md sections 1.3 and 8).
+ */
+import { PermissionError } from "../errors";
+
+export interface TokenClaims {
+  roles?: string[];
+  scp?: string;
+  wids?: string[];
+  idtyp?: string;
+  appid?: string;
+  azp?: string;
+  [claim: string]: unknown;
+}
+
+/** Any one of these lets assignLicense through (section 1.3 / 8). */
+export const LICENSE_WRITE_PERMISSIONS = ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+/** Deleting or restoring a user needs User.ReadWrite.All (sections 5.1, 5.3, 8). */
+export const USER_WRITE_PERMISSIONS = ["User.ReadWrite.All", "Directory.ReadWrite.All"];
+
+/** Directory roles (wids) that may assign licenses (section 1.3 and 8). */
+export const LICENSE_ADMIN_ROLES: Record<string, string> = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "4d6ac14f-3453-41d0-bef9-a3e0c569773a": "License Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "9360feb5-f418-4baa-8175-e2a00bac4301": "Directory Writers",
+};
+/** "Billing admins cannot assign licenses" (section 8). */
+export const BILLING_ADMINISTRATOR = "b0f54661-2d74-4c50-afa3-1ec803f12efe";
+
+export interface WriteNeeds {
+  /** The writes include deleting or restoring users, not just license changes. */
+  deleteOrRestore?: boolean;
+}
+
+/** Reads the payload of a JWT. It is not verified: Graph does that; this only reads what was granted. */
+export function decodeTokenClaims(token: string): TokenClaims {
+  const parts = token.split(".");
+  if (parts.length < 2) throw new PermissionError("the access token is not a JWT, so its permissions cannot be read");
+  try {
+    return JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as TokenClaims;
+  } catch {
+    throw new PermissionError("the access token's claims could not be read");
+  }
+}
+
+export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): void {
+  const required = needs.deleteOrRestore ? USER_WRITE_PERMISSIONS : LICENSE_WRITE_PERMISSIONS;
+  const isApp = claims.idtyp === "app" || (claims.scp === undefined && Array.isArray(claims.roles));
+  if (isApp) {
+    const roles = claims.roles ?? [];
+    if (!roles.some((r) => required.includes(r))) {
+      throw new PermissionError(
+        `the app may not ${needs.deleteOrRestore ? "delete or restore users" : "assign licenses"}: its token grants ` +
+          `${roles.length > 0 ? roles.join(", ") : "no application permission"}, none of ${required.join(", ")}`,
+        `Grant the application permission ${required[0]} to the app registration and give admin consent.`,
+      );
+    }
+    return;
+  }
+  const scopes = String(claims.scp ?? "").split(/\s+/).filter(Boolean);
+  if (!scopes.some((s) => required.includes(s))) {
+    throw new PermissionError(
+      `the signed-in user's token lacks a write scope: it has ${scopes.join(", ") || "none"}, none of ${required.join(", ")}`,
+      `Consent to the delegated permission ${required[0]}.`,
+    );
+  }
+  const wids = (claims.wids ?? []).map((w) => w.toLowerCase());
+  if (!wids.some((w) => w in LICENSE_ADMIN_ROLES)) {
+    const billingOnly = wids.includes(BILLING_ADMINISTRATOR) ? " (a Billing Administrator cannot assign licenses)" : "";
+    throw new PermissionError(
+      `the signed-in user holds no directory role that may assign licenses${billingOnly}: needs one of ` +
+        Object.values(LICENSE_ADMIN_ROLES).join(", "),
+      "Sign in as a License Administrator (least privilege), or assign that role to this user.",
+    );
+  }
+}
