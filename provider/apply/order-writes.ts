@@ -1,0 +1,83 @@
+import type { Plan, PlanChange } from "../plan/types";
+import type { TenantWrite } from "../tenant/types";
+
+/** Writes that may run at the same time (one `Tenant.write` call); waves run one after another. */
+export interface Wave {
+  name: "usage-location" | "restore" | "free-seats" | "use-seats" | "delete";
+  writes: TenantWrite[];
+}
+
+/** The one assignLicense call of a change: additions, in-place plan changes and removals together. */
+export function licenseWrite(change: PlanChange): TenantWrite | undefined {
+  const addLicenses = [
+    ...change.add.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+    // Re-sending a held SKU with another disabledPlans list changes its plans in place (graph-facts.md 1.1).
+    ...change.planChanges.map((p) => ({ skuId: p.skuId, disabledPlans: [...p.disabledPlans] })),
+  ];
+  const removeLicenses = change.remove.map((l) => l.skuId);
+  if (addLicenses.length === 0 && removeLicenses.length === 0) return undefined;
+  return { kind: "assignLicense", userId: change.userId, upn: change.user, addLicenses, removeLicenses };
+}
+
+const seatNeeds = (change: PlanChange): string[] => change.add.map((l) => l.skuId);
+
+/**
+ * Orders a plan's writes so that seats are freed before they are used:
+ * 1. usage locations (Graph refuses a license without one, graph-facts.md 1.4), then restores (the
+ *    account must exist before its licenses change; restored licenses return even past capacity, 5.2);
+ * 2. license calls that use no new seat (removals, plan changes);
+ * 3. license calls that use seats, in waves: a wave holds only calls whose new seats are free once the
+ *    earlier waves are done (calls in one wave run in parallel, so none counts on another's removal);
+ * 4. deletions last (a deletion frees its seats at once, 5.2), then the calls that waited for them.
+ * Seat counts are an estimate (a removed direct SKU also held through a group frees no seat); Graph
+ * has the last word, and a call refused for seats is reported and converges on a rerun.
+ */
+export function orderWrites(plan: Plan): Wave[] {
+  const free = new Map(plan.seats.map((s) => [s.skuId, s.purchased - s.usedBefore]));
+  const waves: Wave[] = [];
+  const push = (name: Wave["name"], writes: TenantWrite[]): void => {
+    if (writes.length) waves.push({ name, writes });
+  };
+  const changes = [...plan.changes].sort((a, b) => a.user.localeCompare(b.user));
+
+  push(
+    "usage-location",
+    changes.filter((c) => c.usageLocation && c.action !== "delete").map((c) => ({ kind: "setUsageLocation", userId: c.userId, upn: c.user, usageLocation: c.usageLocation! })),
+  );
+  push("restore", changes.filter((c) => c.action === "restore").map((c) => ({ kind: "restoreUser", userId: c.userId, upn: c.user })));
+
+  const licensed = changes.filter((c) => c.action !== "delete" && licenseWrite(c));
+  const release = (c: PlanChange): void => c.remove.forEach((l) => free.set(l.skuId, (free.get(l.skuId) ?? 0) + 1));
+  const freeing = licensed.filter((c) => seatNeeds(c).length === 0);
+  freeing.forEach(release);
+  push("free-seats", freeing.map((c) => licenseWrite(c)!));
+
+  let waiting = licensed.filter((c) => seatNeeds(c).length > 0);
+  const seatWaves = (): void => {
+    for (;;) {
+      const taken = new Map<string, number>();
+      const wave: PlanChange[] = [];
+      const still: PlanChange[] = [];
+      for (const c of waiting) {
+        const fits = seatNeeds(c).every((id) => (free.get(id) ?? 0) - (taken.get(id) ?? 0) > 0);
+        if (fits) {
+          seatNeeds(c).forEach((id) => taken.set(id, (taken.get(id) ?? 0) + 1));
+          wave.push(c);
+        } else still.push(c);
+      }
+      if (wave.length === 0) return;
+      for (const [id, n] of taken) free.set(id, (free.get(id) ?? 0) - n);
+      wave.forEach(release);
+      push("use-seats", wave.map((c) => licenseWrite(c)!));
+      waiting = still;
+    }
+  };
+  seatWaves();
+
+  const deletions = changes.filter((c) => c.action === "delete");
+  push("delete", deletions.map((c) => ({ kind: "deleteUser", userId: c.userId, upn: c.user })));
+  // What still waits needs seats the deletions free (the planner counted them, and judged these to
+  // fit); send them now and let Graph decide rather than dropping them.
+  push("use-seats", waiting.map((c) => licenseWrite(c)!));
+  return waves;
+}
