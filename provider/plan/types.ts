@@ -42,6 +42,11 @@ export interface PlanChange {
   consequences: Consequence[];
   /** Fingerprint of the tenant state of this user the change depends on (see fingerprint.ts). */
   fingerprint: string;
+  /**
+   * Usage location to PATCH onto the user before the license call, when the desired state gives one
+   * that differs from the tenant's (Graph refuses an assignment without it, graph-facts.md 1.4).
+   */
+  usageLocation?: string;
 }
 
 export type BlockReason =
@@ -93,4 +98,6 @@ export interface Plan {
   monthlySaving?: { amount: number; currency: string };
   /** Fingerprint of every user and SKU the plan depends on; apply refuses a stale plan. */
   fingerprint: string;
+  /** Names of the service plans whose ids appear in the plan, so reports can print names. */
+  planNames?: Record<string, string>;
 }

@@ -1,0 +1,92 @@
+import { compareStrings, heldSkus, skuName } from "./tenant-index";
+import type { TenantIndex } from "./tenant-index";
+import type { Candidate } from "./user-diff";
+import type { Blocker, SeatLine } from "./types";
+
+/** Seat delta per SKU of one change: one seat per SKU held, whatever the number of sources (graph-facts.md 2). */
+export function seatDelta(c: Candidate): Map<string, number> {
+  const before = heldSkus(c.seatBefore);
+  const after = heldSkus(c.after);
+  const out = new Map<string, number>();
+  for (const s of before) if (!after.has(s)) out.set(s, -1);
+  for (const s of after) if (!before.has(s)) out.set(s, 1);
+  return out;
+}
+
+export interface SeatOutcome {
+  accepted: Candidate[];
+  blocked: Blocker[];
+  /** Seats in use per SKU once the accepted changes are made. */
+  usedAfter: Map<string, number>;
+}
+
+/**
+ * Orders the changes as apply will: changes that need no seat (removals, deletions, restores) first, then
+ * the ones that consume, by UPN; a consuming change frees its own removals when it runs (a swap is
+ * one call), which may let an earlier UPN through. What still waits at the end is blocked: every
+ * blocked change truly lacks a seat once the rest is done, so planning again after apply blocks the
+ * same ones.
+ * Restored licenses never wait: Graph restores them even past capacity (graph-facts.md 5.2).
+ */
+export function allocateSeats(candidates: Candidate[], index: TenantIndex): SeatOutcome {
+  const used = new Map<string, number>();
+  for (const [id, sku] of index.skus) used.set(id, sku.consumedUnits);
+  const purchased = (id: string): number => index.skus.get(id)?.purchased ?? 0;
+  const apply = (delta: Map<string, number>): void => {
+    for (const [id, d] of delta) used.set(id, (used.get(id) ?? 0) + d);
+  };
+
+  type Waiting = { c: Candidate; delta: Map<string, number> };
+  const needs = (w: Waiting): string[] => [...w.delta].filter(([id, d]) => d > 0 && !w.c.unconditional.has(id)).map(([id]) => id);
+  const accepted: Candidate[] = [];
+  const waiting: Waiting[] = [];
+  // Changes that need no seat go first: removals and deletions free theirs, and restores take
+  // theirs back unconditionally, so additions are checked against what is really left.
+  for (const c of candidates) {
+    const w = { c, delta: seatDelta(c) };
+    if (needs(w).length) waiting.push(w);
+    else {
+      apply(w.delta);
+      accepted.push(c);
+    }
+  }
+  waiting.sort((a, b) => compareStrings(a.c.upn, b.c.upn));
+
+  // The first waiting change (by UPN) that fits is accepted. When it frees seats, the scan starts
+  // over, so an earlier UPN gets a seat freed by a later swap before anyone after it does; when it
+  // frees none, the earlier ones still cannot fit and the scan goes on.
+  for (let i = 0; i < waiting.length; ) {
+    const w = waiting[i];
+    if (!needs(w).every((id) => (used.get(id) ?? 0) < purchased(id))) {
+      i++;
+      continue;
+    }
+    apply(w.delta);
+    accepted.push(w.c);
+    waiting.splice(i, 1);
+    if ([...w.delta.values()].some((d) => d < 0)) i = 0;
+  }
+
+  const blocked = waiting.map(({ c, delta }): Blocker => {
+    const short = needs({ c, delta }).filter((id) => (used.get(id) ?? 0) >= purchased(id));
+    const parts = short.map((id) => {
+      const today = index.skus.get(id)?.consumedUnits ?? 0;
+      return `${skuName(index, id)}: ${purchased(id)} purchased, ${today} used today, ${used.get(id) ?? 0} used after the plan's other changes (removals counted first)`;
+    });
+    return { user: c.upn, reason: "insufficient-seats", detail: `no free seat for ${c.upn}: ${parts.join("; ")}` };
+  });
+  return { accepted, blocked, usedAfter: used };
+}
+
+export function seatLines(index: TenantIndex, usedAfter: Map<string, number>, prices: Record<string, number>): SeatLine[] {
+  const priceOf = new Map(Object.entries(prices).map(([k, v]) => [k.toLowerCase(), v]));
+  return [...index.skus.values()]
+    .map((s): SeatLine => {
+      const id = s.skuId.toLowerCase();
+      const line: SeatLine = { sku: s.skuPartNumber, skuId: id, purchased: s.purchased, usedBefore: s.consumedUnits, usedAfter: usedAfter.get(id) ?? s.consumedUnits };
+      const price = priceOf.get(id);
+      if (price !== undefined) line.price = price;
+      return line;
+    })
+    .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.skuId, b.skuId));
+}

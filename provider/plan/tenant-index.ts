@@ -1,0 +1,48 @@
+import type { DeletedUser, LicenseAssignment, Snapshot, TenantSku, TenantUser } from "../tenant/types";
+
+/**
+ * Lookups over a Snapshot, built once per plan so that a 100,000-user tenant is planned in linear
+ * time. UPNs are compared lower-cased: they are case-insensitive in Entra ID.
+ */
+export interface TenantIndex {
+  skus: Map<string, TenantSku>;
+  /** service plan id → name, over every SKU of the tenant. */
+  planNames: Map<string, string>;
+  users: Map<string, TenantUser>;
+  deletedUsers: Map<string, DeletedUser>;
+  groupNames: Map<string, string>;
+}
+
+export function indexSnapshot(snapshot: Snapshot): TenantIndex {
+  const skus = new Map<string, TenantSku>();
+  const planNames = new Map<string, string>();
+  for (const sku of snapshot.skus) {
+    skus.set(sku.skuId.toLowerCase(), sku);
+    for (const p of sku.servicePlans) planNames.set(p.servicePlanId.toLowerCase(), p.servicePlanName);
+  }
+  const users = new Map<string, TenantUser>();
+  for (const u of snapshot.users) users.set(u.userPrincipalName.toLowerCase(), u);
+  const deletedUsers = new Map<string, DeletedUser>();
+  for (const u of snapshot.deletedUsers) {
+    // Several deleted accounts may share a UPN; the most recently deleted one is the one to restore.
+    const key = u.userPrincipalName.toLowerCase();
+    const prev = deletedUsers.get(key);
+    if (!prev || prev.deletedDateTime < u.deletedDateTime) deletedUsers.set(key, u);
+  }
+  const groupNames = new Map(snapshot.groups.map((g) => [g.id.toLowerCase(), g.displayName]));
+  return { skus, planNames, users, deletedUsers, groupNames };
+}
+
+export const skuName = (index: TenantIndex, skuId: string): string => index.skus.get(skuId)?.skuPartNumber ?? skuId;
+
+/** The SKUs an account consumes a seat of: one seat per SKU however many sources grant it (graph-facts.md 2). */
+export function heldSkus(assignments: LicenseAssignment[]): Set<string> {
+  return new Set(assignments.map((a) => a.skuId.toLowerCase()));
+}
+
+export const isDirect = (a: LicenseAssignment): boolean => a.assignedByGroup === null;
+
+export const sortedIds = (ids: Iterable<string>): string[] => [...new Set([...ids].map((i) => i.toLowerCase()))].sort();
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+export const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,215 @@
+import type { DesiredLicense, DesiredUser } from "../desired/types";
+import type { DeletedUser, LicenseAssignment, TenantUser } from "../tenant/types";
+import { userFingerprint } from "./fingerprint";
+import { compareStrings, heldSkus, isDirect, skuName, sortedIds } from "./tenant-index";
+import type { TenantIndex } from "./tenant-index";
+import type { Blocker, ChangeAction, PlanChange, PlannedLicense } from "./types";
+
+/** A change before seats and guards have had their say. */
+export interface Candidate {
+  upn: string;
+  userId: string;
+  action: ChangeAction;
+  add: PlannedLicense[];
+  remove: PlannedLicense[];
+  planChanges: PlanChange["planChanges"];
+  usageLocation?: string;
+  /** Assignments consuming seats before (none for a deleted account) and after the change. */
+  seatBefore: LicenseAssignment[];
+  after: LicenseAssignment[];
+  /** The services the user has before the license part: the restored ones for a restore. */
+  serviceBefore: LicenseAssignment[];
+  /** SKUs that come back with a restore: they are consumed even past capacity (graph-facts.md 5.2). */
+  unconditional: Set<string>;
+  /** Added SKUs the user already inherits from a group (no extra seat). */
+  directOverGroup: string[];
+  fingerprint: string;
+}
+
+export type UserOutcome = { kind: "unchanged" } | { kind: "blocked"; blockers: Blocker[] } | { kind: "change"; candidate: Candidate };
+
+export interface DiffContext {
+  index: TenantIndex;
+  /** SKUs the state manages (named in some user's licenses or in an exhaustive scope). */
+  managedSkus: Set<string>;
+  protectedBy: (upn: string) => string | undefined;
+}
+
+type Resolved = { ok: true; license: PlannedLicense } | { ok: false; blocker: Omit<Blocker, "user"> };
+
+/** The desired license against the tenant's own SKU: the tenant is the authority on what it owns. */
+function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
+  const skuId = l.skuId.toLowerCase();
+  const sku = index.skus.get(skuId);
+  if (!sku) {
+    return { ok: false, blocker: { reason: "sku-not-in-tenant", detail: `${l.skuPartNumber} (${skuId}) is not a subscription of this tenant` } };
+  }
+  if (sku.appliesTo !== "User") {
+    return {
+      ok: false,
+      blocker: { reason: "sku-not-assignable", detail: `${sku.skuPartNumber} applies to ${sku.appliesTo}; only SKUs that apply to User can be assigned (graph-facts.md 4)` },
+    };
+  }
+  const own = new Set(sku.servicePlans.map((p) => p.servicePlanId.toLowerCase()));
+  const named = [...(l.enabledPlanIds ?? []), ...(l.disabledPlanIds ?? [])].map((p) => p.toLowerCase());
+  const foreign = named.filter((p) => !own.has(p));
+  if (foreign.length) {
+    const names = foreign.map((p) => index.planNames.get(p) ?? p);
+    return { ok: false, blocker: { reason: "plan-not-in-sku", detail: `${names.join(", ")} ${foreign.length === 1 ? "is not a service plan" : "are not service plans"} of ${sku.skuPartNumber} in this tenant` } };
+  }
+  // An allow-list becomes disabledPlans against the tenant's current plan list, so plans Microsoft
+  // adds to the SKU later stay off until someone allows them.
+  const enabled = l.enabledPlanIds ? new Set(l.enabledPlanIds.map((p) => p.toLowerCase())) : undefined;
+  const disabledPlans = enabled ? sortedIds([...own].filter((p) => !enabled.has(p))) : sortedIds(l.disabledPlanIds ?? []);
+  return { ok: true, license: { skuId, sku: sku.skuPartNumber, disabledPlans } };
+}
+
+const sameList = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A user the state names. */
+export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
+  const live = ctx.index.users.get(d.upn.toLowerCase());
+  const deleted = live ? undefined : ctx.index.deletedUsers.get(d.upn.toLowerCase());
+  const guard = ctx.protectedBy(d.upn);
+  const block = (reason: Blocker["reason"], detail: string): UserOutcome => ({ kind: "blocked", blockers: [{ user: d.upn, reason, detail }] });
+
+  if (d.state === "deleted") {
+    if (!live) return { kind: "unchanged" }; // already deleted, or gone for good
+    if (guard) return block("protected-user", `${d.upn} is protected by guards.protected '${guard}': it is never deleted`);
+    return {
+      kind: "change",
+      candidate: {
+        upn: d.upn, userId: live.id, action: "delete", add: [], remove: [], planChanges: [],
+        seatBefore: live.assignments, after: [], serviceBefore: live.assignments,
+        unconditional: new Set(), directOverGroup: [], fingerprint: userFingerprint(live),
+      },
+    };
+  }
+  if (!live && !deleted) {
+    return block("user-not-found", `no user ${d.upn} in the tenant, nor among the accounts deleted in the last 30 days (graph-facts.md 5.3)`);
+  }
+  const account: TenantUser | DeletedUser = (live ?? deleted)!;
+  const start = account.assignments;
+  // DeletedUser carries no usage location; an account that held direct licenses had one, since
+  // Graph refuses a direct assignment without it (graph-facts.md 1.4), and a restore brings it back.
+  const restoredLocation = (deleted as { usageLocation?: string | null } | undefined)?.usageLocation ?? null;
+  const currentLocation = live ? live.usageLocation : restoredLocation;
+  const hasLocation = !!currentLocation || (!live && start.some(isDirect));
+  return diffLicenses(d.upn, account, start, live ? start : [], currentLocation, hasLocation, d.licenses, d.usageLocation, !live, ctx);
+}
+
+/** A user the state does not name, under `exhaustive-for-skus`: loses the scoped SKUs held directly. */
+export function diffUnlistedUser(user: TenantUser, scopeSkus: Set<string>, ctx: DiffContext): UserOutcome {
+  const lose = user.assignments.filter((a) => isDirect(a) && scopeSkus.has(a.skuId.toLowerCase()));
+  if (!lose.length) return { kind: "unchanged" };
+  const upn = user.userPrincipalName.toLowerCase();
+  const remove = lose
+    .map((a): PlannedLicense => ({ skuId: a.skuId.toLowerCase(), sku: skuName(ctx.index, a.skuId.toLowerCase()), disabledPlans: sortedIds(a.disabledPlans) }))
+    .sort((a, b) => compareStrings(a.sku, b.sku));
+  const guard = ctx.protectedBy(upn);
+  if (guard) {
+    const detail = `${upn} is protected by guards.protected '${guard}': it never loses a license (${remove.map((r) => r.sku).join(", ")}, in the exhaustive scope)`;
+    return { kind: "blocked", blockers: [{ user: upn, reason: "protected-user", detail }] };
+  }
+  return {
+    kind: "change",
+    candidate: {
+      upn, userId: user.id, action: "assign", add: [], remove, planChanges: [],
+      seatBefore: user.assignments, after: user.assignments.filter((a) => !lose.includes(a)), serviceBefore: user.assignments,
+      unconditional: new Set(), directOverGroup: [], fingerprint: userFingerprint(user),
+    },
+  };
+}
+
+function diffLicenses(
+  upn: string,
+  account: TenantUser | DeletedUser,
+  start: LicenseAssignment[],
+  seatBefore: LicenseAssignment[],
+  currentLocation: string | null,
+  hasLocation: boolean,
+  desired: DesiredLicense[] | undefined,
+  desiredLocation: string | undefined,
+  restore: boolean,
+  ctx: DiffContext,
+): UserOutcome {
+  const blockers: Blocker[] = [];
+  const add: PlannedLicense[] = [];
+  const remove: PlannedLicense[] = [];
+  const planChanges: PlanChange["planChanges"] = [];
+  const direct = new Map(start.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
+  const inherited = new Map<string, string[]>();
+  for (const a of start) if (!isDirect(a)) inherited.set(a.skuId.toLowerCase(), [...(inherited.get(a.skuId.toLowerCase()) ?? []), a.assignedByGroup!.toLowerCase()]);
+  let after = start;
+
+  if (desired) {
+    const wanted = new Map<string, PlannedLicense>();
+    for (const l of desired) {
+      const r = resolveLicense(l, ctx.index);
+      if (r.ok) wanted.set(r.license.skuId, r.license);
+      else blockers.push({ user: upn, ...r.blocker });
+    }
+    for (const [skuId, license] of wanted) {
+      const has = direct.get(skuId);
+      if (!has) add.push(license);
+      else if (!sameList(has, license.disabledPlans)) {
+        const was = new Set(has);
+        const will = new Set(license.disabledPlans);
+        planChanges.push({
+          skuId, sku: license.sku,
+          enable: has.filter((p) => !will.has(p)),
+          disable: license.disabledPlans.filter((p) => !was.has(p)),
+          disabledPlans: license.disabledPlans,
+        });
+      }
+    }
+    for (const [skuId, disabledPlans] of direct) {
+      if (!wanted.has(skuId)) remove.push({ skuId, sku: skuName(ctx.index, skuId), disabledPlans });
+    }
+    for (const [skuId, groups] of inherited) {
+      if (direct.has(skuId) || wanted.has(skuId) || !ctx.managedSkus.has(skuId)) continue;
+      const names = sortedIds(groups).map((g) => `'${ctx.index.groupNames.get(g) ?? g}' (${g})`);
+      blockers.push({
+        user: upn,
+        reason: "inherited-license",
+        detail: `${skuName(ctx.index, skuId)} is inherited from group ${names.join(" and ")} and cannot be removed from the user directly (graph-facts.md 11); remove the user from the group, or keep the license in the state`,
+      });
+    }
+    const removed = new Set(remove.map((r) => r.skuId));
+    const changed = new Map(planChanges.map((p) => [p.skuId, p.disabledPlans]));
+    after = [
+      ...start
+        .filter((a) => !(isDirect(a) && removed.has(a.skuId.toLowerCase())))
+        .map((a) => (isDirect(a) && changed.has(a.skuId.toLowerCase()) ? { ...a, disabledPlans: changed.get(a.skuId.toLowerCase())! } : a)),
+      ...add.map((l): LicenseAssignment => ({ skuId: l.skuId, disabledPlans: l.disabledPlans, assignedByGroup: null, state: "Active", error: null })),
+    ];
+  }
+
+  const usageLocation = desiredLocation && desiredLocation.toUpperCase() !== (currentLocation ?? "").toUpperCase() ? desiredLocation.toUpperCase() : undefined;
+  if (add.length && !usageLocation && !hasLocation) {
+    blockers.push({
+      user: upn,
+      reason: "missing-usage-location",
+      detail: `${upn} has no usage location and the state gives none; Graph refuses to assign ${add.map((a) => a.sku).join(", ")} without one (graph-facts.md 1.4)`,
+    });
+  }
+  const guard = ctx.protectedBy(upn);
+  const disabling = planChanges.filter((p) => p.disable.length);
+  if (guard && (remove.length || disabling.length)) {
+    const lost = [...remove.map((r) => r.sku), ...disabling.map((p) => `plans of ${p.sku}`)];
+    blockers.push({ user: upn, reason: "protected-user", detail: `${upn} is protected by guards.protected '${guard}': it never loses a license (${lost.join(", ")})` });
+  }
+  if (blockers.length) return { kind: "blocked", blockers };
+  if (!restore && !add.length && !remove.length && !planChanges.length && !usageLocation) return { kind: "unchanged" };
+
+  const action: ChangeAction = restore ? "restore" : add.length || remove.length ? "assign" : "update";
+  const candidate: Candidate = {
+    upn, userId: account.id, action, add, remove, planChanges,
+    seatBefore, after, serviceBefore: start,
+    unconditional: restore ? heldSkus(start) : new Set(),
+    directOverGroup: add.filter((l) => inherited.has(l.skuId)).map((l) => l.sku),
+    fingerprint: userFingerprint(account),
+  };
+  if (usageLocation) candidate.usageLocation = usageLocation;
+  return { kind: "change", candidate };
+}
