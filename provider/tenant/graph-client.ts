@@ -239,7 +239,7 @@ function refused(link: string, origin: string): GraphError {
     {
       status: 0,
       code: "ForeignHostRefused",
-      message: `refused to send the bearer token to ${where}: only ${origin} (the configured Graph root) is trusted`,
+      message: `refused to send the access token to ${where}: only ${origin} (the configured Graph root) is trusted`,
     },
     "A response pointed outside the configured Graph host (for example an @odata.nextLink); nothing was sent there.",
   );

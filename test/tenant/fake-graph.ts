@@ -37,7 +37,7 @@ export interface FakeGraph {
 
 const rel = (p: string) => decodeURIComponent(p).replace(/^\/v1\.0/, "");
 
-export async function startFakeGraph(handler: FakeHandler): Promise<FakeGraph> {
+export async function startFakeGraph(handler: FakeHandler, options: { date?: string } = {}): Promise<FakeGraph> {
   const log: string[] = [];
   const items: string[] = [];
   const authorizations: string[] = [];
@@ -69,7 +69,11 @@ export async function startFakeGraph(handler: FakeHandler): Promise<FakeGraph> {
         req.socket.destroy();
         return;
       }
-      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      res.writeHead(reply.status, {
+        "content-type": "application/json",
+        ...(options.date ? { date: options.date } : {}),
+        ...reply.headers,
+      });
       res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
     });
   });
