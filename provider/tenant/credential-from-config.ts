@@ -96,7 +96,7 @@ export function credentialFromConfig(config: CredentialConfig): TokenCredential 
       return new ClientAssertionCredential(config.tenantId, clientId, () => githubOidcToken(request, env), common);
     }
     case "workload-identity":
-      return new WorkloadIdentityCredential({ tenantId: config.tenantId, clientId: config.clientId, ...common });
+      return workloadIdentity(config, env, common);
     case "managed-identity":
       return config.clientId
         ? new ManagedIdentityCredential({ clientId: config.clientId, ...common })
@@ -108,7 +108,7 @@ export function credentialFromConfig(config: CredentialConfig): TokenCredential 
     case "chain": {
       const chain: TokenCredential[] = [new EnvironmentCredential(common)];
       if (env.AZURE_FEDERATED_TOKEN_FILE) {
-        chain.push(new WorkloadIdentityCredential({ tenantId: config.tenantId, clientId: config.clientId, ...common }));
+        chain.push(workloadIdentity(config, env, common));
       }
       chain.push(
         config.clientId ? new ManagedIdentityCredential({ clientId: config.clientId, ...common }) : new ManagedIdentityCredential(common),
@@ -119,6 +119,16 @@ export function credentialFromConfig(config: CredentialConfig): TokenCredential 
     default:
       throw new UserError(`unknown credential kind "${String(kind)}"`);
   }
+}
+
+/** AZURE_FEDERATED_TOKEN_FILE from OUR env (the credential would read process.env by itself). */
+function workloadIdentity(config: CredentialConfig, env: NodeJS.ProcessEnv, common: object): TokenCredential {
+  return new WorkloadIdentityCredential({
+    tenantId: config.tenantId,
+    ...(config.clientId ?? env.AZURE_CLIENT_ID ? { clientId: config.clientId ?? env.AZURE_CLIENT_ID } : {}),
+    ...(env.AZURE_FEDERATED_TOKEN_FILE ? { tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE } : {}),
+    ...common,
+  });
 }
 
 /**

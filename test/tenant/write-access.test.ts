@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { PermissionError } from "../../provider/errors";
+import { checkWriteClaims, decodeTokenClaims } from "../../provider/tenant/write-access";
+import { fakeToken } from "./fake-graph";
+
+const GA = "62e90394-69f5-4237-9190-012177145e10";
+const LICENSE_ADMIN = "4d6ac14f-3453-41d0-bef9-a3e0c569773a";
+const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+const DIRECTORY_WRITERS = "9360feb5-f418-4baa-8175-e2a00bac4301";
+const BILLING = "b0f54661-2d74-4c50-afa3-1ec803f12efe";
+
+describe("checkWriteClaims", () => {
+  it.each([
+    { name: "app with LicenseAssignment.ReadWrite.All", claims: { idtyp: "app", roles: ["LicenseAssignment.ReadWrite.All"] } },
+    { name: "app with User.ReadWrite.All", claims: { roles: ["User.ReadWrite.All"] } },
+    { name: "app with Directory.ReadWrite.All", claims: { idtyp: "app", roles: ["Directory.Read.All", "Directory.ReadWrite.All"] } },
+    { name: "License Administrator", claims: { scp: "User.Read LicenseAssignment.ReadWrite.All", wids: [LICENSE_ADMIN] } },
+    { name: "Global Administrator", claims: { scp: "Directory.ReadWrite.All", wids: [GA] } },
+    { name: "User Administrator", claims: { scp: "User.ReadWrite.All", wids: [USER_ADMIN.toUpperCase()] } },
+    { name: "Directory Writers", claims: { scp: "User.ReadWrite.All", wids: [DIRECTORY_WRITERS] } },
+  ])("accepts $name", ({ claims }) => {
+    expect(() => checkWriteClaims(claims)).not.toThrow();
+  });
+
+  it.each([
+    {
+      name: "a read-only app",
+      claims: { idtyp: "app", roles: ["User.Read.All", "LicenseAssignment.Read.All"] },
+      message: /its token grants User.Read.All, LicenseAssignment.Read.All, none of LicenseAssignment.ReadWrite.All/,
+    },
+    { name: "an app with no roles", claims: { idtyp: "app" }, message: /no application permission/ },
+    { name: "a user without a write scope", claims: { scp: "User.Read", wids: [GA] }, message: /lacks a write scope/ },
+    {
+      name: "a Billing Administrator",
+      claims: { scp: "LicenseAssignment.ReadWrite.All", wids: [BILLING] },
+      message: /\(a Billing Administrator cannot assign licenses\).*License Administrator/,
+    },
+    { name: "a user with no role", claims: { scp: "User.ReadWrite.All" }, message: /no directory role that may assign licenses/ },
+  ])("refuses $name, naming what is missing", ({ claims, message }) => {
+    expect(() => checkWriteClaims(claims)).toThrow(PermissionError);
+    expect(() => checkWriteClaims(claims)).toThrow(message);
+  });
+
+  it("asks for User.ReadWrite.All when users are deleted or restored", () => {
+    const claims = { idtyp: "app", roles: ["LicenseAssignment.ReadWrite.All"] };
+    expect(() => checkWriteClaims(claims)).not.toThrow();
+    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/none of User.ReadWrite.All, Directory.ReadWrite.All/);
+  });
+});
+
+describe("decodeTokenClaims", () => {
+  it("reads a JWT's payload", () => {
+    expect(decodeTokenClaims(fakeToken({ roles: ["A"], tid: "t" }))).toStrictEqual({ roles: ["A"], tid: "t" });
+  });
+  it("refuses something that is not a JWT, without echoing it", () => {
+    expect(() => decodeTokenClaims("opaque-secret")).toThrow(PermissionError);
+    expect(() => decodeTokenClaims("opaque-secret")).not.toThrow(/opaque-secret/);
+  });
+});
