@@ -167,7 +167,7 @@ export const SERVICE_PLAN_RULES: Readonly<Record<string, ServicePlanRule>> = {
 export const EXCHANGE_PLAN2 = ["EXCHANGE_S_ENTERPRISE", "EXCHANGE_S_ENTERPRISE_GOV"];
 
 /** Consequences of the account itself, not of one service. */
-type AccountRuleName = "delete" | "restore" | "overConsumed" | "otherPlans" | "plan2Lost" | "swap" | "directOverGroup";
+type AccountRuleName = "delete" | "restore" | "overConsumed" | "otherPlans" | "plan2Lost" | "swap" | "directOverGroup" | "keptThroughGroup";
 
 export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>> = {
   swap: [
@@ -184,6 +184,14 @@ export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>>
       severity: "info",
       source: "graph-facts.md 2",
       message: (c) => `already holds ${list(c.skus)} through a group: the direct assignment uses no extra seat`,
+    },
+  ],
+  keptThroughGroup: [
+    {
+      kind: "kept-through-group",
+      severity: "info",
+      source: "graph-facts.md 11",
+      message: (c) => `the direct ${list(c.skus)} goes, but the user keeps it through a group: to take it away, change the group`,
     },
   ],
   delete: [

@@ -81,6 +81,6 @@ export function restoreConsequences(restored: LicenseAssignment[], overConsumed:
   return out;
 }
 
-export function infoConsequences(rule: "swap" | "directOverGroup", skus: string[], now: Date): Consequence[] {
+export function infoConsequences(rule: "swap" | "directOverGroup" | "keptThroughGroup", skus: string[], now: Date): Consequence[] {
   return fire(ACCOUNT_RULES[rule], { plans: [], hasExchangePlan2: false, skus }, now);
 }

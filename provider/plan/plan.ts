@@ -96,6 +96,7 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
       consequences.push(...infoConsequences("swap", [`${c.remove.map((l) => l.sku).join(" + ")} → ${c.add.map((l) => l.sku).join(" + ")}`], now));
     }
     if (c.directOverGroup.length) consequences.push(...infoConsequences("directOverGroup", c.directOverGroup, now));
+    if (c.keptThroughGroup.length) consequences.push(...infoConsequences("keptThroughGroup", c.keptThroughGroup, now));
   }
   const bySku = <T extends { sku: string; skuId: string }>(a: T, b: T): number => compareStrings(a.sku, b.sku) || compareStrings(a.skuId, b.skuId);
   const change: PlanChange = {

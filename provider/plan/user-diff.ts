@@ -23,6 +23,8 @@ export interface Candidate {
   unconditional: Set<string>;
   /** Added SKUs the user already inherits from a group (no extra seat). */
   directOverGroup: string[];
+  /** Removed direct SKUs the user keeps through a group. */
+  keptThroughGroup: string[];
   fingerprint: string;
 }
 
@@ -81,7 +83,7 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
       candidate: {
         upn: d.upn, userId: live.id, action: "delete", add: [], remove: [], planChanges: [],
         seatBefore: live.assignments, after: [], serviceBefore: live.assignments,
-        unconditional: new Set(), directOverGroup: [], fingerprint: userFingerprint(live),
+        unconditional: new Set(), directOverGroup: [], keptThroughGroup: [], fingerprint: userFingerprint(live),
       },
     };
   }
@@ -116,9 +118,14 @@ export function diffUnlistedUser(user: TenantUser, scopeSkus: Set<string>, ctx: 
     candidate: {
       upn, userId: user.id, action: "assign", add: [], remove, planChanges: [],
       seatBefore: user.assignments, after: user.assignments.filter((a) => !lose.includes(a)), serviceBefore: user.assignments,
-      unconditional: new Set(), directOverGroup: [], fingerprint: userFingerprint(user),
+      unconditional: new Set(), directOverGroup: [], keptThroughGroup: inheritedSkus(user, remove, ctx), fingerprint: userFingerprint(user),
     },
   };
+}
+
+function inheritedSkus(user: TenantUser, remove: PlannedLicense[], ctx: DiffContext): string[] {
+  const viaGroup = new Set(user.assignments.filter((a) => !isDirect(a)).map((a) => a.skuId.toLowerCase()));
+  return remove.filter((l) => viaGroup.has(l.skuId)).map((l) => skuName(ctx.index, l.skuId));
 }
 
 function diffLicenses(
@@ -208,6 +215,7 @@ function diffLicenses(
     seatBefore, after, serviceBefore: start,
     unconditional: restore ? heldSkus(start) : new Set(),
     directOverGroup: add.filter((l) => inherited.has(l.skuId)).map((l) => l.sku),
+    keptThroughGroup: remove.filter((l) => inherited.has(l.skuId)).map((l) => l.sku),
     fingerprint: userFingerprint(account),
   };
   if (usageLocation) candidate.usageLocation = usageLocation;

@@ -55,7 +55,7 @@ const cases: Case[] = [
     snapshot: base().group("Office", ["ENTERPRISEPACK"]).user("a@x.com", { direct: ["ENTERPRISEPACK"], groups: ["Office"] }),
     state: { users: { "a@x.com": { licenses: [] } } },
     action: "assign",
-    has: [],
+    has: ["kept-through-group"],
     hasNot: ["mailbox-purge", "onedrive-archive", "service-plans-lost"],
   },
   {
