@@ -1,0 +1,104 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { GraphHttpError } from "./graph-response";
+import { guidFromName } from "./ids";
+import type { Principal } from "./permissions";
+
+/**
+ * Access tokens are JWT-shaped like Entra's (header.payload.signature) so that a client can read
+ * `roles` (or `scp`/`wids`) before writing, as it can with a real Graph token. They are signed with
+ * HS256 and a key kept in the data dir; only this tenant verifies them.
+ */
+export interface AccessTokenClaims {
+  aud: string;
+  iss: string;
+  tid: string;
+  appid: string;
+  app_displayname: string;
+  idtyp: "app" | "user";
+  roles?: string[];
+  scp?: string;
+  wids?: string[];
+  oid: string;
+  sub: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  ver: "1.0";
+}
+
+/** Entra's client-credentials tokens live about an hour; `expires_in` is 3599 seconds. */
+export const TOKEN_LIFETIME_SECONDS = 3599;
+
+const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+export function signAccessToken(key: Buffer, claims: AccessTokenClaims): string {
+  const head = `${b64({ typ: "JWT", alg: "HS256", kid: "local-tenant" })}.${b64(claims)}`;
+  return `${head}.${createHmac("sha256", key).update(head).digest("base64url")}`;
+}
+
+/** Graph's 401 shape (`InvalidAuthenticationToken`), with a WWW-Authenticate header. */
+const unauthorized = (message: string, authorityHost: string): GraphHttpError =>
+  new GraphHttpError(401, "InvalidAuthenticationToken", message, {
+    "www-authenticate": `Bearer realm="", authorization_uri="${authorityHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+  });
+
+/**
+ * Verify the bearer token of a Graph request and return who is calling. Expiry is measured in
+ * real time (not the tenant clock), as token caches in clients measure it.
+ */
+export function verifyBearer(
+  header: string | undefined,
+  key: Buffer,
+  expect: { aud: string; tid: string; authorityHost: string },
+): Principal {
+  if (!header || !/^bearer\s+\S/i.test(header)) throw unauthorized("Access token is empty.", expect.authorityHost);
+  const token = header.replace(/^bearer\s+/i, "").trim();
+  const parts = token.split(".");
+  if (parts.length !== 3) {
+    throw unauthorized("IDX14100: JWT is not well formed, there are no dots (.).", expect.authorityHost);
+  }
+  const want = createHmac("sha256", key).update(`${parts[0]}.${parts[1]}`).digest();
+  const got = Buffer.from(parts[2], "base64url");
+  if (got.length !== want.length || !timingSafeEqual(got, want)) throw unauthorized("Access token validation failure.", expect.authorityHost);
+  let claims: AccessTokenClaims;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+  } catch {
+    throw unauthorized("Access token validation failure.", expect.authorityHost);
+  }
+  if (claims.aud !== expect.aud || claims.tid !== expect.tid) {
+    throw unauthorized("Access token validation failure. Invalid audience.", expect.authorityHost);
+  }
+  if (claims.exp * 1000 <= Date.now()) throw unauthorized("Lifetime validation failed, the token is expired.", expect.authorityHost);
+  return {
+    appId: claims.appid,
+    roles: claims.roles ?? [],
+    scopes: claims.scp !== undefined ? claims.scp.split(" ").filter(Boolean) : null,
+    wids: claims.wids ?? [],
+  };
+}
+
+export function newTokenClaims(input: {
+  aud: string;
+  iss: string;
+  tid: string;
+  app: { clientId: string; displayName: string; roles: string[]; scopes: string[] | null; wids: string[] };
+}): AccessTokenClaims {
+  const iat = Math.floor(Date.now() / 1000);
+  const { app } = input;
+  return {
+    aud: input.aud,
+    iss: input.iss,
+    tid: input.tid,
+    appid: app.clientId,
+    app_displayname: app.displayName,
+    idtyp: app.scopes ? "user" : "app",
+    ...(app.scopes ? { scp: app.scopes.join(" "), wids: app.wids } : { roles: app.roles }),
+    oid: guidFromName(`${input.tid}/servicePrincipal/${app.clientId}`),
+    sub: app.clientId,
+    iat,
+    nbf: iat,
+    exp: iat + TOKEN_LIFETIME_SECONDS,
+    ver: "1.0",
+  };
+}

@@ -1,0 +1,171 @@
+import type { Db } from "./store";
+import { deletedUpn, getMeta } from "./store";
+
+export interface UserRow {
+  id: string;
+  upn: string;
+  upn_lower: string;
+  display_name: string | null;
+  given_name: string | null;
+  surname: string | null;
+  job_title: string | null;
+  usage_location: string | null;
+  account_enabled: number;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface AssignmentRow {
+  user_id: string;
+  sku_id: string;
+  /** '' when assigned directly. */
+  group_id: string;
+  disabled_plans: string;
+  state: string;
+  error: string;
+  updated_at: string;
+}
+
+export interface SkuRow {
+  sku_id: string;
+  part_number: string;
+  applies_to: string;
+  capability_status: string;
+  enabled: number;
+  warning: number;
+  suspended: number;
+  locked_out: number;
+  service_plans: string;
+}
+
+export interface GroupRow {
+  id: string;
+  display_name: string;
+  mail_nickname: string;
+  created_at: string;
+}
+
+/** Soft-deleted users are purged for good 30 days after deletion (graph-facts.md 5.1, 5.3). */
+export const PURGE_AFTER_MS = 30 * 86_400_000;
+
+/** The directory's state: plain reads and the writes that are not license rules. */
+export class Directory {
+  readonly tenantId: string;
+  readonly domain: string;
+  readonly defaultUsageLocation: string | null;
+  private skuCache?: SkuRow[];
+
+  constructor(
+    readonly db: Db,
+    readonly now: () => Date,
+  ) {
+    this.tenantId = getMeta(db, "tenantId") ?? "";
+    this.domain = getMeta(db, "domain") ?? "";
+    this.defaultUsageLocation = getMeta(db, "defaultUsageLocation") || null;
+  }
+
+  skus(): SkuRow[] {
+    this.skuCache ??= this.db.prepare("SELECT * FROM skus ORDER BY part_number").all() as SkuRow[];
+    return this.skuCache;
+  }
+
+  sku(skuId: string): SkuRow | undefined {
+    return this.skus().find((s) => s.sku_id === skuId.toLowerCase());
+  }
+
+  /** Seats in use per SKU: one per present user holding an active assignment from any source. */
+  consumed(): Map<string, number> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.sku_id AS sku_id, COUNT(DISTINCT a.user_id) AS n FROM assignments a JOIN users u ON u.id = a.user_id
+         WHERE a.state = 'Active' AND u.deleted_at IS NULL GROUP BY a.sku_id`,
+      )
+      .all() as { sku_id: string; n: number }[];
+    return new Map(rows.map((r) => [r.sku_id, r.n]));
+  }
+
+  consumedOf(skuId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(DISTINCT a.user_id) AS n FROM assignments a JOIN users u ON u.id = a.user_id
+         WHERE a.sku_id = ? AND a.state = 'Active' AND u.deleted_at IS NULL`,
+      )
+      .get(skuId) as { n: number };
+    return row.n;
+  }
+
+  /** A present user by object id or userPrincipalName (case-insensitive). */
+  findUser(ref: string): UserRow | undefined {
+    const key = ref.toLowerCase();
+    return this.db.prepare("SELECT * FROM users WHERE (id = ? OR upn_lower = ?) AND deleted_at IS NULL").get(key, key) as UserRow | undefined;
+  }
+
+  findDeletedUser(id: string): UserRow | undefined {
+    return this.db.prepare("SELECT * FROM users WHERE id = ? AND deleted_at IS NOT NULL").get(id.toLowerCase()) as UserRow | undefined;
+  }
+
+  /** Assignments of many users at once, for rendering a page. */
+  assignmentsOf(userIds: string[]): Map<string, AssignmentRow[]> {
+    const out = new Map<string, AssignmentRow[]>(userIds.map((id) => [id, []]));
+    for (let i = 0; i < userIds.length; i += 500) {
+      const chunk = userIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM assignments WHERE user_id IN (${chunk.map(() => "?").join(",")}) ORDER BY sku_id, group_id`)
+        .all(...chunk) as AssignmentRow[];
+      for (const r of rows) out.get(r.user_id)?.push(r);
+    }
+    return out;
+  }
+
+  group(id: string): GroupRow | undefined {
+    return this.db.prepare("SELECT * FROM groups_ WHERE id = ?").get(id.toLowerCase()) as GroupRow | undefined;
+  }
+
+  groupLicenses(groupIds: string[]): Map<string, { skuId: string; disabledPlans: string[] }[]> {
+    const out = new Map<string, { skuId: string; disabledPlans: string[] }[]>(groupIds.map((id) => [id, []]));
+    if (!groupIds.length) return out;
+    const rows = this.db
+      .prepare(`SELECT * FROM group_licenses WHERE group_id IN (${groupIds.map(() => "?").join(",")}) ORDER BY sku_id`)
+      .all(...groupIds) as { group_id: string; sku_id: string; disabled_plans: string }[];
+    for (const r of rows) out.get(r.group_id)?.push({ skuId: r.sku_id, disabledPlans: JSON.parse(r.disabled_plans) });
+    return out;
+  }
+
+  /**
+   * Soft delete: the account moves to deleted items, its name is freed (see deletedUpn) and its
+   * seats are freed at once (graph-facts.md 5.2); assignments and memberships are kept for restore.
+   */
+  deleteUser(user: UserRow): void {
+    const upn = deletedUpn(user.id, user.upn);
+    this.db.prepare("UPDATE users SET deleted_at = ?, upn = ?, upn_lower = ? WHERE id = ?").run(this.now().toISOString(), upn, upn.toLowerCase(), user.id);
+  }
+
+  /**
+   * Restore: the user gets back its name, its groups and the licenses it held, even when that
+   * exceeds the seats bought (graph-facts.md 5.2). Returns false when the name is taken again.
+   */
+  restoreUser(user: UserRow): boolean {
+    const upn = user.upn.slice(user.id.replace(/-/g, "").length);
+    const taken = this.db.prepare("SELECT 1 FROM users WHERE upn_lower = ? AND id <> ?").get(upn.toLowerCase(), user.id);
+    if (taken) return false;
+    this.db.prepare("UPDATE users SET deleted_at = NULL, upn = ?, upn_lower = ? WHERE id = ?").run(upn, upn.toLowerCase(), user.id);
+    return true;
+  }
+
+  /** Permanent deletion: nothing of the user remains. */
+  purgeUser(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM assignments WHERE user_id = ?").run(id);
+      this.db.prepare("DELETE FROM group_members WHERE user_id = ?").run(id);
+      this.db.prepare("DELETE FROM users WHERE id = ?").run(id);
+    })();
+  }
+
+  /** Purge every user deleted 30 days or more before the tenant clock; returns how many. */
+  purgeExpired(): number {
+    const cutoff = new Date(this.now().getTime() - PURGE_AFTER_MS).toISOString();
+    const ids = this.db.prepare("SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= ?").all(cutoff) as { id: string }[];
+    for (const { id } of ids) this.purgeUser(id);
+    return ids.length;
+  }
+}

@@ -1,0 +1,95 @@
+import type { Group } from "@microsoft/microsoft-graph-types";
+import type { GroupRow } from "./directory";
+import { type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
+import { type FilterTerm, needsAdvancedQuery, parseFilter } from "./odata-filter";
+import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
+import { demand } from "./permissions";
+import type { RouteContext } from "./route-context";
+import { queryUsers } from "./user-query";
+import { parseSelect, project, USER_PROPERTIES } from "./user-view";
+import { renderUsers } from "./users-routes";
+
+const DEFAULT_GROUP_PROPERTIES = [
+  "id", "createdDateTime", "description", "displayName", "groupTypes", "mail", "mailEnabled", "mailNickname", "securityEnabled",
+];
+const GROUP_PROPERTIES = new Set([...DEFAULT_GROUP_PROPERTIES, "assignedLicenses", "licenseProcessingState"]);
+
+function renderGroups(ctx: RouteContext, rows: GroupRow[], select: string[] | undefined): Partial<Group>[] {
+  const licenses = ctx.dir.groupLicenses(rows.map((r) => r.id));
+  return rows.map((g) =>
+    project<Group>(
+      {
+        id: g.id,
+        createdDateTime: g.created_at.replace(/\.\d{3}Z$/, "Z"),
+        description: null,
+        displayName: g.display_name,
+        groupTypes: [],
+        mail: null,
+        mailEnabled: false,
+        mailNickname: g.mail_nickname,
+        // Group-based licensing needs security-enabled groups (graph-facts.md section 2).
+        securityEnabled: true,
+        assignedLicenses: licenses.get(g.id) ?? [],
+        licenseProcessingState: { state: "ProcessingComplete" },
+      },
+      select ?? DEFAULT_GROUP_PROPERTIES,
+    ),
+  );
+}
+
+function matches(ctx: RouteContext, g: GroupRow, terms: FilterTerm[]): boolean {
+  const licenses = ctx.dir.groupLicenses([g.id]).get(g.id) ?? [];
+  return terms.every((t) => {
+    if (t.kind === "skuAny") return licenses.some((l) => l.skuId === t.skuId);
+    if (t.kind === "licenseCount") return t.op === "eq" ? licenses.length === 0 : licenses.length > 0;
+    const value = t.prop === "id" ? g.id : t.prop === "displayName" ? g.display_name : t.prop === "mailNickname" ? g.mail_nickname : undefined;
+    if (value === undefined || t.kind === "bool") {
+      throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'Group'.`);
+    }
+    const v = value.toLowerCase();
+    if (t.kind === "in") return t.values.some((x) => x.toLowerCase() === v);
+    return t.kind === "startswith" ? v.startsWith(t.value.toLowerCase()) : v.endsWith(t.value.toLowerCase());
+  });
+}
+
+/**
+ * Groups for group-based licensing. Two ways to find the licensed ones:
+ * `GET /groups?$select=id,displayName,assignedLicenses` (plain paging, the documented way), or
+ * `$filter=assignedLicenses/$count ne 0` with `ConsistencyLevel: eventual` and `$count=true`
+ * (an advanced query, graph-facts.md 3.1); `assignedLicenses/any(x:x/skuId eq <id>)` works too.
+ */
+export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
+  const { req, dir } = ctx;
+  const s = req.segments;
+  if (s[0] !== "groups" || req.method !== "GET" || s.length > 3) return undefined;
+  demand(ctx.principal, "readGroups");
+  if (s.length === 1) {
+    const select = parseSelect(req.query.get("$select"), GROUP_PROPERTIES, "group");
+    const top = parseTop(req);
+    const filterText = req.query.get("$filter");
+    const terms = filterText ? parseFilter(filterText, GROUP_PROPERTIES, "group") : [];
+    const advanced = isAdvancedQuery(req);
+    if (needsAdvancedQuery(terms) && !advanced) throw unsupportedQuery("Unsupported Query.");
+    const after = decodeSkipToken(req);
+    const all = (dir.db.prepare("SELECT * FROM groups_ ORDER BY id").all() as GroupRow[]).filter((g) => matches(ctx, g, terms));
+    const rest = after ? all.filter((g) => g.id > after) : all;
+    const page = rest.slice(0, top);
+    const more = rest.length > top ? nextLink(ctx.graphBaseUrl, req, page[page.length - 1].id) : undefined;
+    const context = select ? `groups(${select.join(",")})` : "groups";
+    return json(200, collection(ctx.graphBaseUrl, context, renderGroups(ctx, page, select), { count: advanced ? all.length : undefined, nextLink: more }));
+  }
+  const group = dir.group(s[1]);
+  if (!group) throw notFound(s[1]);
+  if (s.length === 2) {
+    const select = parseSelect(req.query.get("$select"), GROUP_PROPERTIES, "group");
+    return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#groups/$entity`, ...renderGroups(ctx, [group], select)[0] });
+  }
+  if (s[2] !== "members") return undefined;
+  // Direct members only: nested groups do not pass licenses on (graph-facts.md section 2).
+  const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
+  const top = parseTop(req);
+  const page = queryUsers(dir, [], { deleted: false, top, after: decodeSkipToken(req), count: isAdvancedQuery(req), memberOf: group.id });
+  const value = renderUsers(ctx, page.rows, select).map((u) => ({ "@odata.type": "#microsoft.graph.user", ...u }));
+  const more = page.more ? nextLink(ctx.graphBaseUrl, req, page.rows[page.rows.length - 1].id) : undefined;
+  return json(200, collection(ctx.graphBaseUrl, "directoryObjects", value, { count: page.count, nextLink: more }));
+}

@@ -1,0 +1,55 @@
+import { GraphHttpError } from "./graph-response";
+
+/** Who is calling, from the verified access token. */
+export interface Principal {
+  appId: string;
+  /** Application permissions (`roles` claim). */
+  roles: string[];
+  /** Delegated permissions (`scp` claim), when the token acts for a user. */
+  scopes: string[] | null;
+  /** Directory role template ids (`wids` claim) of the signed-in user. */
+  wids: string[];
+}
+
+/** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3). */
+export const PERMISSIONS = {
+  readUsers: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  readSkus: [
+    "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
+    "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All",
+  ],
+  readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+  deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+} as const;
+
+/** Well-known directory role template ids. */
+export const ROLES = {
+  globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
+  licenseAdministrator: "4d6ac14f-3453-41d0-bef9-a3e0c569773a",
+  userAdministrator: "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  directoryWriters: "9360feb5-f418-4baa-8175-e2a00bac4301",
+  billingAdministrator: "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+  privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+} as const;
+
+/**
+ * A delegated caller also needs a directory role that holds the action: assignLicense needs Directory
+ * Writers, License or User Administrator (1.3); a Billing Administrator cannot assign licenses (8).
+ */
+const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
+  assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
+};
+
+/** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */
+export const insufficientPrivileges = (): GraphHttpError =>
+  new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+
+export function demand(principal: Principal, operation: keyof typeof PERMISSIONS): void {
+  const accepted: readonly string[] = PERMISSIONS[operation];
+  const held = principal.scopes ?? principal.roles;
+  if (!held.some((p) => accepted.includes(p))) throw insufficientPrivileges();
+  const roles = ROLES_FOR[operation];
+  if (principal.scopes && roles && !principal.wids.some((w) => roles.includes(w))) throw insufficientPrivileges();
+}

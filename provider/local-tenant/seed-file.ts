@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { parse as parseYaml } from "yaml";
+import { Catalog, type CatalogSku } from "../catalog/catalog";
+import { UserError } from "../errors";
+import { packageRoot } from "../util/package-root";
+import { guidFromName, secretHash } from "./ids";
+import type { SeedFile, SeedLicense } from "./seed-types";
+
+/** A seed with every name resolved to an id, ready to be written to the store. */
+export interface ResolvedSeed {
+  tenantId: string;
+  domain: string;
+  displayName: string;
+  defaultUsageLocation: string | null;
+  now?: string;
+  skus: {
+    skuId: string;
+    skuPartNumber: string;
+    appliesTo: string;
+    capabilityStatus: string;
+    enabled: number;
+    warning: number;
+    suspended: number;
+    lockedOut: number;
+    servicePlans: { servicePlanId: string; servicePlanName: string }[];
+  }[];
+  users: {
+    id: string;
+    upn: string;
+    displayName: string;
+    givenName: string | null;
+    surname: string | null;
+    jobTitle: string | null;
+    usageLocation: string | null;
+    accountEnabled: boolean;
+    licenses: { skuId: string; disabledPlans: string[] }[];
+    deletedDateTime: string | null;
+  }[];
+  groups: { id: string; displayName: string; mailNickname: string; licenses: { skuId: string; disabledPlans: string[] }[]; memberIds: string[] }[];
+  apps: { clientId: string; displayName: string; secretHash: string; roles: string[]; scopes: string[] | null; wids: string[]; isDefault: boolean }[];
+  /** Clear secrets, held in memory only to report `defaultApp`; never written to the store. */
+  secrets: Map<string, string>;
+}
+
+export const seedSchemaPath = (): string => join(packageRoot(), "schemas", "local-tenant-seed.schema.json");
+export const defaultSeedPath = (): string => join(packageRoot(), "examples", "fabrikam", "tenant-seed.yaml");
+
+let validator: ValidateFunction | undefined;
+function compiled(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync(seedSchemaPath(), "utf8")));
+  }
+  return validator;
+}
+
+/** Read a YAML or JSON seed file (JSON is YAML), or take the object as it is. */
+export function readSeed(seed: string | SeedFile): SeedFile {
+  if (typeof seed !== "string") return seed;
+  let text: string;
+  try {
+    text = readFileSync(seed, "utf8");
+  } catch (err) {
+    throw new UserError(`cannot read the seed file ${seed}: ${(err as Error).message}`);
+  }
+  try {
+    return parseYaml(text) as SeedFile;
+  } catch (err) {
+    throw new UserError(`${seed}: not valid YAML or JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Validate against the schema, then resolve SKU, plan and member names; every problem at once. */
+export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.load()): ResolvedSeed {
+  const where = typeof seed === "string" ? seed : "seed";
+  const file = readSeed(seed);
+  const validate = compiled();
+  if (!validate(file)) {
+    const lines = (validate.errors ?? []).map((e) => `  ${e.instancePath || "/"} ${e.message ?? ""}`);
+    throw new UserError(`${where} does not match schemas/local-tenant-seed.schema.json:\n${lines.join("\n")}`);
+  }
+  const problems: string[] = [];
+  const domain = file.tenant.domain.toLowerCase();
+  const tenantId = file.tenant.id.toLowerCase();
+  const upnOf = (name: string): string => (name.includes("@") ? name : `${name}@${domain}`).toLowerCase();
+
+  const owned = new Map<string, CatalogSku>();
+  const skus = file.skus.map((s) => {
+    const r = catalog.resolveSku(s.sku);
+    if (!r.ok) problems.push(`skus: ${r.message}`);
+    const sku = r.ok ? r.value : { skuId: guidFromName(s.sku), skuPartNumber: s.sku, displayName: s.sku, plans: [] };
+    owned.set(sku.skuId, sku);
+    return {
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      appliesTo: s.appliesTo ?? "User",
+      capabilityStatus: s.capabilityStatus ?? "Enabled",
+      enabled: s.enabled,
+      warning: s.warning ?? 0,
+      suspended: s.suspended ?? 0,
+      lockedOut: s.lockedOut ?? 0,
+      servicePlans: sku.plans.map((p) => ({ servicePlanId: p.servicePlanId, servicePlanName: p.servicePlanName })),
+    };
+  });
+
+  const licenses = (list: SeedLicense[] | undefined, who: string): { skuId: string; disabledPlans: string[] }[] =>
+    (list ?? []).flatMap((l) => {
+      const r = catalog.resolveSku(l.sku);
+      const sku = r.ok ? owned.get(r.value.skuId) : undefined;
+      if (!sku) {
+        problems.push(`${who}: SKU '${l.sku}' is not one of the tenant's skus`);
+        return [];
+      }
+      const disabledPlans = (l.disabledPlans ?? []).flatMap((p) => {
+        const plan = catalog.resolvePlan(sku, p);
+        if (!plan.ok) problems.push(`${who}: ${plan.message}`);
+        return plan.ok ? [plan.value.servicePlanId] : [];
+      });
+      return [{ skuId: sku.skuId, disabledPlans }];
+    });
+
+  const now = file.now ? new Date(file.now) : undefined;
+  const users = (file.users ?? []).map((u) => {
+    const upn = upnOf(u.userPrincipalName);
+    let deletedDateTime: string | null = u.deletedDateTime ? new Date(u.deletedDateTime).toISOString() : null;
+    if (u.deletedDaysAgo !== undefined) {
+      if (!now) problems.push(`users: ${upn}: deletedDaysAgo needs the seed's 'now'`);
+      else deletedDateTime = new Date(now.getTime() - u.deletedDaysAgo * 86_400_000).toISOString();
+    }
+    const alias = upn.split("@")[0];
+    return {
+      id: (u.id ?? guidFromName(`${tenantId}/user/${upn}`)).toLowerCase(),
+      upn,
+      displayName: u.displayName ?? alias.charAt(0).toUpperCase() + alias.slice(1),
+      givenName: u.givenName ?? null,
+      surname: u.surname ?? null,
+      jobTitle: u.jobTitle ?? null,
+      usageLocation: u.usageLocation === undefined ? (file.tenant.defaultUsageLocation ?? null) : u.usageLocation,
+      accountEnabled: u.accountEnabled ?? true,
+      licenses: licenses(u.licenses, `users: ${upn}`),
+      deletedDateTime,
+    };
+  });
+  const byUpn = new Map(users.map((u) => [u.upn, u.id]));
+  if (byUpn.size !== users.length) problems.push("users: the same userPrincipalName appears twice");
+
+  const groups = (file.groups ?? []).map((g) => ({
+    id: (g.id ?? guidFromName(`${tenantId}/group/${g.displayName}`)).toLowerCase(),
+    displayName: g.displayName,
+    mailNickname: g.mailNickname ?? g.displayName.replace(/[^A-Za-z0-9]/g, ""),
+    licenses: licenses(g.licenses, `groups: ${g.displayName}`),
+    memberIds: (g.members ?? []).flatMap((m) => {
+      const id = byUpn.get(upnOf(m));
+      if (!id) problems.push(`groups: ${g.displayName}: member '${m}' is not a user of the seed`);
+      return id ? [id] : [];
+    }),
+  }));
+
+  const defaults = file.apps.filter((a) => a.default);
+  if (defaults.length > 1) problems.push("apps: more than one app is marked default");
+  const apps = file.apps.map((a, i) => ({
+    clientId: a.clientId.toLowerCase(),
+    displayName: a.displayName,
+    secretHash: secretHash(a.clientSecret),
+    roles: a.roles ?? [],
+    scopes: a.delegated ? a.delegated.scopes : null,
+    wids: a.delegated?.directoryRoles ?? [],
+    isDefault: defaults.length ? a.default === true : i === 0,
+  }));
+
+  if (problems.length) throw new UserError(`${where} has problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  return {
+    tenantId,
+    domain,
+    displayName: file.tenant.displayName ?? domain,
+    defaultUsageLocation: file.tenant.defaultUsageLocation ?? null,
+    now: now?.toISOString(),
+    skus,
+    users,
+    groups,
+    apps,
+    secrets: new Map(file.apps.map((a) => [a.clientId.toLowerCase(), a.clientSecret])),
+  };
+}

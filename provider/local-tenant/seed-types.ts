@@ -1,0 +1,81 @@
+/**
+ * The local tenant's seed file (schemas/local-tenant-seed.schema.json): SKUs with their seats,
+ * users, groups and app registrations. SKUs and plans may be written by part number / plan name
+ * or by id; ids are the real ones from Microsoft's table (provider/catalog).
+ */
+
+export interface SeedFile {
+  tenant: {
+    id: string;
+    /** Verified domain, e.g. fabrikam.com; a user written without "@" gets it appended. */
+    domain: string;
+    displayName?: string;
+    /** Users without a usage location inherit it for group-based licensing (graph-facts.md section 2). */
+    defaultUsageLocation?: string;
+  };
+  /** The tenant clock at seeding; `deletedDaysAgo` counts back from it. */
+  now?: string;
+  skus: SeedSku[];
+  users?: SeedUser[];
+  groups?: SeedGroup[];
+  apps: SeedApp[];
+}
+
+export interface SeedSku {
+  /** Part number (ENTERPRISEPACK) or skuId; resolved through the catalog. */
+  sku: string;
+  /** prepaidUnits.enabled */
+  enabled: number;
+  warning?: number;
+  suspended?: number;
+  lockedOut?: number;
+  appliesTo?: "User" | "Company";
+  capabilityStatus?: "Enabled" | "Warning" | "Suspended" | "Deleted" | "LockedOut";
+}
+
+export interface SeedLicense {
+  sku: string;
+  /** Plan names or servicePlanIds, each within the SKU. */
+  disabledPlans?: string[];
+}
+
+export interface SeedUser {
+  /** Full UPN, or the alias alone (the tenant domain is appended). */
+  userPrincipalName: string;
+  id?: string;
+  displayName?: string;
+  givenName?: string;
+  surname?: string;
+  jobTitle?: string;
+  /** Two-letter country code, or null for none (such a user cannot get a direct license). */
+  usageLocation?: string | null;
+  accountEnabled?: boolean;
+  licenses?: SeedLicense[];
+  /** Soft-deleted this many days before `now` (its licenses come back on restore). */
+  deletedDaysAgo?: number;
+  deletedDateTime?: string;
+}
+
+export interface SeedGroup {
+  displayName: string;
+  id?: string;
+  mailNickname?: string;
+  licenses?: SeedLicense[];
+  /** UPNs or aliases of direct members. */
+  members?: string[];
+}
+
+export interface SeedApp {
+  displayName: string;
+  clientId: string;
+  clientSecret: string;
+  /** Application permissions, carried in the token's `roles` claim. */
+  roles?: string[];
+  /**
+   * Delegated-style tokens: the app acts for a user principal; its token carries `scp`
+   * (delegated permissions) and `wids` (directory role template ids) instead of `roles`.
+   */
+  delegated?: { scopes: string[]; directoryRoles?: string[] };
+  /** The app `defaultApp` reports (the one the CLI uses for `--tenant local`). */
+  default?: boolean;
+}

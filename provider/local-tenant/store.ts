@@ -1,0 +1,118 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { ResolvedSeed } from "./seed-file";
+
+export type Db = Database.Database;
+
+/**
+ * One SQLite file per tenant. WAL with synchronous=FULL: a write is on disk before its response is
+ * sent, so a crash loses nothing that was acknowledged. Every write is one transaction.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS skus (
+  sku_id TEXT PRIMARY KEY, part_number TEXT NOT NULL, applies_to TEXT NOT NULL,
+  capability_status TEXT NOT NULL, enabled INTEGER NOT NULL, warning INTEGER NOT NULL,
+  suspended INTEGER NOT NULL, locked_out INTEGER NOT NULL, service_plans TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, upn TEXT NOT NULL, upn_lower TEXT NOT NULL, display_name TEXT,
+  given_name TEXT, surname TEXT, job_title TEXT, usage_location TEXT,
+  account_enabled INTEGER NOT NULL, created_at TEXT NOT NULL, deleted_at TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS users_upn ON users(upn_lower);
+CREATE INDEX IF NOT EXISTS users_deleted ON users(deleted_at);
+CREATE TABLE IF NOT EXISTS assignments (
+  user_id TEXT NOT NULL, sku_id TEXT NOT NULL, group_id TEXT NOT NULL DEFAULT '',
+  disabled_plans TEXT NOT NULL, state TEXT NOT NULL, error TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, sku_id, group_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assignments_sku ON assignments(sku_id, user_id);
+CREATE TABLE IF NOT EXISTS groups_ (
+  id TEXT PRIMARY KEY, display_name TEXT NOT NULL, mail_nickname TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS group_licenses (
+  group_id TEXT NOT NULL, sku_id TEXT NOT NULL, disabled_plans TEXT NOT NULL,
+  PRIMARY KEY (group_id, sku_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_members (
+  group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_id);
+CREATE TABLE IF NOT EXISTS apps (
+  client_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, secret_hash TEXT NOT NULL,
+  roles TEXT NOT NULL, scopes TEXT, wids TEXT NOT NULL, is_default INTEGER NOT NULL);
+`;
+
+export function openStore(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, "tenant.sqlite"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = OFF");
+  db.exec(SCHEMA);
+  return db;
+}
+
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+}
+
+/**
+ * What a soft-deleted user's userPrincipalName becomes: Entra prefixes it with the object id
+ * without dashes, so that the name is free for a new account (see deleted-items-routes.ts).
+ */
+export const deletedUpn = (id: string, upn: string): string => `${id.replace(/-/g, "")}${upn}`;
+
+/** Write a resolved seed into an empty store, in one transaction (100,000 users take seconds). */
+export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
+  const at = now.toISOString();
+  const write = db.transaction(() => {
+    setMeta(db, "tenantId", seed.tenantId);
+    setMeta(db, "domain", seed.domain);
+    setMeta(db, "displayName", seed.displayName);
+    setMeta(db, "defaultUsageLocation", seed.defaultUsageLocation ?? "");
+    const sku = db.prepare("INSERT INTO skus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const s of seed.skus) {
+      sku.run(s.skuId, s.skuPartNumber, s.appliesTo, s.capabilityStatus, s.enabled, s.warning, s.suspended, s.lockedOut, JSON.stringify(s.servicePlans));
+    }
+    const user = db.prepare("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const assign = db.prepare("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const held = new Map<string, Set<string>>(); // skuId -> users holding an active seat
+    const deleted = new Set<string>();
+    const holders = (skuId: string): Set<string> => held.get(skuId) ?? held.set(skuId, new Set()).get(skuId)!;
+    for (const u of seed.users) {
+      const upn = u.deletedDateTime ? deletedUpn(u.id, u.upn) : u.upn;
+      user.run(u.id, upn, upn.toLowerCase(), u.displayName, u.givenName, u.surname, u.jobTitle, u.usageLocation, u.accountEnabled ? 1 : 0, at, u.deletedDateTime);
+      if (u.deletedDateTime) deleted.add(u.id);
+      for (const l of u.licenses) {
+        assign.run(u.id, l.skuId, "", JSON.stringify(l.disabledPlans), "Active", "None", at);
+        if (!u.deletedDateTime) holders(l.skuId).add(u.id);
+      }
+    }
+    const group = db.prepare("INSERT INTO groups_ VALUES (?, ?, ?, ?)");
+    const groupLicense = db.prepare("INSERT INTO group_licenses VALUES (?, ?, ?)");
+    const member = db.prepare("INSERT OR IGNORE INTO group_members VALUES (?, ?)");
+    const seats = new Map(seed.skus.map((s) => [s.skuId, s.enabled + s.warning]));
+    for (const g of seed.groups) {
+      group.run(g.id, g.displayName, g.mailNickname, at);
+      for (const l of g.licenses) groupLicense.run(g.id, l.skuId, JSON.stringify(l.disabledPlans));
+      for (const m of g.memberIds) {
+        member.run(g.id, m);
+        for (const l of g.licenses) {
+          // One seat per user per SKU whatever the number of sources (graph-facts.md section 2).
+          const set = holders(l.skuId);
+          const ok = set.has(m) || deleted.has(m) || set.size < (seats.get(l.skuId) ?? 0);
+          if (ok && !deleted.has(m)) set.add(m);
+          assign.run(m, l.skuId, g.id, JSON.stringify(l.disabledPlans), ok ? "Active" : "Error", ok ? "None" : "CountViolation", at);
+        }
+      }
+    }
+    const app = db.prepare("INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const a of seed.apps) {
+      app.run(a.clientId, a.displayName, a.secretHash, JSON.stringify(a.roles), a.scopes ? JSON.stringify(a.scopes) : null, JSON.stringify(a.wids), a.isDefault ? 1 : 0);
+    }
+    setMeta(db, "seededAt", at);
+  });
+  write();
+}

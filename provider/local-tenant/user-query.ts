@@ -1,0 +1,67 @@
+import type { Directory, UserRow } from "./directory";
+import { unsupportedQuery } from "./graph-response";
+import type { FilterTerm } from "./odata-filter";
+
+/** Filterable user properties and their columns (case-insensitive text compares use lower()). */
+const COLUMNS: Record<string, { col: string; text: boolean }> = {
+  id: { col: "u.id", text: true },
+  userPrincipalName: { col: "u.upn_lower", text: true },
+  mail: { col: "u.upn_lower", text: true },
+  displayName: { col: "lower(u.display_name)", text: true },
+  usageLocation: { col: "lower(u.usage_location)", text: true },
+  accountEnabled: { col: "u.account_enabled", text: false },
+};
+
+export const FILTERABLE_USER_PROPERTIES = new Set([...Object.keys(COLUMNS), "assignedLicenses"]);
+
+/** SQL conditions for a parsed `$filter` over `users u`. */
+export function userConditions(terms: FilterTerm[]): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const activeSku = "SELECT user_id FROM assignments WHERE state = 'Active'";
+  for (const t of terms) {
+    if (t.kind === "skuAny") {
+      where.push(`u.id IN (${activeSku} AND sku_id = ?)`);
+      params.push(t.skuId);
+      continue;
+    }
+    if (t.kind === "licenseCount") {
+      where.push(`u.id ${t.op === "eq" ? "NOT IN" : "IN"} (${activeSku})`);
+      continue;
+    }
+    const c = COLUMNS[t.prop];
+    if (!c) throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'User'.`);
+    if (t.kind === "bool") {
+      where.push(`${c.col} = ?`);
+      params.push(t.value ? 1 : 0);
+    } else if (t.kind === "in") {
+      where.push(`${c.col} IN (${t.values.map(() => "?").join(",")})`);
+      params.push(...t.values.map((v) => v.toLowerCase()));
+    } else {
+      where.push(`${c.col} LIKE ? ESCAPE '\\'`);
+      const v = t.value.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`);
+      params.push(t.kind === "startswith" ? `${v}%` : `%${v}`);
+    }
+  }
+  return { where, params };
+}
+
+/** One page of users ordered by id, after the skiptoken's key; `deleted` picks the deleted items. */
+export function queryUsers(
+  dir: Directory,
+  terms: FilterTerm[],
+  opts: { deleted: boolean; top: number; after?: string; count: boolean; memberOf?: string },
+): { rows: UserRow[]; more: boolean; count?: number } {
+  const { where, params } = userConditions(terms);
+  where.unshift(opts.deleted ? "u.deleted_at IS NOT NULL" : "u.deleted_at IS NULL");
+  if (opts.memberOf) {
+    where.push("u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)");
+    params.push(opts.memberOf);
+  }
+  const filter = where.join(" AND ");
+  const page = dir.db
+    .prepare(`SELECT u.* FROM users u WHERE ${filter}${opts.after ? " AND u.id > ?" : ""} ORDER BY u.id LIMIT ?`)
+    .all(...params, ...(opts.after ? [opts.after] : []), opts.top + 1) as UserRow[];
+  const count = opts.count ? (dir.db.prepare(`SELECT COUNT(*) AS n FROM users u WHERE ${filter}`).get(...params) as { n: number }).n : undefined;
+  return { rows: page.slice(0, opts.top), more: page.length > opts.top, count };
+}
