@@ -3,7 +3,7 @@
  * JSON, typed errors, paging and `$batch`. Knows nothing of licenses.
  */
 import type { TokenCredential } from "@azure/identity";
-import { GraphError, PermissionError, redact } from "../errors";
+import { GraphError, PermissionError, TenantUnreachableError, redact } from "../errors";
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import { graphScope } from "./clouds";
@@ -108,7 +108,12 @@ export class GraphClient {
   async accessToken(): Promise<string> {
     // Refresh two minutes early so a token never expires mid-batch.
     if (this.token && this.token.expiresOn - 120_000 > Date.now()) return this.token.value;
-    const t = await this.credential.getToken(this.scope);
+    let t: Awaited<ReturnType<TokenCredential["getToken"]>>;
+    try {
+      t = await this.credential.getToken(this.scope);
+    } catch (err) {
+      throw tokenError(this.scope, err);
+    }
     if (!t) throw new PermissionError(`no access token for ${this.scope}`, "Check the credential settings.");
     this.token = { value: t.token, expiresOn: t.expiresOnTimestamp };
     return t.token;
@@ -242,5 +247,23 @@ function refused(link: string, origin: string): GraphError {
       message: `refused to send the access token to ${where}: only ${origin} (the configured Graph root) is trusted`,
     },
     "A response pointed outside the configured Graph host (for example an @odata.nextLink); nothing was sent there.",
+  );
+}
+
+/**
+ * @azure/identity reports an unreachable or untrusted authority as "endpoints_resolution_error"
+ * (MSAL hides the TLS cause): say what to check. Anything else is a refusal by the authority.
+ */
+function tokenError(scope: string, err: unknown): Error {
+  const message = redact(String((err as Error)?.message ?? err)).split("\n")[0]!;
+  if (/endpoints_resolution_error|ECONNREFUSED|ENOTFOUND|certificate|network/i.test(message)) {
+    return new TenantUnreachableError(
+      `could not reach the token authority for ${scope}: ${message}`,
+      "Check the authority host and network; for the local tenant, trust its CA (caCertPem or M365_LICENSES_CA_FILE).",
+    );
+  }
+  return new PermissionError(
+    `the token authority refused the credentials for ${scope}: ${message}`,
+    "Check the tenant id, client id and secret or certificate.",
   );
 }

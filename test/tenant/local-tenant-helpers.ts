@@ -1,0 +1,34 @@
+/** Helpers for the integration tests against the local tenant (provider/local-tenant). */
+import type { LocalTenant, RequestLogEntry } from "../../provider/local-tenant";
+import type { Clock } from "../../provider/tenant/clock";
+
+/** Graph requests as the server saw them on the wire: envelopes and plain GETs, not token requests. */
+export function wireRequests(local: LocalTenant): RequestLogEntry[] {
+  return local.requestLog.entries().filter((e) => !e.inBatch && e.path.startsWith("/v1.0/"));
+}
+
+export function tokenRequests(local: LocalTenant): RequestLogEntry[] {
+  return local.requestLog.entries().filter((e) => e.path.startsWith(`/${local.tenantId}/`));
+}
+
+/** Items executed inside batches. */
+export function batchItems(local: LocalTenant): RequestLogEntry[] {
+  return local.requestLog.entries().filter((e) => e.inBatch);
+}
+
+/**
+ * The client waits on the TENANT's clock: a sleep advances it, so a `Retry-After: 30` from the
+ * tenant's token buckets is honoured in full without the test waiting 30 s.
+ */
+export function tenantTimeClock(local: LocalTenant): Clock {
+  return {
+    now: () => local.clock.now().getTime(),
+    sleep: async (ms) => {
+      local.clock.advance(Math.max(0, ms));
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+export const FABRIKAM_SEED = "examples/fabrikam/tenant-seed.yaml";
+export const READONLY_APP = { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" };
