@@ -23,8 +23,8 @@ import type { Blocker, Plan, PlanChange, SeatLine } from "./types";
 export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan {
   const index = indexSnapshot(snapshot);
   const scopeSkus = new Set(desired.scope.mode === "exhaustive-for-skus" ? desired.scope.skuIds.map((s) => s.toLowerCase()) : []);
-  const managedSkus = new Set([...scopeSkus, ...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase()))]);
-  const ctx = { index, managedSkus, protectedBy: protectionMatcher(desired.guards.protected) };
+  const managedSkus = new Set([...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase()))]);
+  const ctx = { index, managedSkus, scopeSkus, protectedBy: protectionMatcher(desired.guards.protected) };
 
   const candidates: Candidate[] = [];
   const blocked: Blocker[] = [];

@@ -32,8 +32,10 @@ export type UserOutcome = { kind: "unchanged" } | { kind: "blocked"; blockers: B
 
 export interface DiffContext {
   index: TenantIndex;
-  /** SKUs the state manages (named in some user's licenses or in an exhaustive scope). */
+  /** SKUs the state names in some user's licenses. */
   managedSkus: Set<string>;
+  /** SKUs of an `exhaustive-for-skus` scope: the state is authoritative for who holds them. */
+  scopeSkus: Set<string>;
   protectedBy: (upn: string) => string | undefined;
 }
 
@@ -174,7 +176,13 @@ function diffLicenses(
       if (!wanted.has(skuId)) remove.push({ skuId, sku: skuName(ctx.index, skuId), disabledPlans });
     }
     for (const [skuId, groups] of inherited) {
-      if (direct.has(skuId) || wanted.has(skuId) || !ctx.managedSkus.has(skuId)) continue;
+      // Desired licenses are direct ones, and group membership is not the state's business, except
+      // where the state claims a SKU: an exhaustive scope for it, or `licenses: []` ("no license
+      // at all") for a user who inherits a SKU the state hands out. A baseline group license the
+      // state never names (Entra ID P1 for all staff) blocks nothing.
+      if (direct.has(skuId) || wanted.has(skuId)) continue;
+      const claimed = ctx.scopeSkus.has(skuId) || (desired.length === 0 && ctx.managedSkus.has(skuId));
+      if (!claimed) continue;
       const names = sortedIds(groups).map((g) => `'${ctx.index.groupNames.get(g) ?? g}' (${g})`);
       blockers.push({
         user: upn,

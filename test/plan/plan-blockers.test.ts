@@ -29,6 +29,14 @@ const cases: Case[] = [
     detail: /POWER_BI_PRO is inherited from group 'Analysts'/,
   },
   {
+    name: "an exhaustive scope claims a SKU the user inherits",
+    snapshot: base().group("Analysts", ["POWER_BI_PRO"]).user("f@x.com", { direct: ["ENTERPRISEPACK"], groups: ["Analysts"] }),
+    state: { scope: { mode: "exhaustive-for-skus", skus: ["POWER_BI_PRO"] }, users: { "f@x.com": { licenses: ["ENTERPRISEPACK"] } } },
+    reason: "inherited-license",
+    user: "f@x.com",
+    detail: /POWER_BI_PRO is inherited from group 'Analysts'/,
+  },
+  {
     name: "no free seat for an addition",
     snapshot: base().user("a@x.com").user("b@x.com", { direct: ["SPE_E5"] }).user("c@x.com", { direct: ["SPE_E5"] }),
     state: { users: { "a@x.com": { licenses: ["SPE_E5"] } } },
@@ -150,6 +158,14 @@ describe("plan: blockers", () => {
     const p = run(base().user("bg@x.com"), { guards: { protected: ["bg@x.com"] }, users: { "bg@x.com": { licenses: ["ENTERPRISEPACK"] } } });
     expect(p.blocked).toEqual([]);
     expect(p.changes[0]).toMatchObject({ action: "assign", add: [{ sku: "ENTERPRISEPACK" }] });
+  });
+
+  it("a user listed with other direct licenses may keep a group license the state hands out elsewhere", () => {
+    const p = run(base().group("Analysts", ["POWER_BI_PRO"]).user("f@x.com", { groups: ["Analysts"] }).user("e@x.com"), {
+      users: { "f@x.com": { licenses: ["ENTERPRISEPACK"] }, "e@x.com": { licenses: ["POWER_BI_PRO"] } },
+    });
+    expect(p.blocked).toEqual([]);
+    expect(p.changes.map((c) => c.user)).toEqual(["e@x.com", "f@x.com"]);
   });
 
   it("carries the state's usage location on the change so apply can set it first", () => {

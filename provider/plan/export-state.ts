@@ -1,0 +1,53 @@
+import type { Catalog } from "../catalog/catalog";
+import type { LicenseSpec, LicenseState, UserSpec } from "../desired/types";
+import type { Snapshot, TenantSku } from "../tenant/types";
+import { compareStrings, isDirect, sortedIds } from "./tenant-index";
+
+/**
+ * Today's direct assignments as a desired-state file (`m365-licenses export`): how a team adopts
+ * the tool. Planning the result against the same tenant gives zero changes. Only direct
+ * assignments are written: inherited ones belong to their groups, and users without a direct
+ * license are left out (not managed). SKUs and plans are written by name where the name resolves
+ * back to the same id, by id otherwise (a name two SKUs share, a SKU the catalog does not know).
+ */
+export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState {
+  const overlay = catalog?.withTenantSkus(snapshot.skus);
+  const skus = new Map(snapshot.skus.map((s) => [s.skuId.toLowerCase(), s]));
+  const users: Record<string, UserSpec> = {};
+  const sorted = [...snapshot.users].sort((a, b) => compareStrings(a.userPrincipalName.toLowerCase(), b.userPrincipalName.toLowerCase()));
+  for (const u of sorted) {
+    const direct = u.assignments.filter(isDirect);
+    if (!direct.length) continue;
+    const licenses = direct
+      .map((a) => licenseSpec(a.skuId.toLowerCase(), sortedIds(a.disabledPlans), skus.get(a.skuId.toLowerCase()), overlay))
+      .sort((a, b) => compareStrings(skuOf(a), skuOf(b)));
+    const spec: UserSpec = { licenses };
+    if (u.usageLocation) spec.usageLocation = u.usageLocation;
+    users[u.userPrincipalName.toLowerCase()] = spec;
+  }
+  return { version: 1, scope: { mode: "listed-users-only" }, users };
+}
+
+const skuOf = (l: LicenseSpec): string => (typeof l === "string" ? l : l.sku);
+
+function licenseSpec(skuId: string, disabled: string[], sku: TenantSku | undefined, catalog: Catalog | undefined): LicenseSpec {
+  const ref = skuRef(skuId, sku, catalog);
+  if (!disabled.length) return ref;
+  return { sku: ref, disabledPlans: disabled.map((id) => planRef(id, sku, catalog)).sort(compareStrings) };
+}
+
+function skuRef(skuId: string, sku: TenantSku | undefined, catalog: Catalog | undefined): string {
+  if (!sku) return skuId;
+  if (!catalog) return sku.skuPartNumber;
+  const r = catalog.resolveSku(sku.skuPartNumber);
+  return r.ok && r.value.skuId === skuId ? sku.skuPartNumber : skuId;
+}
+
+function planRef(planId: string, sku: TenantSku | undefined, catalog: Catalog | undefined): string {
+  const name = sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === planId)?.servicePlanName;
+  if (!name || !sku) return planId;
+  if (!catalog) return name;
+  const known = catalog.skuById(sku.skuId);
+  const r = known ? catalog.resolvePlan(known, name) : undefined;
+  return r?.ok && r.value.servicePlanId === planId ? name : planId;
+}
