@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
+import { call, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+
+describe("GET /users on Fabrikam", () => {
+  let tenant: LocalTenant;
+  let token: string;
+  beforeAll(async () => {
+    tenant = await startFabrikam();
+    token = await tokenFor(tenant);
+  });
+  afterAll(() => tenant.close());
+  const get = (path: string, headers?: Record<string, string>) => call(tenant, "GET", path, { token, headers });
+
+  it("returns Graph's default property set without $select, and request-id headers", async () => {
+    const r = await get("/v1.0/users?$top=1", { "client-request-id": "abc-123" });
+    expect(r.body["@odata.context"]).toBe(`${tenant.graphBaseUrl}/$metadata#users`);
+    expect(Object.keys(r.body.value[0]).sort()).toEqual(
+      ["businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName"].sort(),
+    );
+    expect(r.headers["request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.headers["client-request-id"]).toBe("abc-123");
+  });
+
+  it("projects $select and refuses an unknown property", async () => {
+    const r = await get("/v1.0/users?$select=id,usageLocation,accountEnabled&$top=2");
+    expect(r.body["@odata.context"]).toBe(`${tenant.graphBaseUrl}/$metadata#users(id,usageLocation,accountEnabled)`);
+    expect(Object.keys(r.body.value[0])).toEqual(["id", "usageLocation", "accountEnabled"]);
+    const bad = await get("/v1.0/users?$select=id,shoeSize");
+    expect([bad.status, bad.body.error.code, bad.body.error.message]).toEqual([400, "Request_BadRequest", "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'."]);
+  });
+
+  it.each(["1000", "0", "-1", "abc"])("refuses $top=%s with Graph's message", async (top) => {
+    const r = await get(`/v1.0/users?$top=${top}`);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: "Request_UnsupportedQuery", message: `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.` });
+  });
+
+  it("filters on assignedLicenses/any(x:x/skuId eq <guid>)", async () => {
+    const r = await get(`/v1.0/users?$filter=assignedLicenses/any(x:x/skuId eq ${SKU.E5})&$select=userPrincipalName`);
+    expect(r.body.value.map((u: any) => u.userPrincipalName).sort()).toEqual(
+      ["bob", "breakglass-01", "breakglass-02", "mallory", "nina"].map(upn).sort(),
+    );
+  });
+
+  it("filters on userPrincipalName eq and in (up to 15 values), case-insensitively", async () => {
+    const eq = await get(`/v1.0/users?$filter=userPrincipalName eq 'ALICE@fabrikam.com'&$select=userPrincipalName`);
+    expect(eq.body.value).toEqual([{ userPrincipalName: upn("alice") }]);
+    const names = ["alice", "bob", "ghost"].map((a) => `'${upn(a)}'`).join(",");
+    const inn = await get(`/v1.0/users?$filter=userPrincipalName in (${names})&$select=userPrincipalName`);
+    expect(inn.body.value.map((u: any) => u.userPrincipalName).sort()).toEqual([upn("alice"), upn("bob")]);
+    const sixteen = Array.from({ length: 16 }, (_, i) => `'u${i}@fabrikam.com'`).join(",");
+    const tooMany = await get(`/v1.0/users?$filter=userPrincipalName in (${sixteen})`);
+    expect([tooMany.status, tooMany.body.error.code]).toEqual([400, "Request_UnsupportedQuery"]);
+    expect(tooMany.body.error.message).toMatch(/Max allowed: 15/);
+  });
+
+  it("refuses an unsupported filter", async () => {
+    const r = await get(`/v1.0/users?$filter=jobTitle eq 'x'`);
+    expect(r.status).toBe(400);
+  });
+
+  it("counts with $count=true and ConsistencyLevel: eventual; ignores $count without it", async () => {
+    const q = `/v1.0/users?$count=true&$filter=assignedLicenses/any(x:x/skuId eq ${SKU.E3})`;
+    expect((await get(q, { ConsistencyLevel: "eventual" })).body["@odata.count"]).toBe(6);
+    expect((await get(q)).body["@odata.count"]).toBeUndefined();
+    const advanced = `/v1.0/users?$count=true&$filter=assignedLicenses/$count eq 0&$select=userPrincipalName`;
+    const none = await get(advanced, { ConsistencyLevel: "eventual" });
+    expect(none.body.value.map((u: any) => u.userPrincipalName)).toEqual([]); // everyone but breakglass is in All Staff
+    expect((await get(advanced)).status).toBe(400);
+    const count = await get("/v1.0/users/$count", { ConsistencyLevel: "eventual" });
+    expect([count.status, count.text]).toEqual([200, "15"]);
+    const refused = await get("/v1.0/users/$count");
+    expect([refused.status, refused.body.error.message]).toEqual([400, "$count is not currently supported."]);
+  });
+
+  it("reads a user by id or userPrincipalName, with licenseAssignmentStates and assignedPlans", async () => {
+    const byUpn = await get(`/v1.0/users/${upn("dave")}?$select=id,assignedLicenses,assignedPlans,licenseAssignmentStates,usageLocation,accountEnabled`);
+    expect(byUpn.body["@odata.context"]).toMatch(/#users\(.*\)\/\$entity$/);
+    const byId = await get(`/v1.0/users/${byUpn.body.id}?$select=id,assignedLicenses,assignedPlans,licenseAssignmentStates,usageLocation,accountEnabled`);
+    expect(byId.body).toEqual(byUpn.body);
+    expect(byId.body.accountEnabled).toBe(true);
+    expect(byId.body.usageLocation).toBe("US");
+    expect(byId.body.licenseAssignmentStates.filter((s: any) => s.assignedByGroup === null).map((s: any) => s.skuId).sort()).toEqual([SKU.E3, SKU.EXO1].sort());
+    const plans = byId.body.assignedPlans.map((p: any) => p.servicePlanId);
+    expect(new Set(plans).size).toBe(plans.length); // a plan shared by two SKUs is listed once
+    expect(byId.body.assignedPlans[0]).toMatchObject({ capabilityStatus: "Enabled" });
+  });
+
+  it("404s an unknown user with Graph's message", async () => {
+    const r = await get("/v1.0/users/nobody@fabrikam.com");
+    expect(r.body.error).toMatchObject({ code: "Request_ResourceNotFound", message: "Resource 'nobody@fabrikam.com' does not exist or one of its queried reference-property objects are not present." });
+    expect(r.body.error.innerError.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+  });
+
+  it("lists groups with licenses and their members", async () => {
+    const licensed = await get("/v1.0/groups?$count=true&$filter=assignedLicenses/$count ne 0&$select=id,displayName,assignedLicenses", { ConsistencyLevel: "eventual" });
+    expect(licensed.body.value.map((g: any) => g.displayName).sort()).toEqual(["All Staff", "Analysts"]);
+    expect(licensed.body["@odata.count"]).toBe(2);
+    const staff = licensed.body.value.find((g: any) => g.displayName === "All Staff");
+    const members = await get(`/v1.0/groups/${staff.id}/members?$select=userPrincipalName&$top=5`);
+    expect(members.body.value).toHaveLength(5);
+    expect(members.body.value[0]["@odata.type"]).toBe("#microsoft.graph.user");
+    const rest = await call(tenant, "GET", members.body["@odata.nextLink"], { token });
+    expect(rest.body.value.length).toBeGreaterThan(0);
+    const byGuid = await get(`/v1.0/groups?$filter=assignedLicenses/any(x:x/skuId eq ${SKU.PBI})&$select=displayName`);
+    expect(byGuid.body.value).toEqual([{ displayName: "Analysts" }]);
+  });
+
+  it("licenseDetails lists the SKUs with plan provisioning", async () => {
+    const r = await get(`/v1.0/users/${upn("dave")}/licenseDetails`);
+    expect(r.body.value.map((d: any) => d.skuPartNumber).sort()).toEqual(["AAD_PREMIUM", "ENTERPRISEPACK", "EXCHANGESTANDARD"]);
+  });
+});
+
+describe("paging a 250-user tenant", () => {
+  let tenant: LocalTenant;
+  let token: string;
+  beforeAll(async () => {
+    tenant = await startLocalTenant({ seed: generateSyntheticSeed({ users: 250, deletedShare: 0 }) });
+    token = await tokenFor(tenant);
+  });
+  afterAll(() => tenant.close());
+
+  it("pages by 100 by default, with absolute https nextLinks carrying $skiptoken and the other options", async () => {
+    tenant.requestLog.clear();
+    const seen: string[] = [];
+    let next: string | undefined = `/v1.0/users?$select=id,userPrincipalName`;
+    let pages = 0;
+    while (next) {
+      const r = await call(tenant, "GET", next, { token });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.value.map((u: any) => u.id));
+      next = r.body["@odata.nextLink"];
+      if (next) {
+        expect(next.startsWith(`${tenant.graphBaseUrl}/users?`)).toBe(true);
+        expect(next).toContain("$skiptoken=");
+        expect(next).toContain("$select=id,userPrincipalName");
+      }
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(250);
+    expect(tenant.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/users"))).toHaveLength(3);
+  });
+
+  it("honours $top=999 in one page", async () => {
+    const r = await call(tenant, "GET", "/v1.0/users?$top=999&$select=id", { token });
+    expect(r.body.value).toHaveLength(250);
+    expect(r.body["@odata.nextLink"]).toBeUndefined();
+  });
+});
