@@ -50,6 +50,11 @@ describe("against the local tenant (Fabrikam)", () => {
     expect(err.message).not.toContain("not-the-secret-xyz");
   });
 
+  it("trusts the CA named by M365_LICENSES_CA_FILE", async () => {
+    const request = createRequestFunction({ env: { M365_LICENSES_CA_FILE: local.caCertPath } });
+    await expect(connectLocalTenant(local, { request }).checkWriteAccess()).resolves.toBeUndefined();
+  });
+
   it("reads the snapshot in two $batch requests", async () => {
     local.requestLog.clear();
     const tenant = connectLocalTenant(local);
