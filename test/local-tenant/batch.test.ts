@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { LocalTenant } from "../../provider/local-tenant";
+import { call, consumed, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+
+const assignItem = (id: string, who: string, add: string[], remove: string[] = [], dependsOn?: string[]) => ({
+  id,
+  method: "POST",
+  url: `/users/${upn(who)}/assignLicense`,
+  headers: { "Content-Type": "application/json" },
+  body: { addLicenses: add.map((skuId) => ({ skuId, disabledPlans: [] })), removeLicenses: remove },
+  ...(dependsOn ? { dependsOn } : {}),
+});
+
+describe("POST /$batch", () => {
+  let tenant: LocalTenant;
+  let token: string;
+  beforeEach(async () => {
+    tenant = await startFabrikam();
+    token = await tokenFor(tenant);
+    tenant.requestLog.clear();
+  });
+  afterEach(() => tenant.close());
+  const batch = (requests: unknown) => call(tenant, "POST", "/v1.0/$batch", { token, body: { requests } });
+
+  it("answers 200 with a status, headers and body per item", async () => {
+    const r = await batch([
+      { id: "1", method: "GET", url: "/users?$select=userPrincipalName&$top=2" },
+      { id: "2", method: "GET", url: "users/ghost@fabrikam.com" },
+      assignItem("3", "judy", [SKU.E3]),
+    ]);
+    expect(r.status).toBe(200);
+    const byId = Object.fromEntries(r.body.responses.map((x: any) => [x.id, x]));
+    expect(byId["1"].status).toBe(200);
+    expect(byId["1"].body.value).toHaveLength(2);
+    expect(byId["1"].body["@odata.nextLink"]).toMatch(new RegExp(`^${tenant.graphBaseUrl}/users\\?`));
+    expect(byId["2"].status).toBe(404);
+    expect(byId["2"].body.error.code).toBe("Request_ResourceNotFound");
+    expect(byId["3"].status).toBe(200);
+    expect(byId["3"].headers["content-type"]).toMatch(/^application\/json/);
+    expect(await consumed(tenant, token, SKU.E3)).toBe(7);
+  });
+
+  it("refuses more than 20 requests with 400, executing none", async () => {
+    const items = Array.from({ length: 21 }, (_, i) => assignItem(String(i), "judy", [SKU.EXO1]));
+    const r = await batch(items);
+    expect([r.status, r.body.error.message]).toEqual([400, "Number of requests inside batch exceeds the limit."]);
+    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2);
+    expect((await batch(items.slice(0, 20))).status).toBe(200);
+  });
+
+  it.each([
+    ["duplicate ids", [assignItem("1", "judy", [SKU.E3]), assignItem("1", "erin", [SKU.E3])]],
+    ["an absolute url", [{ id: "1", method: "GET", url: "https://graph.microsoft.com/v1.0/users" }]],
+    ["a missing method", [{ id: "1", url: "/users" }]],
+    ["a dependency on an unknown id", [assignItem("1", "judy", [SKU.E3], [], ["9"])]],
+    ["no requests array", undefined],
+  ])("refuses a malformed envelope (%s) with 400", async (_n, requests) => {
+    const r = await batch(requests);
+    expect(r.status).toBe(400);
+    expect(await consumed(tenant, token, SKU.E3)).toBe(6);
+  });
+
+  it("fails an item whose dependency failed with 424, without running it", async () => {
+    const r = await batch([
+      assignItem("a", "alice", [SKU.E5], [SKU.E3]), // no free E5 seat: 400
+      assignItem("b", "judy", [SKU.E3], [], ["a"]),
+      assignItem("c", "bob", [SKU.E3], [SKU.E5]),
+      assignItem("d", "alice", [SKU.E5], [SKU.E3], ["c"]), // runs after c freed a seat
+    ]);
+    const status = Object.fromEntries(r.body.responses.map((x: any) => [x.id, x.status]));
+    expect(status).toEqual({ a: 400, b: 424, c: 200, d: 200 });
+    const judy = await call(tenant, "GET", `/v1.0/users/${upn("judy")}?$select=assignedLicenses`, { token });
+    expect(judy.body.assignedLicenses.map((l: any) => l.skuId)).not.toContain(SKU.E3);
+  });
+
+  it("logs the envelope with its size and each item, for exact request counting", async () => {
+    await batch([assignItem("1", "judy", [SKU.E3]), { id: "2", method: "GET", url: "/subscribedSkus" }]);
+    const log = tenant.requestLog.entries();
+    expect(log.map((e) => [e.method, e.path, e.status, e.batchSize, e.inBatch])).toEqual([
+      ["POST", "/v1.0/$batch", 200, 2, undefined],
+      ["POST", `/users/${upn("judy")}/assignLicense`, 200, undefined, true],
+      ["GET", "/subscribedSkus", 200, undefined, true],
+    ]);
+    expect(log.every((e) => e.appId === tenant.defaultApp.clientId)).toBe(true);
+  });
+
+  it("throttles items one by one: a 429 with Retry-After in that item's headers", async () => {
+    tenant.setThrottling({ appTenantWrites: 3 });
+    const r = await batch(["judy", "carol", "mallory", "nina", "bob"].map((who, i) => assignItem(String(i), who, [SKU.EXO1])));
+    expect(r.status).toBe(200);
+    const items = r.body.responses;
+    expect(items.map((x: any) => x.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(items[3].headers["retry-after"]).toMatch(/^\d+$/);
+    expect(Number(items[3].headers["retry-after"])).toBeGreaterThan(0);
+    expect(items[3].body.error.code).toBe("TooManyRequests");
+    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2 + 3);
+  });
+});

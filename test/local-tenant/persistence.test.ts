@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startLocalTenant } from "../../provider/local-tenant";
+import { call, consumed, FABRIKAM_SEED, licensesOf, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+
+const DAY = 86_400_000;
+
+describe("persistence", () => {
+  it("keeps acknowledged writes, the certificate and the clock across a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lt-persist-"));
+    const first = await startFabrikam({ dataDir });
+    const token = await tokenFor(first);
+    expect((await call(first, "POST", `/v1.0/users/${upn("judy")}/assignLicense`, { token, body: { addLicenses: [{ skuId: SKU.E3, disabledPlans: [] }], removeLicenses: [] } })).status).toBe(200);
+    const heidi = (await licensesOf(first, token, "heidi")).body;
+    expect((await call(first, "DELETE", `/v1.0/users/${heidi.id}`, { token })).status).toBe(204);
+    first.clock.advance(5 * DAY);
+    const clockAtClose = first.clock.now().getTime();
+    const cert = first.caCertPem;
+    await first.close();
+
+    // No seed this time: an existing data dir is reopened as it was left.
+    const second = await startLocalTenant({ dataDir });
+    try {
+      expect(second.caCertPem).toBe(cert);
+      expect(second.clock.now().getTime() - clockAtClose).toBeGreaterThanOrEqual(0);
+      expect(second.clock.now().getTime() - clockAtClose).toBeLessThan(60_000);
+      expect(second.defaultApp.clientSecret).toBe("local-dev-secret"); // matched against the stored hash
+      const token2 = await tokenFor(second);
+      expect((await licensesOf(second, token2, "judy")).body.assignedLicenses.map((l: any) => l.skuId)).toContain(SKU.E3);
+      expect((await licensesOf(second, token2, "heidi")).status).toBe(404);
+      expect(await consumed(second, token2, SKU.E3)).toBe(6);
+      const deleted = await call(second, "GET", "/v1.0/directory/deletedItems/microsoft.graph.user?$select=id", { token: token2 });
+      expect(deleted.body.value.map((u: any) => u.id)).toContain(heidi.id);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("stores no client secret in the data dir", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lt-secret-"));
+    const t = await startLocalTenant({ dataDir, seed: FABRIKAM_SEED });
+    await t.close();
+    const { readdirSync, readFileSync } = await import("node:fs");
+    for (const f of readdirSync(dataDir)) {
+      const bytes = readFileSync(join(dataDir, f)).toString("latin1");
+      expect(bytes).not.toContain("local-dev-secret");
+      expect(bytes).not.toContain("readonly-secret");
+    }
+  });
+
+  it("purges on restart a user whose 30 days passed while the tenant was stopped", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lt-purge-"));
+    const first = await startFabrikam({ dataDir });
+    await first.close();
+    // grace was deleted 10 days before the seed clock; start 21 days later.
+    const second = await startLocalTenant({ dataDir, clock: new Date(Date.parse("2026-01-15T09:00:00Z") + 21 * DAY) });
+    try {
+      const token = await tokenFor(second);
+      const r = await call(second, "GET", "/v1.0/directory/deletedItems/microsoft.graph.user", { token });
+      expect(r.body.value).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
