@@ -38,6 +38,8 @@ export interface GraphTenantOptions {
   timeScale?: number;
   clock?: Clock;
   random?: () => number;
+  /** List every licensed group's members when reading (costs ceil(members/999) requests a group). */
+  listGroupMembers?: boolean;
   /** One line per request, retry and throttle; never a secret. */
   log?: (line: string) => void;
 }
@@ -81,7 +83,11 @@ export class GraphTenant implements Tenant {
   }
 
   readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
-    return readSnapshot(this.client, query, { ...this.runOptions(), concurrency: this.readConcurrency });
+    return readSnapshot(this.client, query, {
+      ...this.runOptions(),
+      concurrency: this.readConcurrency,
+      listGroupMembers: this.options.listGroupMembers,
+    });
   }
 
   async checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Reads a Snapshot in as few requests as Graph allows. Round 1 is ONE `$batch` holding the SKUs, the
  * first page of licensed users, licensed groups and deleted users. Round 2 is `$batch`es of the
- * named users not yet seen (15 UPNs per `in` filter) and the licensed groups' members. Further pages
- * follow `@odata.nextLink`s. Reading N licensed users costs ceil(N/999) + 1 or 2 requests.
+ * named users not yet seen (15 UPNs per `in` filter, 300 names a request); optionally the licensed
+ * groups' members. Further pages follow `@odata.nextLink`s. Reading N licensed users costs
+ * ceil(N/999) + 1 requests, + 1 per 300 named-but-unlicensed users.
  */
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
@@ -25,7 +26,14 @@ const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,assignedLicenses,li
 // `/$count ne 0` on assignedLicenses is an advanced query: header + $count=true (section 3.1).
 const ADVANCED = { ConsistencyLevel: "eventual" };
 
-export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal">;
+export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal"> & {
+  /**
+   * List every licensed group's direct members (`$select=id`, 999 a page). Off by default: it costs
+   * ceil(members/999) more requests per group, and the members that matter already name the group
+   * in their licenseAssignmentStates, from which `memberIds` is then derived for free.
+   */
+  listGroupMembers?: boolean;
+};
 
 export async function readSnapshot(client: GraphClient, query: SnapshotQuery, options: ReadOptions): Promise<Snapshot> {
   client.lastServerDate = undefined;
@@ -94,7 +102,7 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
       url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: USER_SELECT }),
     });
   }
-  const groupIds = [...groupJson.keys()];
+  const groupIds = options.listGroupMembers ? [...groupJson.keys()] : [];
   for (const id of groupIds) {
     round2.push({ method: "GET", url: graphPath(`/groups/${id}/members`, { $select: "id", $top: PAGE_SIZE }) });
   }
@@ -111,6 +119,16 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     }
   }
 
+  if (!options.listGroupMembers) {
+    for (const id of groupJson.keys()) members.set(id, []);
+    for (const u of userJson.values()) {
+      for (const st of u.licenseAssignmentStates ?? []) {
+        const list = st.assignedByGroup ? members.get(String(st.assignedByGroup).toLowerCase()) : undefined;
+        const uid = String(u.id).toLowerCase();
+        if (list && !list.includes(uid)) list.push(uid);
+      }
+    }
+  }
   const deleted = deletedOut ? (await pages(client, round1[3]!, deletedOut)).map(mapDeletedUser) : [];
   const takenAt = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
   return {

@@ -46,7 +46,10 @@ export interface LicensedGroup {
   id: string;
   displayName: string;
   licenses: { skuId: string; disabledPlans: string[] }[];
-  /** Ids (lower-case) of the group's direct user members, when the reader fetched them. */
+  /**
+   * Ids (lower-case) of the group's direct user members: by default those whose
+   * licenseAssignmentStates name the group; every member when the tenant lists members.
+   */
   memberIds?: string[];
 }
 

@@ -55,13 +55,13 @@ describe("against the local tenant (Fabrikam)", () => {
     await expect(connectLocalTenant(local, { request }).checkWriteAccess()).resolves.toBeUndefined();
   });
 
-  it("reads the snapshot in two $batch requests", async () => {
+  it("reads the snapshot in two $batch requests and maps it", async () => {
     local.requestLog.clear();
     const tenant = connectLocalTenant(local);
     const s = await tenant.readSnapshot({ upns: NAMED });
     expect(wireRequests(local).map((e) => `${e.method} ${e.path} ${e.status} [${e.batchSize}]`)).toStrictEqual([
       "POST /v1.0/$batch 200 [4]",
-      "POST /v1.0/$batch 200 [3]", // one UPN filter for the unlicensed names + two groups' members
+      "POST /v1.0/$batch 200 [1]", // one UPN filter for the named users that hold no license
     ]);
     const user = (upn: string) => s.users.find((u) => u.userPrincipalName === upn);
     expect(user("alice@fabrikam.com")?.assignments.filter((a) => a.assignedByGroup === null).map((a) => a.skuId)).toStrictEqual([E3]);
@@ -69,6 +69,9 @@ describe("against the local tenant (Fabrikam)", () => {
     const analysts = s.groups.find((g) => g.displayName === "Analysts")!;
     expect(frank.assignments.find((a) => a.skuId === POWER_BI_PRO)?.assignedByGroup).toBe(analysts.id);
     expect(analysts.memberIds).toStrictEqual([frank.id]);
+    // Members derived from licenseAssignmentStates are the members Graph lists.
+    const listed = await connectLocalTenant(local, { listGroupMembers: true }).readSnapshot({ upns: NAMED });
+    expect(listed.groups.map((g) => [g.id, [...g.memberIds!].sort()])).toStrictEqual(s.groups.map((g) => [g.id, [...g.memberIds!].sort()]));
     expect(user("erin@fabrikam.com")?.usageLocation).toBeNull();
     expect(user("ghost@fabrikam.com")).toBeUndefined();
     expect(s.deletedUsers.map((d) => [d.userPrincipalName, d.assignments.map((a) => a.skuId)])).toStrictEqual([["grace@fabrikam.com", [E3]]]);
