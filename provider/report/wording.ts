@@ -1,0 +1,84 @@
+import type { Consequence, Plan, PlanChange, PlannedLicense, Severity } from "../plan/types";
+
+/**
+ * Shared phrasing of the renderers. The same comparison reads as a plan ("will add") before an
+ * apply, and as drift ("missing") in a scheduled check that only reports.
+ */
+export type ReportMode = "plan" | "drift";
+
+export interface ReportOptions {
+  mode?: ReportMode;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** "3 to add, 4 to remove, ..." or, for drift, "3 licenses missing, 4 extra, ...". Zero counts are left out. */
+export function summaryParts(plan: Plan, mode: ReportMode): string[] {
+  const s = plan.summary;
+  const parts =
+    mode === "plan"
+      ? [
+          [s.add, `${plural(s.add, "license")} to add`],
+          [s.remove, `${plural(s.remove, "license")} to remove`],
+          [s.update, `${plural(s.update, "license")} to update`],
+          [s.delete, `${plural(s.delete, "account")} to delete`],
+          [s.restore, `${plural(s.restore, "account")} to restore`],
+        ]
+      : [
+          [s.add, `${plural(s.add, "license")} missing`],
+          [s.remove, `${plural(s.remove, "license")} not in the state`],
+          [s.update, `${plural(s.update, "license")} with other service plans`],
+          [s.delete, `${plural(s.delete, "account")} still present that should be deleted`],
+          [s.restore, `${plural(s.restore, "account")} deleted that should be present`],
+        ];
+  const out = parts.filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
+  if (s.blocked) out.push(`${s.blocked} blocked`);
+  out.push(`${s.unchanged} unchanged`);
+  return out;
+}
+
+export function headline(plan: Plan, mode: ReportMode): string {
+  const pending = plan.changes.length > 0;
+  if (mode === "drift") {
+    return pending || plan.blocked.length
+      ? `Drift: the tenant differs from the desired state: ${summaryParts(plan, mode).join(", ")}.`
+      : "No drift: the tenant matches the desired state.";
+  }
+  return pending ? `Plan: ${summaryParts(plan, mode).join(", ")}.` : `No changes: the tenant matches the desired state${plan.blocked.length ? ", except where blocked" : ""}.`;
+}
+
+export function actionLabel(change: PlanChange, mode: ReportMode): string {
+  if (mode === "drift") {
+    return { assign: "licenses differ", update: "plans differ", delete: "should be deleted", restore: "deleted, should be present" }[change.action];
+  }
+  return { assign: "assign", update: "update", delete: "delete account", restore: "restore account" }[change.action];
+}
+
+export const verb = (what: "add" | "remove", mode: ReportMode): string =>
+  mode === "plan" ? what : what === "add" ? "missing" : "extra";
+
+/** `ENTERPRISEPACK` or `ENTERPRISEPACK without SWAY, YAMMER_ENTERPRISE`. */
+export function licenseText(l: PlannedLicense, plan: Plan): string {
+  return l.disabledPlans.length ? `${l.sku} without ${planNames(l.disabledPlans, plan).join(", ")}` : l.sku;
+}
+
+/** Service plan names for ids (the plan carries the names it needs), in name order. */
+export const planNames = (ids: string[], plan: Plan): string[] =>
+  ids.map((id) => plan.planNames?.[id] ?? id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+export const SEVERITY_RANK: Record<Severity, number> = { "data-at-risk": 0, "service-loss": 1, info: 2 };
+
+/** The worst severity of a change: changes that put data at risk are shown first. */
+export function worst(change: PlanChange): number {
+  return Math.min(3, ...change.consequences.map((c) => SEVERITY_RANK[c.severity]));
+}
+
+export function changesWorstFirst(plan: Plan): PlanChange[] {
+  return [...plan.changes].sort((a, b) => worst(a) - worst(b) || (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+
+export const consequenceText = (c: Consequence): string => c.message;
+
+export function formatMoney(amount: number, currency: string): string {
+  return `${amount.toFixed(2)} ${currency}`;
+}

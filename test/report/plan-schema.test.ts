@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { UserError, ValidationError } from "../../provider/errors";
+import { plan } from "../../provider/plan/plan";
+import type { Blocker, Consequence, Plan, PlanChange, PlannedLicense, SeatLine } from "../../provider/plan/types";
+import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
+import { readPlanFile } from "../../provider/report/read-plan-file";
+import { canonicalPlan, renderJson } from "../../provider/report/render-json";
+import { desiredArb, snapshotArb } from "../plan/arbitraries";
+import { fabrikamDesired, fabrikamSnapshot, FABRIKAM_NOW } from "../plan/fabrikam";
+
+const NOW = new Date("2026-03-01T12:00:00.000Z");
+const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
+
+/**
+ * Every field of the TypeScript types, as a value the compiler checks both ways: `satisfies
+ * Record<keyof T, true>` fails to compile when a field is added to T and not here, and the
+ * object-literal check fails when one here is not in T. The test then compares with the schema.
+ */
+const FIELDS = {
+  plan: { version: true, createdAt: true, snapshotAt: true, summary: true, changes: true, blocked: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true } satisfies Record<keyof Plan, true>,
+  summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
+  change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true } satisfies Record<keyof PlanChange, true>,
+  plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
+  planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
+  consequence: { kind: true, severity: true, message: true, date: true, source: true } satisfies Record<keyof Consequence, true>,
+  blocker: { user: true, reason: true, detail: true } satisfies Record<keyof Blocker, true>,
+  seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true } satisfies Record<keyof SeatLine, true>,
+};
+
+type JsonSchema = { properties: Record<string, JsonSchema>; $defs: Record<string, JsonSchema> };
+
+describe("schemas/plan.schema.json", () => {
+  const schema = planSchema() as unknown as JsonSchema;
+  const keys = (o: object): string[] => Object.keys(o).sort();
+
+  it.each([
+    ["plan", schema.properties],
+    ["summary", schema.properties.summary.properties],
+    ["change", schema.$defs.change.properties],
+    ["plannedLicense", schema.$defs.plannedLicense.properties],
+    ["planChange", schema.$defs.planChange.properties],
+    ["consequence", schema.$defs.consequence.properties],
+    ["blocker", schema.$defs.blocker.properties],
+    ["seatLine", schema.$defs.seatLine.properties],
+  ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
+    expect(keys(properties)).toEqual(keys(FIELDS[name]));
+  });
+
+  it("accepts the Fabrikam plan", () => {
+    expect(planSchemaErrors(JSON.parse(renderJson(fabrikam)))).toEqual([]);
+  });
+
+  it("accepts every plan the planner makes", () => {
+    fc.assert(
+      fc.property(snapshotArb, desiredArb, (snapshot, state) => {
+        expect(planSchemaErrors(JSON.parse(renderJson(plan(state, snapshot, NOW))))).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("rejects what is not a plan", () => {
+    const bad = { ...canonicalPlan(fabrikam), changes: [{ ...fabrikam.changes[0], action: "nuke" }] };
+    expect(planSchemaErrors(bad).map((e) => e.instancePath)).toContain("/changes/0/action");
+  });
+});
+
+describe("renderJson", () => {
+  it("is stable: the same plan gives the same bytes, whatever the key order it was built in", () => {
+    const shuffled = JSON.parse(JSON.stringify(fabrikam, Object.keys(fabrikam).reverse())) as Plan;
+    const reordered = { ...shuffled, ...fabrikam, summary: Object.fromEntries(Object.entries(fabrikam.summary).reverse()) } as Plan;
+    expect(renderJson(reordered)).toBe(renderJson(fabrikam));
+  });
+});
+
+describe("readPlanFile", () => {
+  it("reads back what renderJson wrote", () => {
+    expect(readPlanFile(renderJson(fabrikam))).toEqual(canonicalPlan(fabrikam));
+  });
+
+  it("points at the line and column of a bad value", () => {
+    const text = renderJson(fabrikam).replace('"action": "delete"', '"action": "nuke"');
+    const line = text.split("\n").findIndex((l) => l.includes('"nuke"')) + 1;
+    try {
+      readPlanFile(text, "out/plan.json");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      const p = (e as ValidationError).problems[0];
+      expect(p).toMatchObject({ file: "out/plan.json", line });
+      expect(p.message).toMatch(/^\/changes\/\d+\/action must be equal to one of the allowed values/);
+    }
+  });
+
+  it("names an unknown property", () => {
+    const text = renderJson(fabrikam).replace('"version": 1,', '"version": 1,\n  "force": true,');
+    expect(() => readPlanFile(text)).toThrow(/must NOT have additional properties \('force'\)/);
+  });
+
+  it("says where JSON that does not parse breaks", () => {
+    try {
+      readPlanFile('{\n  "version": 1,\n  oops\n}', "plan.json");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).problems[0]).toMatchObject({ file: "plan.json", line: 3 });
+    }
+  });
+
+  it("refuses a plan of another version with a hint", () => {
+    const text = renderJson(fabrikam).replace('"version": 1,', '"version": 2,');
+    try {
+      readPlanFile(text);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toMatch(/version 2; this m365-licenses reads version 1/);
+      expect((e as UserError).hint).toMatch(/plan .* --out plan.json/);
+    }
+  });
+});
