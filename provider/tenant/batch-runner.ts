@@ -22,7 +22,7 @@ export interface BatchOutcome {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
   attempts: number;
   /** Set when the item was never answered: the batch failed as a whole, or the run was aborted. */
-  notSent?: { code: string; message: string };
+  notSent?: { code: string; message: string; cause?: unknown };
 }
 
 export interface BatchRunOptions {
@@ -54,7 +54,7 @@ export async function runInBatches(
   const outcomes: BatchOutcome[] = new Array(jobs.length);
   let queue: Pending[] = jobs.map((_, index) => ({ index, attempts: 0, notBefore: 0 }));
   const inflight = new Set<Promise<void>>();
-  let fatal: { code: string; message: string; status: number } | undefined;
+  let fatal: { code: string; message: string; status: number; cause: unknown } | undefined;
 
   const finish = (index: number, outcome: BatchOutcome) => {
     outcomes[index] = outcome;
@@ -67,8 +67,8 @@ export async function runInBatches(
       responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })));
     } catch (err) {
       // The envelope itself failed after the client's own retries: stop starting new batches.
-      const e = err as { code?: string; message?: string; status?: number };
-      fatal ??= { code: String(e.code ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0 };
+      const e = err as { code?: string; name?: string; message?: string; status?: number };
+      fatal ??= { code: String(e.code ?? e.name ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0, cause: err };
       for (const p of taken) {
         finish(p.index, { status: fatal.status, headers: {}, body: null, attempts: p.attempts + 1, notSent: fatal });
       }

@@ -142,6 +142,8 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
 
 /** A batch item's collection plus its further pages; a failed item becomes its GraphError. */
 async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
+  // The request never got an answer (token refused, tenant unreachable): that error, as it was.
+  if (out.notSent?.cause instanceof Error) throw out.notSent.cause;
   if (out.status < 200 || out.status >= 300) {
     const body = out.notSent ? { error: out.notSent } : out.body;
     throw graphErrorOf(out.status, out.headers, body, job.method, decodeURIComponent(job.url));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { PermissionError } from "../../provider/errors";
 import { AdaptiveConcurrency } from "../../provider/tenant/adaptive-concurrency";
 import { scaledClock } from "../../provider/tenant/clock";
 import { GraphClient } from "../../provider/tenant/graph-client";
@@ -132,6 +133,18 @@ describe("readSnapshot", () => {
     ]);
     expect(snapshot.users.map((u) => u.userPrincipalName)).toStrictEqual(["u0@fabrikam.com", "u1@fabrikam.com", "u2@fabrikam.com"]);
     expect(snapshot.groups.map((g) => g.displayName)).toStrictEqual(["All Staff"]);
+  });
+
+  it("passes on the credential's refusal as a PermissionError, sending no Graph request", async () => {
+    const fake = await startFakeGraph(() => ({ status: 200, body: { value: [] } }));
+    servers.push(fake);
+    const clock = scaledClock(0.001);
+    const credential = { getToken: async () => Promise.reject(new Error("AADSTS7000215: Invalid client secret provided.")) };
+    const client = new GraphClient({ graphBaseUrl: fake.graphBaseUrl, credential, request: createRequestFunction({ env: {} }), clock });
+    const err = await readSnapshot(client, { upns: [] }, { clock, concurrency: new AdaptiveConcurrency() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermissionError);
+    expect((err as Error).message).toMatch(/AADSTS7000215/);
+    expect(fake.log).toStrictEqual([]);
   });
 
   it("escapes quotes in UPN filters", async () => {
