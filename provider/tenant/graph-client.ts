@@ -3,12 +3,12 @@
  * JSON, typed errors, paging and `$batch`. Knows nothing of licenses.
  */
 import type { TokenCredential } from "@azure/identity";
-import { GraphError, PermissionError, TenantUnreachableError, redact } from "../errors";
+import { PermissionError, redact } from "../errors";
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import { graphScope } from "./clouds";
 import type { HttpResponse, RequestFunction } from "./http-request";
-import { headerValue } from "./retry-after";
+import { graphErrorOf, refused, tokenError } from "./graph-errors";
 import type { RetryEvent, RetryPolicy } from "./with-retry";
 import { withRetry } from "./with-retry";
 
@@ -211,59 +211,4 @@ function parseJson(text: string): any {
   } catch {
     return { error: { code: "NonJsonResponse", message: text.slice(0, 200) } };
   }
-}
-
-/** Graph's error envelope (graph-facts.md section 0) → GraphError; the request-id from the body or header. */
-export function graphErrorOf(
-  status: number,
-  headers: Record<string, unknown> | undefined,
-  body: any,
-  method?: string,
-  path?: string,
-): GraphError {
-  const e = body?.error ?? {};
-  return new GraphError({
-    status,
-    code: String(e.code ?? `HTTP${status}`),
-    message: String(e.message ?? "no error message"),
-    requestId: e.innerError?.["request-id"] ?? headerValue(headers, "request-id") ?? headerValue(headers, "client-request-id"),
-    method,
-    url: path,
-  });
-}
-
-function refused(link: string, origin: string): GraphError {
-  let where = link;
-  try {
-    const u = new URL(link);
-    where = `${u.origin}${u.pathname}`;
-  } catch {
-    where = "an unparseable URL";
-  }
-  return new GraphError(
-    {
-      status: 0,
-      code: "ForeignHostRefused",
-      message: `refused to send the access token to ${where}: only ${origin} (the configured Graph root) is trusted`,
-    },
-    "A response pointed outside the configured Graph host (for example an @odata.nextLink); nothing was sent there.",
-  );
-}
-
-/**
- * @azure/identity reports an unreachable or untrusted authority as "endpoints_resolution_error"
- * (MSAL hides the TLS cause): say what to check. Anything else is a refusal by the authority.
- */
-function tokenError(scope: string, err: unknown): Error {
-  const message = redact(String((err as Error)?.message ?? err)).split("\n")[0]!;
-  if (/endpoints_resolution_error|ECONNREFUSED|ENOTFOUND|certificate|network/i.test(message)) {
-    return new TenantUnreachableError(
-      `could not reach the token authority for ${scope}: ${message}`,
-      "Check the authority host and network; for the local tenant, trust its CA (caCertPem or M365_LICENSES_CA_FILE).",
-    );
-  }
-  return new PermissionError(
-    `the token authority refused the credentials for ${scope}: ${message}`,
-    "Check the tenant id, client id and secret or certificate.",
-  );
 }

@@ -8,7 +8,8 @@
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
 import type { GraphClient } from "./graph-client";
-import { graphErrorOf, graphPath } from "./graph-client";
+import { graphPath } from "./graph-client";
+import { graphErrorOf } from "./graph-errors";
 import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
 import type { Snapshot, SnapshotQuery } from "./types";
 

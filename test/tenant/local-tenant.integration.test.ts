@@ -147,6 +147,22 @@ describe("against the local tenant (Fabrikam)", () => {
     expect(r?.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("logs every request and retry, and never a secret or token", async () => {
+    const lines: string[] = [];
+    const tenant = connectLocalTenant(local, { log: (l) => lines.push(l), timeScale: 0.001 });
+    local.setFaults({ throttle: 0.3, unavailable: 0.2, seed: 5 });
+    try {
+      const s = await tenant.readSnapshot({ upns: NAMED });
+      await tenant.write(s.users.slice(0, 5).map((u) => ({ kind: "assignLicense", userId: u.id, upn: u.userPrincipalName, addLicenses: [], removeLicenses: [] })));
+    } finally {
+      local.setFaults({});
+    }
+    expect(lines.some((l) => /^POST \/v1\.0\/\$batch 200$/.test(l))).toBe(true);
+    expect(lines.some((l) => /retry 1 in/.test(l))).toBe(true);
+    const all = lines.join("\n");
+    for (const secret of [local.defaultApp.clientSecret, "eyJ", "Bearer", "authorization"]) expect(all).not.toContain(secret);
+  });
+
   it("deletes and restores a user", async () => {
     const tenant = connectLocalTenant(local);
     const s = await tenant.readSnapshot({ upns: ["heidi@fabrikam.com", "grace@fabrikam.com"] });
