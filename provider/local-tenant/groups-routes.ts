@@ -1,5 +1,6 @@
 import type { Group } from "@microsoft/microsoft-graph-types";
 import type { GroupRow } from "./directory";
+import { assignGroupLicense } from "./group-assign-license";
 import { type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
 import { type FilterTerm, needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
@@ -61,7 +62,18 @@ function matches(ctx: RouteContext, g: GroupRow, terms: FilterTerm[]): boolean {
 export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
   const { req, dir } = ctx;
   const s = req.segments;
-  if (s[0] !== "groups" || req.method !== "GET" || s.length > 3) return undefined;
+  if (s[0] !== "groups" || s.length > 3) return undefined;
+  if (req.method === "POST" && s.length === 3 && s[2].toLowerCase() === "assignlicense") {
+    demand(ctx.principal, "assignGroupLicense");
+    const group = dir.group(s[1]);
+    if (!group) throw notFound(s[1]);
+    assignGroupLicense(dir, group, req.body);
+    // 202 Accepted with the group and a location header (graph-facts.md section 2).
+    return json(202, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#groups/$entity`, ...renderGroups(ctx, [group], undefined)[0] }, {
+      location: `${ctx.graphBaseUrl.replace(/\/v1\.0$/, "")}/v2/${dir.tenantId}/directoryObjects/${group.id}/Microsoft.DirectoryServices.Group`,
+    });
+  }
+  if (req.method !== "GET") return undefined;
   demand(ctx.principal, "readGroups");
   if (s.length === 1) {
     const select = parseSelect(req.query.get("$select"), GROUP_PROPERTIES, "group");

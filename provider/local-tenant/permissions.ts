@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
 } as const;
 
 /** Well-known directory role template ids. */
@@ -40,6 +41,7 @@ export const ROLES = {
 const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
+  assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */

@@ -65,3 +65,22 @@ describe("persistence", () => {
     }
   });
 });
+
+describe("durability without a clean shutdown", () => {
+  it("a second process-like opening of the data dir sees every acknowledged write before the first is closed", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lt-crash-"));
+    const first = await startFabrikam({ dataDir });
+    const token = await tokenFor(first);
+    const r = await call(first, "POST", `/v1.0/users/${upn("judy")}/assignLicense`, { token, body: { addLicenses: [{ skuId: SKU.EXO1, disabledPlans: [] }], removeLicenses: [] } });
+    expect(r.status).toBe(200);
+    // No close(): the write was committed (WAL, synchronous=FULL) before the 200 was sent.
+    const second = await startLocalTenant({ dataDir });
+    try {
+      const token2 = await tokenFor(second);
+      expect((await licensesOf(second, token2, "judy")).body.assignedLicenses.map((l: any) => l.skuId)).toContain(SKU.EXO1);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
