@@ -36,15 +36,17 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
     for (const [id, d] of delta) used.set(id, (used.get(id) ?? 0) + d);
   };
 
-  type Waiting = { c: Candidate; delta: Map<string, number> };
-  const needs = (w: Waiting): string[] => [...w.delta].filter(([id, d]) => d > 0 && !w.c.unconditional.has(id)).map(([id]) => id);
+  type Waiting = { c: Candidate; delta: Map<string, number>; needs: string[]; frees: boolean };
+  const fits = (w: Waiting): boolean => w.needs.every((id) => (used.get(id) ?? 0) < purchased(id));
   const accepted: Candidate[] = [];
   const waiting: Waiting[] = [];
   // Changes that need no seat go first: removals and deletions free theirs, and restores take
   // theirs back unconditionally, so additions are checked against what is really left.
   for (const c of candidates) {
-    const w = { c, delta: seatDelta(c) };
-    if (needs(w).length) waiting.push(w);
+    const delta = seatDelta(c);
+    const needs = [...delta].filter(([id, d]) => d > 0 && !c.unconditional.has(id)).map(([id]) => id);
+    const w = { c, delta, needs, frees: [...delta.values()].some((d) => d < 0) };
+    if (needs.length) waiting.push(w);
     else {
       apply(w.delta);
       accepted.push(c);
@@ -57,18 +59,18 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
   // frees none, the earlier ones still cannot fit and the scan goes on.
   for (let i = 0; i < waiting.length; ) {
     const w = waiting[i];
-    if (!needs(w).every((id) => (used.get(id) ?? 0) < purchased(id))) {
+    if (!fits(w)) {
       i++;
       continue;
     }
     apply(w.delta);
     accepted.push(w.c);
     waiting.splice(i, 1);
-    if ([...w.delta.values()].some((d) => d < 0)) i = 0;
+    if (w.frees) i = 0;
   }
 
-  const blocked = waiting.map(({ c, delta }): Blocker => {
-    const short = needs({ c, delta }).filter((id) => (used.get(id) ?? 0) >= purchased(id));
+  const blocked = waiting.map(({ c, needs }): Blocker => {
+    const short = needs.filter((id) => (used.get(id) ?? 0) >= purchased(id));
     const parts = short.map((id) => {
       const today = index.skus.get(id)?.consumedUnits ?? 0;
       return `${skuName(index, id)}: ${purchased(id)} purchased, ${today} used today, ${used.get(id) ?? 0} used after the plan's other changes (removals counted first)`;

@@ -11,13 +11,17 @@ export interface TenantIndex {
   users: Map<string, TenantUser>;
   deletedUsers: Map<string, DeletedUser>;
   groupNames: Map<string, string>;
+  /** skuId → its service plan ids, lower-cased. */
+  skuPlanIds: Map<string, Set<string>>;
 }
 
 export function indexSnapshot(snapshot: Snapshot): TenantIndex {
   const skus = new Map<string, TenantSku>();
   const planNames = new Map<string, string>();
+  const skuPlanIds = new Map<string, Set<string>>();
   for (const sku of snapshot.skus) {
     skus.set(sku.skuId.toLowerCase(), sku);
+    skuPlanIds.set(sku.skuId.toLowerCase(), new Set(sku.servicePlans.map((p) => p.servicePlanId.toLowerCase())));
     for (const p of sku.servicePlans) planNames.set(p.servicePlanId.toLowerCase(), p.servicePlanName);
   }
   const users = new Map<string, TenantUser>();
@@ -30,7 +34,7 @@ export function indexSnapshot(snapshot: Snapshot): TenantIndex {
     if (!prev || prev.deletedDateTime < u.deletedDateTime) deletedUsers.set(key, u);
   }
   const groupNames = new Map(snapshot.groups.map((g) => [g.id.toLowerCase(), g.displayName]));
-  return { skus, planNames, users, deletedUsers, groupNames };
+  return { skus, planNames, users, deletedUsers, groupNames, skuPlanIds };
 }
 
 export const skuName = (index: TenantIndex, skuId: string): string => index.skus.get(skuId)?.skuPartNumber ?? skuId;

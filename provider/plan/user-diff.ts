@@ -54,7 +54,7 @@ function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
       blocker: { reason: "sku-not-assignable", detail: `${sku.skuPartNumber} applies to ${sku.appliesTo}; only SKUs that apply to User can be assigned (graph-facts.md 4)` },
     };
   }
-  const own = new Set(sku.servicePlans.map((p) => p.servicePlanId.toLowerCase()));
+  const own = index.skuPlanIds.get(skuId)!;
   const named = [...(l.enabledPlanIds ?? []), ...(l.disabledPlanIds ?? [])].map((p) => p.toLowerCase());
   const foreign = named.filter((p) => !own.has(p));
   if (foreign.length) {
