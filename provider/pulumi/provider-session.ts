@@ -1,0 +1,53 @@
+/**
+ * The provider process's state: the settings `configure` delivered, and per tenant one Tenant
+ * client, one snapshot cache and the catalog. It lives in this module (loaded once per process by
+ * the serialized provider's `require`), never in the serialized provider itself.
+ */
+import { Catalog } from "../catalog/catalog";
+import { UserError } from "../errors";
+import type { Tenant } from "../tenant/types";
+import type { ProviderSettings } from "./provider-settings";
+import { CONFIG_NAMESPACE, settingsFromConfig, settingsKey, tenantFromSettings } from "./provider-settings";
+import { SnapshotCache } from "./snapshot-cache";
+
+export interface ProviderSession {
+  tenant: Tenant;
+  cache: SnapshotCache;
+  catalog: Catalog;
+}
+
+let configured: ProviderSettings | undefined;
+const sessions = new Map<string, ProviderSession>();
+
+/** Called from the dynamic provider's `configure` with the stack configuration. */
+export function configureProvider(get: (key: string) => string | undefined): void {
+  configured = settingsFromConfig(get);
+}
+
+/** The session of the configured tenant; one per tenant and process. */
+export function currentSession(): ProviderSession {
+  if (!configured) {
+    throw new UserError(
+      "the m365-licenses provider was not configured",
+      `Set ${CONFIG_NAMESPACE}:tenantId, clientId and clientSecret (secret) in the stack configuration.`,
+    );
+  }
+  return sessionFor(configured);
+}
+
+export function sessionFor(settings: ProviderSettings, makeTenant: (s: ProviderSettings) => Tenant = tenantFromSettings): ProviderSession {
+  const key = settingsKey(settings);
+  let s = sessions.get(key);
+  if (!s) {
+    const tenant = makeTenant(settings);
+    s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load() };
+    sessions.set(key, s);
+  }
+  return s;
+}
+
+/** Forget every session (tests). */
+export function resetSessions(): void {
+  sessions.clear();
+  configured = undefined;
+}

@@ -1,0 +1,81 @@
+/**
+ * One snapshot per provider process serves every read: `pulumi refresh` of N users costs about
+ * N/999 Graph requests (the reader's page size, graph-facts.md section 3.2), not N. Calls that
+ * arrive together are gathered into one read; a user not in the snapshot (unlicensed, or deleted)
+ * is looked for in one further read that names every such user at once.
+ */
+import { applyPlanToSnapshot } from "../plan/apply-plan-to-snapshot";
+import type { Plan } from "../plan/types";
+import type { DeletedUser, Snapshot, Tenant, TenantUser } from "../tenant/types";
+
+const lower = (s: string): string => s.toLowerCase();
+
+export class SnapshotCache {
+  private snapshot?: Snapshot;
+  private byUpn = new Map<string, TenantUser>();
+  private byId = new Map<string, TenantUser | DeletedUser>();
+  /** UPNs the current snapshot's query named: absent from it means absent from the tenant. */
+  private queried = new Set<string>();
+  private readonly pending = new Set<string>();
+  private inflight?: Promise<void>;
+  /** Snapshot reads made so far (for tests and for the log). */
+  reads = 0;
+
+  constructor(
+    private readonly tenant: Tenant,
+    /** How long the first call waits for others to join its read; batching, not a deadline. */
+    private readonly gatherMs = 25,
+  ) {}
+
+  private covers(upn: string): boolean {
+    return this.queried.has(upn) || this.byUpn.has(upn);
+  }
+
+  /** A snapshot in which each of `upns` has been looked for. */
+  async snapshotFor(upns: string[]): Promise<Snapshot> {
+    const want = upns.map(lower);
+    for (;;) {
+      if (this.inflight) await this.inflight;
+      if (this.snapshot && want.every((u) => this.covers(u))) return this.snapshot;
+      for (const u of want) if (!this.covers(u)) this.pending.add(u);
+      if (!this.pending.size && this.snapshot) return this.snapshot;
+      this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.gatherMs));
+    const query = new Set([...this.queried, ...this.pending]);
+    this.pending.clear();
+    this.reads++;
+    const snapshot = await this.tenant.readSnapshot({ upns: [...query].sort() });
+    this.queried = query;
+    this.set(snapshot);
+  }
+
+  private set(snapshot: Snapshot | undefined): void {
+    this.snapshot = snapshot;
+    this.byUpn = new Map((snapshot?.users ?? []).map((u) => [lower(u.userPrincipalName), u]));
+    this.byId = new Map<string, TenantUser | DeletedUser>((snapshot?.deletedUsers ?? []).map((u) => [lower(u.id), u]));
+    for (const u of snapshot?.users ?? []) this.byId.set(lower(u.id), u);
+  }
+
+  /** The account with this object id, live or soft-deleted, after `snapshotFor([upn])`. */
+  account(id: string): TenantUser | DeletedUser | undefined {
+    return this.byId.get(lower(id));
+  }
+
+  /**
+   * Record a plan whose writes all succeeded. Direct assignLicense, delete and restore take effect
+   * synchronously (graph-facts.md 1.4 and 5), so the snapshot is brought forward by the same pure
+   * simulation the planner's tests trust instead of being read again.
+   */
+  applied(plan: Plan): void {
+    if (this.snapshot && plan.changes.length) this.set(applyPlanToSnapshot(this.snapshot, plan));
+  }
+
+  /** After a failed write the tenant is in a state we did not see: read it again next time. */
+  invalidate(): void {
+    this.set(undefined);
+  }
+}
