@@ -40,6 +40,11 @@ export interface GraphTenantOptions {
   random?: () => number;
   /** List every licensed group's members when reading (costs ceil(members/999) requests a group). */
   listGroupMembers?: boolean;
+  /**
+   * `write` checks the token's permissions once before its first write (issue 4: "before the first
+   * write"). Tests that want the tenant's own verdict turn this off.
+   */
+  skipWriteCheck?: boolean;
   /** One line per request, retry and throttle; never a secret. */
   log?: (line: string) => void;
 }
@@ -51,6 +56,8 @@ export class GraphTenant implements Tenant {
   readonly writeConcurrency: AdaptiveConcurrency;
   private readonly readConcurrency: AdaptiveConcurrency;
   private readonly clock: Clock;
+  /** Write levels already checked: the claims of one credential do not change between calls. */
+  private readonly checked = new Set<"licenses" | "users">();
 
   constructor(private readonly options: GraphTenantOptions) {
     const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
@@ -94,7 +101,15 @@ export class GraphTenant implements Tenant {
     checkWriteClaims(decodeTokenClaims(await this.client.accessToken()), needs);
   }
 
-  write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    if (!this.options.skipWriteCheck && writes.length > 0) {
+      const deleteOrRestore = writes.some((w) => w.kind !== "assignLicense");
+      const level = deleteOrRestore ? "users" : "licenses";
+      if (!this.checked.has(level)) {
+        await this.checkWriteAccess({ deleteOrRestore });
+        this.checked.add(level);
+      }
+    }
     return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
   }
 }

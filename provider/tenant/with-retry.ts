@@ -30,7 +30,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export const RETRY_STATUSES = new Set([429, 503, 504]);
-/** Connection dropped before a response: the request may be sent again. */
+/**
+ * Connection dropped before a response: the request is sent again, POSTs included. Every write we
+ * send survives a repeat: assignLicense sets a state, and a repeated delete or restore is answered
+ * 404, which the result reports.
+ */
 export const RETRY_ERROR_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
 export interface RetryEvent {

@@ -26,6 +26,12 @@ export const LICENSE_ADMIN_ROLES: Record<string, string> = {
   "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
   "9360feb5-f418-4baa-8175-e2a00bac4301": "Directory Writers",
 };
+/** Roles that may delete and restore users (sections 5.1 and 8: "Restore deleted users: User Administrator"). */
+export const USER_ADMIN_ROLES: Record<string, string> = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+};
 /** "Billing admins cannot assign licenses" (section 8). */
 export const BILLING_ADMINISTRATOR = "b0f54661-2d74-4c50-afa3-1ec803f12efe";
 
@@ -67,12 +73,14 @@ export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): v
     );
   }
   const wids = (claims.wids ?? []).map((w) => w.toLowerCase());
-  if (!wids.some((w) => w in LICENSE_ADMIN_ROLES)) {
+  const roles = needs.deleteOrRestore ? USER_ADMIN_ROLES : LICENSE_ADMIN_ROLES;
+  if (!wids.some((w) => w in roles)) {
     const billingOnly = wids.includes(BILLING_ADMINISTRATOR) ? " (a Billing Administrator cannot assign licenses)" : "";
+    const what = needs.deleteOrRestore ? "delete or restore users" : "assign licenses";
     throw new PermissionError(
-      `the signed-in user holds no directory role that may assign licenses${billingOnly}: needs one of ` +
-        Object.values(LICENSE_ADMIN_ROLES).join(", "),
-      "Sign in as a License Administrator (least privilege), or assign that role to this user.",
+      `the signed-in user holds no directory role that may ${what}${billingOnly}: needs one of ` +
+        Object.values(roles).join(", "),
+      `Sign in as a ${needs.deleteOrRestore ? "User" : "License"} Administrator (least privilege), or assign that role to this user.`,
     );
   }
 }

@@ -42,7 +42,10 @@ describe("delegated tokens against the local tenant", () => {
     expect(err).toBeInstanceOf(PermissionError);
     expect((err as Error).message).toMatch(/Billing Administrator cannot assign licenses/);
     expect(wireRequests(local)).toStrictEqual([]);
-    const [r] = await aliceWrite(tenant);
+    await expect(aliceWrite(tenant)).rejects.toThrow(PermissionError); // write() checks first
+    expect(wireRequests(local).filter((e) => e.method !== "GET" && !e.path.endsWith("$batch"))).toStrictEqual([]);
+    const unchecked = connectLocalTenant(local, { app: BILLING, skipWriteCheck: true });
+    const [r] = await aliceWrite(unchecked);
     expect(r).toMatchObject({ ok: false, status: 403, code: "Authorization_RequestDenied" });
   });
 

@@ -85,6 +85,9 @@ describe("against the local tenant (Fabrikam)", () => {
     const err = await tenant.checkWriteAccess().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
     expect((err as Error).message).toMatch(/LicenseAssignment\.ReadWrite\.All/);
+    // write() makes the same check before its first batch.
+    const write = tenant.write([{ kind: "assignLicense", userId: "any", upn: "alice@fabrikam.com", addLicenses: [], removeLicenses: [E3] }]);
+    await expect(write).rejects.toThrow(/none of LicenseAssignment\.ReadWrite\.All/);
     expect(wireRequests(local)).toStrictEqual([]);
   });
 

@@ -41,6 +41,13 @@ describe("checkWriteClaims", () => {
     expect(() => checkWriteClaims(claims)).toThrow(message);
   });
 
+  it("asks a License Administrator for the User Administrator role to delete or restore users", () => {
+    const claims = { scp: "User.ReadWrite.All", wids: [LICENSE_ADMIN] };
+    expect(() => checkWriteClaims(claims)).not.toThrow();
+    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/may delete or restore users.*User Administrator/);
+    expect(() => checkWriteClaims({ ...claims, wids: [USER_ADMIN] }, { deleteOrRestore: true })).not.toThrow();
+  });
+
   it("asks for User.ReadWrite.All when users are deleted or restored", () => {
     const claims = { idtyp: "app", roles: ["LicenseAssignment.ReadWrite.All"] };
     expect(() => checkWriteClaims(claims)).not.toThrow();
