@@ -92,7 +92,7 @@ export function assignLicense(dir: Directory, ref: string, body: unknown): UserR
   }
   const at = dir.now().toISOString();
   const db = dir.db;
-  db.transaction(() => {
+  dir.changeAssignments(user.id, () => db.transaction(() => {
     const del = db.prepare("DELETE FROM assignments WHERE user_id = ? AND sku_id = ? AND group_id = ''");
     for (const skuId of removes) del.run(user.id, skuId);
     const upsert = db.prepare(
@@ -105,6 +105,6 @@ export function assignLicense(dir: Directory, ref: string, body: unknown): UserR
       upsert.run(user.id, a.skuId, JSON.stringify(a.disabledPlans), at);
       heal.run(at, user.id, a.skuId);
     }
-  })();
+  })());
   return dir.findUser(user.id)!;
 }

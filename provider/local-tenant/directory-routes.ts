@@ -62,7 +62,7 @@ export function subscribedSkusRoutes(ctx: RouteContext): GraphResponse | undefin
   const { req, dir } = ctx;
   if (req.segments[0] !== "subscribedSkus" || req.method !== "GET" || req.segments.length > 2) return undefined;
   demand(ctx.principal, "readSkus");
-  const consumed = dir.consumed();
+  const consumed = dir.seatsUsed();
   const all: SubscribedSku[] = dir.skus().map((s) => ({
     accountId: dir.tenantId,
     accountName: dir.domain,

@@ -54,6 +54,8 @@ export class Directory {
   readonly domain: string;
   readonly defaultUsageLocation: string | null;
   private skuCache?: SkuRow[];
+  /** Seats in use per SKU, kept in step by every write (counting 100,000 users per write is slow). */
+  private seatCache?: Map<string, number>;
 
   constructor(
     readonly db: Db,
@@ -84,14 +86,38 @@ export class Directory {
     return new Map(rows.map((r) => [r.sku_id, r.n]));
   }
 
+  /** Seats in use per SKU (cached; see seatCache). */
+  seatsUsed(): Map<string, number> {
+    this.seatCache ??= this.consumed();
+    return this.seatCache;
+  }
+
   consumedOf(skuId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(DISTINCT a.user_id) AS n FROM assignments a JOIN users u ON u.id = a.user_id
-         WHERE a.sku_id = ? AND a.state = 'Active' AND u.deleted_at IS NULL`,
-      )
-      .get(skuId) as { n: number };
-    return row.n;
+    return this.seatsUsed().get(skuId) ?? 0;
+  }
+
+  /** Forget the cached seat counts after a change too broad to track (group licensing). */
+  invalidateSeats(): void {
+    this.seatCache = undefined;
+  }
+
+  private activeSkus(userId: string): Set<string> {
+    const rows = this.db.prepare("SELECT DISTINCT sku_id FROM assignments WHERE user_id = ? AND state = 'Active'").all(userId) as { sku_id: string }[];
+    return new Set(rows.map((r) => r.sku_id));
+  }
+
+  private adjustSeats(skus: Iterable<string>, delta: number): void {
+    if (!this.seatCache) return;
+    for (const s of skus) this.seatCache.set(s, (this.seatCache.get(s) ?? 0) + delta);
+  }
+
+  /** Run a change to a present user's assignments, keeping the seat counts in step. */
+  changeAssignments(userId: string, change: () => void): void {
+    const before = this.activeSkus(userId);
+    change();
+    const after = this.activeSkus(userId);
+    this.adjustSeats([...before].filter((s) => !after.has(s)), -1);
+    this.adjustSeats([...after].filter((s) => !before.has(s)), +1);
   }
 
   /** A present user by object id or userPrincipalName (case-insensitive). */
@@ -138,6 +164,7 @@ export class Directory {
   deleteUser(user: UserRow): void {
     const upn = deletedUpn(user.id, user.upn);
     this.db.prepare("UPDATE users SET deleted_at = ?, upn = ?, upn_lower = ? WHERE id = ?").run(this.now().toISOString(), upn, upn.toLowerCase(), user.id);
+    this.adjustSeats(this.activeSkus(user.id), -1);
   }
 
   /**
@@ -149,11 +176,14 @@ export class Directory {
     const taken = this.db.prepare("SELECT 1 FROM users WHERE upn_lower = ? AND id <> ?").get(upn.toLowerCase(), user.id);
     if (taken) return false;
     this.db.prepare("UPDATE users SET deleted_at = NULL, upn = ?, upn_lower = ? WHERE id = ?").run(upn, upn.toLowerCase(), user.id);
+    this.adjustSeats(this.activeSkus(user.id), +1);
     return true;
   }
 
   /** Permanent deletion: nothing of the user remains. */
   purgeUser(id: string): void {
+    const present = this.db.prepare("SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL").get(id) !== undefined;
+    if (present) this.adjustSeats(this.activeSkus(id), -1);
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM assignments WHERE user_id = ?").run(id);
       this.db.prepare("DELETE FROM group_members WHERE user_id = ?").run(id);

@@ -35,6 +35,7 @@ export function assignGroupLicense(dir: Directory, group: GroupRow, body: unknow
   }
   const db = dir.db;
   const at = dir.now().toISOString();
+  dir.invalidateSeats();
   db.transaction(() => {
     for (const skuId of removes) {
       db.prepare("DELETE FROM group_licenses WHERE group_id = ? AND sku_id = ?").run(group.id, skuId);
@@ -64,4 +65,5 @@ export function assignGroupLicense(dir: Directory, group: GroupRow, body: unknow
       }
     }
   })();
+  dir.invalidateSeats();
 }

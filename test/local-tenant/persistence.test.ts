@@ -84,3 +84,34 @@ describe("durability without a clean shutdown", () => {
     }
   });
 });
+
+describe("seat counts", () => {
+  it("kept in step by every write, equal a recount from the database after a restart", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lt-seats-"));
+    const t = await startFabrikam({ dataDir });
+    const token = await tokenFor(t);
+    const post = (path: string, body?: unknown) => call(t, "POST", path, { token, body });
+    const add = (skuId: string) => ({ skuId, disabledPlans: [] });
+    await post(`/v1.0/users/${upn("bob")}/assignLicense`, { addLicenses: [add(SKU.E3)], removeLicenses: [SKU.E5] });
+    await post(`/v1.0/users/${upn("judy")}/assignLicense`, { addLicenses: [add(SKU.E5), add(SKU.PBI)], removeLicenses: [] });
+    await post(`/v1.0/users/${upn("frank")}/assignLicense`, { addLicenses: [add(SKU.PBI)], removeLicenses: [] });
+    const dave = (await licensesOf(t, token, "dave")).body.id;
+    await call(t, "DELETE", `/v1.0/users/${dave}`, { token });
+    const grace = (await call(t, "GET", "/v1.0/directory/deletedItems/microsoft.graph.user?$filter=endswith(userPrincipalName,'grace@fabrikam.com')&$count=true", { token, headers: { ConsistencyLevel: "eventual" } })).body.value[0].id;
+    await post(`/v1.0/directory/deletedItems/${grace}/restore`);
+    await post(`/v1.0/directory/deletedItems/${dave}/restore`);
+    await call(t, "DELETE", `/v1.0/users/${upn("peggy")}`, { token });
+    t.clock.advance(31 * DAY);
+    const counts = async (tenant: typeof t, tok: string) =>
+      Object.fromEntries((await call(tenant, "GET", "/v1.0/subscribedSkus", { token: tok })).body.value.map((s: any) => [s.skuPartNumber, s.consumedUnits]));
+    const live = await counts(t, token);
+    await t.close();
+    const again = await startLocalTenant({ dataDir });
+    try {
+      expect(await counts(again, await tokenFor(again))).toEqual(live);
+      expect(live).toMatchObject({ SPE_E5: 5, ENTERPRISEPACK: 8, POWER_BI_PRO: 2, EXCHANGESTANDARD: 1 });
+    } finally {
+      await again.close();
+    }
+  });
+});
