@@ -1,4 +1,7 @@
+import { applyCommand } from "./apply-command";
+import { exportCommand } from "./export-command";
 import type { CliIo } from "./main";
+import { driftCommand, planCommand } from "./plan-command";
 import { tenantCommand } from "./tenant-command";
 import { validateCommand } from "./validate-command";
 
@@ -6,5 +9,9 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 
 export const commands: Record<string, Command> = {
   validate: validateCommand,
+  plan: planCommand,
+  drift: driftCommand,
+  apply: applyCommand,
+  export: exportCommand,
   tenant: tenantCommand,
 };

@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline";
 import { GraphError, InternalError, UserError, redact } from "../errors";
 import { commands } from "./commands";
 
@@ -55,6 +56,15 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    confirm: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await new Promise<string>((resolve) => rl.question(`${question} Only 'yes' is accepted: `, resolve));
+        return answer.trim().toLowerCase() === "yes";
+      } finally {
+        rl.close();
+      }
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { Catalog } from "../catalog/catalog";
 import { UserError, ValidationError, type Problem } from "../errors";
 import { compileState } from "./compile-state";
@@ -16,7 +16,7 @@ export function stateFiles(paths: string[], cwd = process.cwd()): string[] {
   if (paths.length === 0) throw new UserError("no desired-state file given", "Name a YAML file or a folder of them.");
   const files: string[] = [];
   for (const p of paths) {
-    const full = join(cwd, p);
+    const full = resolve(cwd, p);
     let st;
     try {
       st = statSync(full);
@@ -34,7 +34,7 @@ export function stateFiles(paths: string[], cwd = process.cwd()): string[] {
       files.push(p);
     }
   }
-  return [...new Set(files.map((f) => relative(cwd, join(cwd, f)) || f))];
+  return [...new Set(files.map((f) => (isAbsolute(f) ? f : relative(cwd, resolve(cwd, f)) || f)))];
 }
 
 export interface LoadResult {
@@ -47,7 +47,7 @@ export interface LoadResult {
 export function readDesiredState(paths: string[], options: { cwd?: string; catalog?: Catalog } = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const files = stateFiles(paths, cwd);
-  const sources: StateSource[] = files.map((f) => yamlSource(f, readFileSync(join(cwd, f))));
+  const sources: StateSource[] = files.map((f) => yamlSource(f, readFileSync(resolve(cwd, f))));
   return { ...compileState(sources, options.catalog ?? Catalog.load()), files };
 }
 

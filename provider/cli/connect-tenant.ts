@@ -1,0 +1,90 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import type { DesiredState } from "../desired/types";
+import { UserError } from "../errors";
+import { isCloudName, type CloudName } from "../tenant/clouds";
+import { credentialFromConfig } from "../tenant/credential-from-config";
+import { connectLocalTenant, createGraphTenant } from "../tenant/graph-tenant";
+import type { Tenant } from "../tenant/types";
+import type { CliIo } from "./main";
+
+export interface TenantConnection {
+  tenant: Tenant;
+  /** Safe to print: a URL and, for the local tenant, its data folder. Never a credential. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface TenantOptions {
+  /** `local` (default): the embedded local tenant; or a Graph root URL such as https://graph.microsoft.com/v1.0. */
+  tenant?: string;
+  /** Seed of the embedded local tenant when its data folder is new. */
+  seed?: string;
+  /** Data folder of the embedded local tenant; default `.local-tenant` in the working folder. */
+  data?: string;
+  cloud?: string;
+}
+
+export const TENANT_OPTIONS = {
+  tenant: { type: "string" },
+  seed: { type: "string" },
+  data: { type: "string" },
+  cloud: { type: "string" },
+} as const;
+
+export const TENANT_HELP = `Tenant options:
+  --tenant local|<url>   local (default): the embedded local tenant, started in-process and seeded with
+                         the example company; or a Graph root such as https://graph.microsoft.com/v1.0
+  --seed FILE            seed for a new embedded local tenant (default: examples/fabrikam/tenant-seed.yaml)
+  --data DIR             data folder of the embedded local tenant (default: .local-tenant)
+  --cloud NAME           global | usgov | usgovdod | china (default: the state's tenant.cloud, else global)
+Credentials for a real tenant come from the environment, as @azure/identity reads them:
+  AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH; GitHub
+  Actions OIDC (ACTIONS_ID_TOKEN_REQUEST_*); managed identity; or the Azure CLI's login.`;
+
+/**
+ * Opens the tenant a command works on. The embedded local tenant is reached exactly as Graph is:
+ * over HTTPS, with a token from its Entra-shaped token endpoint, through the same client.
+ */
+export async function connectTenant(options: TenantOptions, io: CliIo, state?: DesiredState): Promise<TenantConnection> {
+  const target = options.tenant ?? io.env.M365_LICENSES_TENANT ?? "local";
+  if (target === "local") return connectEmbedded(options, io);
+  if (!/^https:\/\//i.test(target)) {
+    throw new UserError(`--tenant must be 'local' or an https Graph URL such as https://graph.microsoft.com/v1.0, not '${target}'`);
+  }
+  const cloudName = options.cloud ?? state?.tenant?.cloud ?? "global";
+  if (!isCloudName(cloudName)) throw new UserError(`unknown cloud '${cloudName}': use global, usgov, usgovdod or china`);
+  const tenantId = io.env.AZURE_TENANT_ID ?? state?.tenant?.id ?? state?.tenant?.domain;
+  if (!tenantId) throw new UserError("no tenant id: set AZURE_TENANT_ID or tenant.id in the state file");
+  const caFile = io.env.M365_LICENSES_CA_FILE;
+  const caCertPem = caFile ? readFileSync(caFile, "utf8") : undefined;
+  const url = new URL(target);
+  // A Graph served on loopback (`m365-licenses tenant serve`) is its own authority, as the local tenant is.
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  const credential = credentialFromConfig({
+    tenantId,
+    clientId: io.env.AZURE_CLIENT_ID,
+    clientSecret: io.env.AZURE_CLIENT_SECRET,
+    certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
+    cloud: cloudName as CloudName,
+    authorityHost: io.env.AZURE_AUTHORITY_HOST ?? (loopback ? url.origin : undefined),
+    caCertPem,
+    env: io.env,
+  });
+  const tenant = createGraphTenant({ graphBaseUrl: target.replace(/\/+$/, ""), credential, caCertPem });
+  return { tenant, describe: tenant.describe, close: async () => {} };
+}
+
+async function connectEmbedded(options: TenantOptions, io: CliIo): Promise<TenantConnection> {
+  const { startLocalTenant, defaultSeedPath } = await import("../local-tenant");
+  const abs = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
+  const dataDir = abs(options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant");
+  mkdirSync(dataDir, { recursive: true });
+  const local = await startLocalTenant({ dataDir, seed: options.seed ? abs(options.seed) : defaultSeedPath() });
+  const tenant = connectLocalTenant(local);
+  return {
+    tenant,
+    describe: `local tenant ${local.graphBaseUrl} (data in ${options.data ?? ".local-tenant"})`,
+    close: () => local.close(),
+  };
+}

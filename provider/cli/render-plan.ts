@@ -1,0 +1,19 @@
+import type { Plan } from "../plan/types";
+import { renderJson } from "../report/render-json";
+import { renderMarkdown } from "../report/render-markdown";
+import { renderText } from "../report/render-text";
+import type { ReportMode } from "../report/wording";
+
+export type ReportFormat = "text" | "markdown" | "json";
+
+/** One plan, in the format asked for. The tenant line is printed for text only (JSON is the contract). */
+export function renderPlan(plan: Plan, format: ReportFormat, options: { color: boolean; mode?: ReportMode; tenant?: string }): string {
+  switch (format) {
+    case "json":
+      return renderJson(plan);
+    case "markdown":
+      return renderMarkdown(plan, { mode: options.mode });
+    case "text":
+      return (options.tenant ? `Tenant: ${options.tenant}\n` : "") + renderText(plan, { color: options.color, mode: options.mode });
+  }
+}
