@@ -13,6 +13,15 @@ interface BatchItem {
   dependsOn: string[];
 }
 
+/**
+ * Header names inside a batch response are plain JSON keys, so their case shows: Graph writes
+ * "Retry-After", "Content-Type", "Location" there; its own ids and x-ms-* headers stay lower-case.
+ */
+export function batchHeaderName(name: string): string {
+  if (name.startsWith("x-ms-") || name === "request-id" || name === "client-request-id") return name;
+  return name === "odata-version" ? "OData-Version" : name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
 const malformed = (message: string): GraphHttpError => new GraphHttpError(400, "BadRequest", message);
 
 /** Check the envelope; anything malformed refuses the whole batch with 400 (section 6). */
@@ -75,13 +84,14 @@ export function runBatch(
       done.set(item.id, {
         id: item.id,
         status: 424,
-        headers: { "content-type": "application/json" },
+        headers: { "Content-Type": "application/json" },
         body: { error: { code: "FailedDependency", message: `The request depends on request '${failed}', which failed.` } },
       });
       continue;
     }
     const res = execute(itemRequest(item, outerHeaders), item);
-    done.set(item.id, { id: item.id, status: res.status, headers: res.headers, ...(res.body !== undefined ? { body: res.body } : {}) });
+    const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [batchHeaderName(k), v]));
+    done.set(item.id, { id: item.id, status: res.status, headers, ...(res.body !== undefined ? { body: res.body } : {}) });
   }
   return {
     status: 200,

@@ -36,7 +36,7 @@ describe("POST /$batch", () => {
     expect(byId["2"].status).toBe(404);
     expect(byId["2"].body.error.code).toBe("Request_ResourceNotFound");
     expect(byId["3"].status).toBe(200);
-    expect(byId["3"].headers["content-type"]).toMatch(/^application\/json/);
+    expect(byId["3"].headers["Content-Type"]).toMatch(/^application\/json/);
     expect(await consumed(tenant, token, SKU.E3)).toBe(7);
   });
 
@@ -90,8 +90,8 @@ describe("POST /$batch", () => {
     expect(r.status).toBe(200);
     const items = r.body.responses;
     expect(items.map((x: any) => x.status)).toEqual([200, 200, 200, 429, 429]);
-    expect(items[3].headers["retry-after"]).toMatch(/^\d+$/);
-    expect(Number(items[3].headers["retry-after"])).toBeGreaterThan(0);
+    expect(items[3].headers["Retry-After"]).toMatch(/^\d+$/);
+    expect(Number(items[3].headers["Retry-After"])).toBeGreaterThan(0);
     expect(items[3].body.error.code).toBe("TooManyRequests");
     expect(await consumed(tenant, token, SKU.EXO1)).toBe(2 + 3);
   });

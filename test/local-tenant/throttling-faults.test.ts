@@ -101,7 +101,7 @@ describe("fault injection", () => {
     const r = await call(tenant, "POST", "/v1.0/$batch", { token, body: { requests: [{ id: "1", method: "GET", url: "/users" }] } });
     expect(r.status).toBe(200);
     expect(r.body.responses[0].status).toBe(429);
-    expect(r.body.responses[0].headers["retry-after"]).toBe("1");
+    expect(r.body.responses[0].headers["Retry-After"]).toBe("1");
     tenant.setFaults({ unavailable: 1 });
     const env = await call(tenant, "POST", "/v1.0/$batch", { token, body: { requests: [{ id: "1", method: "GET", url: "/users" }] } });
     expect(env.status).toBe(503);
