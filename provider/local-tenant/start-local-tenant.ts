@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,6 +22,8 @@ const parseDate = (d: Date | string): Date => (typeof d === "string" ? new Date(
  * example); an existing one is reopened as it was left, so state survives restarts.
  */
 export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
+  // A temp dir made here is the tenant's alone: it goes away on close.
+  const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "m365-local-tenant-"));
   const keys = await ensureKeyMaterial(dataDir);
   const db = openStore(dataDir);
@@ -84,10 +86,12 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
         });
         setMeta(db, "clock", clock.now().toISOString());
         db.close();
+        if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     db.close();
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
 }

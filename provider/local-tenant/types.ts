@@ -10,7 +10,7 @@ export type { SeedFile } from "./seed-types";
 export interface LocalTenantOptions {
   /** Path to a YAML/JSON seed, or the object; used only when the data dir is new. */
   seed?: string | SeedFile;
-  /** SQLite db + TLS cert/key + token signing key live here; default: a fresh temp dir. */
+  /** SQLite db + TLS cert/key + token signing key live here; default: a fresh temp dir, removed on close. */
   dataDir?: string;
   /** Default 0 = ephemeral; the host is always 127.0.0.1. */
   port?: number;
