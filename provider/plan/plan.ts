@@ -37,7 +37,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   const listed = new Set<string>();
   for (const d of desired.users) {
     listed.add(d.upn.toLowerCase());
-    take(diffDesiredUser({ ...d, upn: d.upn.toLowerCase() }, ctx), true);
+    take(diffDesiredUser(d, ctx), true);
   }
   if (scopeSkus.size) {
     for (const u of snapshot.users) {

@@ -70,27 +70,56 @@ function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
 
 const sameList = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
+const UNCHANGED: UserOutcome = { kind: "unchanged" };
+
+/**
+ * The common case at 100,000 users, decided without building maps: a live user whose direct
+ * licenses already match the state one for one, with the same disabled plans, and nothing the
+ * full diff could object to (allow-lists, `[]`, exhaustive scopes and odd SKUs take the long way).
+ */
+function alreadyAsDesired(d: DesiredUser, live: TenantUser, ctx: DiffContext): boolean {
+  const wanted = d.licenses;
+  if (!wanted || wanted.length === 0 || ctx.scopeSkus.size > 0) return false;
+  if (d.usageLocation && d.usageLocation.toUpperCase() !== (live.usageLocation ?? "").toUpperCase()) return false;
+  let direct = 0;
+  for (const a of live.assignments) if (isDirect(a)) direct++;
+  if (direct !== wanted.length) return false;
+  for (const l of wanted) {
+    if (l.enabledPlanIds) return false;
+    const skuId = l.skuId.toLowerCase();
+    const sku = ctx.index.skus.get(skuId);
+    if (!sku || sku.appliesTo !== "User") return false;
+    const has = live.assignments.find((a) => isDirect(a) && a.skuId.toLowerCase() === skuId);
+    const want = l.disabledPlanIds ?? [];
+    if (!has || has.disabledPlans.length !== want.length) return false;
+    if (want.length && !sameList(sortedIds(has.disabledPlans), sortedIds(want))) return false;
+  }
+  return true;
+}
+
 /** A user the state names. */
 export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
-  const live = ctx.index.users.get(d.upn.toLowerCase());
-  const deleted = live ? undefined : ctx.index.deletedUsers.get(d.upn.toLowerCase());
-  const guard = ctx.protectedBy(d.upn);
-  const block = (reason: Blocker["reason"], detail: string): UserOutcome => ({ kind: "blocked", blockers: [{ user: d.upn, reason, detail }] });
+  const upn = d.upn.toLowerCase(); // desired/ lower-cases already; a TypeScript caller may not have
+  const live = ctx.index.users.get(upn);
+  const deleted = live ? undefined : ctx.index.deletedUsers.get(upn);
+  const block = (reason: Blocker["reason"], detail: string): UserOutcome => ({ kind: "blocked", blockers: [{ user: upn, reason, detail }] });
 
   if (d.state === "deleted") {
     if (!live) return { kind: "unchanged" }; // already deleted, or gone for good
-    if (guard) return block("protected-user", `${d.upn} is protected by guards.protected '${guard}': it is never deleted`);
+    const guard = ctx.protectedBy(upn);
+    if (guard) return block("protected-user", `${upn} is protected by guards.protected '${guard}': it is never deleted`);
     return {
       kind: "change",
       candidate: {
-        upn: d.upn, userId: live.id, action: "delete", add: [], remove: [], planChanges: [],
+        upn, userId: live.id, action: "delete", add: [], remove: [], planChanges: [],
         seatBefore: live.assignments, after: [], serviceBefore: live.assignments,
         unconditional: new Set(), directOverGroup: [], keptThroughGroup: [], fingerprint: userFingerprint(live),
       },
     };
   }
+  if (live && alreadyAsDesired(d, live, ctx)) return UNCHANGED;
   if (!live && !deleted) {
-    return block("user-not-found", `no user ${d.upn} in the tenant, nor among the accounts deleted in the last 30 days (graph-facts.md 5.3)`);
+    return block("user-not-found", `no user ${upn} in the tenant, nor among the accounts deleted in the last 30 days (graph-facts.md 5.3)`);
   }
   const account: TenantUser | DeletedUser = (live ?? deleted)!;
   const start = account.assignments;
@@ -99,7 +128,7 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
   const restoredLocation = (deleted as { usageLocation?: string | null } | undefined)?.usageLocation ?? null;
   const currentLocation = live ? live.usageLocation : restoredLocation;
   const hasLocation = !!currentLocation || (!live && start.some(isDirect));
-  return diffLicenses(d.upn, account, start, live ? start : [], currentLocation, hasLocation, d.licenses, d.usageLocation, !live, ctx);
+  return diffLicenses(upn, account, start, live ? start : [], currentLocation, hasLocation, d.licenses, d.usageLocation, !live, ctx);
 }
 
 /** A user the state does not name, under `exhaustive-for-skus`: loses the scoped SKUs held directly. */
@@ -190,6 +219,8 @@ function diffLicenses(
         detail: `${skuName(ctx.index, skuId)} is inherited from group ${names.join(" and ")} and cannot be removed from the user directly (graph-facts.md 11); remove the user from the group, or keep the license in the state`,
       });
     }
+  }
+  if (add.length || remove.length || planChanges.length) {
     const removed = new Set(remove.map((r) => r.skuId));
     const changed = new Map(planChanges.map((p) => [p.skuId, p.disabledPlans]));
     after = [
@@ -208,9 +239,9 @@ function diffLicenses(
       detail: `${upn} has no usage location and the state gives none; Graph refuses to assign ${add.map((a) => a.sku).join(", ")} without one (graph-facts.md 1.4)`,
     });
   }
-  const guard = ctx.protectedBy(upn);
   const disabling = planChanges.filter((p) => p.disable.length);
-  if (guard && (remove.length || disabling.length)) {
+  const guard = remove.length || disabling.length ? ctx.protectedBy(upn) : undefined;
+  if (guard) {
     const lost = [...remove.map((r) => r.sku), ...disabling.map((p) => `plans of ${p.sku}`)];
     blockers.push({ user: upn, reason: "protected-user", detail: `${upn} is protected by guards.protected '${guard}': it never loses a license (${lost.join(", ")})` });
   }
