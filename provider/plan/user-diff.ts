@@ -77,7 +77,7 @@ const UNCHANGED: UserOutcome = { kind: "unchanged" };
  * licenses already match the state one for one, with the same disabled plans, and nothing the
  * full diff could object to (allow-lists, `[]`, exhaustive scopes and odd SKUs take the long way).
  */
-function alreadyAsDesired(d: DesiredUser, live: TenantUser, ctx: DiffContext): boolean {
+export function alreadyAsDesired(d: DesiredUser, live: TenantUser, ctx: DiffContext): boolean {
   const wanted = d.licenses;
   if (!wanted || wanted.length === 0 || ctx.scopeSkus.size > 0) return false;
   if (d.usageLocation && d.usageLocation.toUpperCase() !== (live.usageLocation ?? "").toUpperCase()) return false;
@@ -98,7 +98,7 @@ function alreadyAsDesired(d: DesiredUser, live: TenantUser, ctx: DiffContext): b
 }
 
 /** A user the state names. */
-export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
+export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = true): UserOutcome {
   const upn = d.upn.toLowerCase(); // desired/ lower-cases already; a TypeScript caller may not have
   const live = ctx.index.users.get(upn);
   const deleted = live ? undefined : ctx.index.deletedUsers.get(upn);
@@ -117,7 +117,7 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext): UserOutcome {
       },
     };
   }
-  if (live && alreadyAsDesired(d, live, ctx)) return UNCHANGED;
+  if (fastPath && live && alreadyAsDesired(d, live, ctx)) return UNCHANGED;
   if (!live && !deleted) {
     return block("user-not-found", `no user ${upn} in the tenant, nor among the accounts deleted in the last 30 days (graph-facts.md 5.3)`);
   }
