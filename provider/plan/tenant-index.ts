@@ -50,3 +50,5 @@ export const sortedIds = (ids: Iterable<string>): string[] => [...new Set([...id
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 export const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export const sameList = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,7 +1,8 @@
 import type { DesiredLicense, DesiredUser } from "../desired/types";
 import type { DeletedUser, LicenseAssignment, TenantUser } from "../tenant/types";
+import { alreadyAsDesired } from "./already-as-desired";
 import { userFingerprint } from "./fingerprint";
-import { compareStrings, heldSkus, isDirect, skuName, sortedIds } from "./tenant-index";
+import { compareStrings, heldSkus, isDirect, sameList, skuName, sortedIds } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import type { Blocker, ChangeAction, PlanChange, PlannedLicense } from "./types";
 
@@ -68,34 +69,8 @@ function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
   return { ok: true, license: { skuId, sku: sku.skuPartNumber, disabledPlans } };
 }
 
-const sameList = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 const UNCHANGED: UserOutcome = { kind: "unchanged" };
-
-/**
- * The common case at 100,000 users, decided without building maps: a live user whose direct
- * licenses already match the state one for one, with the same disabled plans, and nothing the
- * full diff could object to (allow-lists, `[]`, exhaustive scopes and odd SKUs take the long way).
- */
-export function alreadyAsDesired(d: DesiredUser, live: TenantUser, ctx: DiffContext): boolean {
-  const wanted = d.licenses;
-  if (!wanted || wanted.length === 0 || ctx.scopeSkus.size > 0) return false;
-  if (d.usageLocation && d.usageLocation.toUpperCase() !== (live.usageLocation ?? "").toUpperCase()) return false;
-  let direct = 0;
-  for (const a of live.assignments) if (isDirect(a)) direct++;
-  if (direct !== wanted.length) return false;
-  for (const l of wanted) {
-    if (l.enabledPlanIds) return false;
-    const skuId = l.skuId.toLowerCase();
-    const sku = ctx.index.skus.get(skuId);
-    if (!sku || sku.appliesTo !== "User") return false;
-    const has = live.assignments.find((a) => isDirect(a) && a.skuId.toLowerCase() === skuId);
-    const want = l.disabledPlanIds ?? [];
-    if (!has || has.disabledPlans.length !== want.length) return false;
-    if (want.length && !sameList(sortedIds(has.disabledPlans), sortedIds(want))) return false;
-  }
-  return true;
-}
 
 /** A user the state names. */
 export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = true): UserOutcome {

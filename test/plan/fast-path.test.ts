@@ -5,7 +5,8 @@ import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot"
 import { plan } from "../../provider/plan/plan";
 import { protectionMatcher } from "../../provider/plan/protected-users";
 import { indexSnapshot } from "../../provider/plan/tenant-index";
-import { alreadyAsDesired, diffDesiredUser } from "../../provider/plan/user-diff";
+import { alreadyAsDesired } from "../../provider/plan/already-as-desired";
+import { diffDesiredUser } from "../../provider/plan/user-diff";
 import type { Snapshot } from "../../provider/tenant/types";
 import { desiredArb, snapshotArb } from "./arbitraries";
 
