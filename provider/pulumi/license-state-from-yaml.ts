@@ -1,0 +1,119 @@
+/**
+ * The program helper: desired-state YAML files in, Pulumi resources out, with the plan computed
+ * against the stack's tenant and put in front of the reviewer at preview time.
+ *
+ *   const licenses = licenseStateFromYaml("licenses/");
+ *   export const plan = licenses.planMarkdown;
+ */
+import { basename, extname } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadDesiredState } from "../desired/load-state";
+import type { DesiredState } from "../desired/types";
+import type { Plan } from "../plan/types";
+import type { Tenant } from "../tenant/types";
+import { LicenseSet } from "./license-set";
+import type { ReviewerLog } from "./preview-plan";
+import { computePlan, planMarkdown, stackPlan, warnReviewer } from "./preview-plan";
+import { UserLicenses } from "./user-licenses";
+import { userSpecFromDesired } from "./written-form";
+
+export interface LicenseStateFromYamlOptions {
+  /** Folder the paths are relative to; default: the program's working directory. */
+  cwd?: string;
+  /** `users` (default): one UserLicenses per user. `sets`: one LicenseSet per file, for big tenants. */
+  mode?: "users" | "sets";
+  /** Prefix of the resource names (default none). */
+  namePrefix?: string;
+  /** Options for every resource, e.g. `{ retainOnDelete: true }` or a `parent`. */
+  resourceOptions?: pulumi.CustomResourceOptions;
+  /** The tenant to plan against; default: the stack's `m365-licenses:*` configuration. */
+  tenant?: Tenant;
+  /** Where the reviewer's warnings go; default `pulumi.log`. */
+  log?: ReviewerLog;
+  /** Let `pulumi up` go on although the plan exceeds guards.maxUnassignments / maxDeletions, up to these. */
+  allowUnassignments?: number;
+  allowDeletions?: number;
+}
+
+export interface LicenseStateResources {
+  desired: DesiredState;
+  /** By user principal name (mode `users`). */
+  users: Record<string, UserLicenses>;
+  /** By file name without extension (mode `sets`). */
+  sets: Record<string, LicenseSet>;
+  /** The plan against the tenant as it is before this update; undefined without a tenant. */
+  plan: pulumi.Output<Plan | undefined>;
+  /** The plan in markdown: export it as a stack output, post it on the pull request. */
+  planMarkdown: pulumi.Output<string>;
+}
+
+/** A plan-wide guard the plan exceeds and no `allow*` option covers; `pulumi up` stops on it. */
+export function exceededGuards(p: Plan | undefined, options: Pick<LicenseStateFromYamlOptions, "allowUnassignments" | "allowDeletions">): string[] {
+  if (!p) return [];
+  const removals = p.changes.reduce((n, c) => n + c.remove.length, 0);
+  const deletions = p.changes.filter((c) => c.action === "delete").length;
+  return p.blocked
+    .filter((b) => b.reason === "guard-exceeded")
+    .filter((b) =>
+      /maxDeletions/.test(b.detail)
+        ? !(options.allowDeletions !== undefined && deletions <= options.allowDeletions)
+        : !(options.allowUnassignments !== undefined && removals <= options.allowUnassignments),
+    )
+    .map((b) => b.detail);
+}
+
+export function licenseStateFromYaml(paths: string | string[], options: LicenseStateFromYamlOptions = {}): LicenseStateResources {
+  const desired = loadDesiredState(Array.isArray(paths) ? paths : [paths], { cwd: options.cwd });
+  const log = options.log ?? pulumi.log;
+  const computed = options.tenant ? pulumi.output(computePlan(desired, options.tenant)) : stackPlan(desired);
+  // The plan depends on the secret only through the client; its text holds none.
+  const planned = pulumi.unsecret(
+    computed.apply((p) => {
+      if (p) warnReviewer(p, log);
+      else log.info("m365-licenses: no tenant configured (m365-licenses:tenantId); the plan was not computed");
+      return p;
+    }),
+  );
+  // At `up`, an exceeded guard stops every resource before its first write, as `apply` does.
+  const gate = planned.apply((p) => {
+    const exceeded = pulumi.runtime.isDryRun() ? [] : exceededGuards(p, options);
+    if (exceeded.length) {
+      throw new Error(`m365-licenses: guards exceeded, nothing written:\n${exceeded.map((d) => `  - ${d}`).join("\n")}\nPass allowUnassignments / allowDeletions to licenseStateFromYaml to go on.`);
+    }
+    return true;
+  });
+  const protect = desired.guards.protected;
+  const guarded = <T>(value: T): pulumi.Output<T> => gate.apply(() => value);
+  const prefix = options.namePrefix ?? "";
+  const users: Record<string, UserLicenses> = {};
+  const sets: Record<string, LicenseSet> = {};
+
+  if ((options.mode ?? "users") === "users") {
+    for (const u of desired.users) {
+      const spec = userSpecFromDesired(u);
+      users[u.upn] = new UserLicenses(
+        `${prefix}${u.upn}`,
+        { userPrincipalName: u.upn, ...spec, guards: guarded(protect.length ? { protected: protect } : {}) },
+        options.resourceOptions,
+      );
+    }
+  } else {
+    const byFile = new Map<string, DesiredState["users"]>();
+    for (const u of desired.users) byFile.set(u.source.file, [...(byFile.get(u.source.file) ?? []), u]);
+    for (const [file, list] of byFile) {
+      const name = basename(file, extname(file));
+      const guards = { ...(protect.length ? { protected: protect } : {}), ...pickLimits(desired) };
+      sets[name] = new LicenseSet(
+        `${prefix}${name}`,
+        { users: Object.fromEntries(list.map((u) => [u.upn, userSpecFromDesired(u)])), guards: guarded(guards) },
+        options.resourceOptions,
+      );
+    }
+  }
+  return { desired, users, sets, plan: planned, planMarkdown: planned.apply(planMarkdown) };
+}
+
+function pickLimits(desired: DesiredState): { maxUnassignments?: number; maxDeletions?: number } {
+  const { maxUnassignments, maxDeletions } = desired.guards;
+  return { ...(maxUnassignments !== undefined ? { maxUnassignments } : {}), ...(maxDeletions !== undefined ? { maxDeletions } : {}) };
+}

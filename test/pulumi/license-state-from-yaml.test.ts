@@ -1,0 +1,152 @@
+/** Program tests of the YAML helper with pulumi.runtime.setMocks, planning against the local tenant. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalTenant } from "../../provider/local-tenant";
+import type { LocalTenant } from "../../provider/local-tenant";
+import { exceededGuards, licenseStateFromYaml } from "../../provider/pulumi";
+import { connectLocalTenant } from "../../provider/tenant";
+import { recordResources, registered, valueOf } from "./support/mocks";
+
+const ROOT = join(__dirname, "..", "..");
+const FABRIKAM = join(ROOT, "examples", "fabrikam");
+const USER_TYPE = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
+const SET_TYPE = "pulumi-nodejs:dynamic/m365-licenses:LicenseSet";
+
+let local: LocalTenant;
+const warnings: string[] = [];
+const infos: string[] = [];
+const log = { warn: async (m: string) => void warnings.push(m), info: async (m: string) => void infos.push(m) };
+
+beforeAll(async () => {
+  local = await startLocalTenant({ seed: join(FABRIKAM, "tenant-seed.yaml"), throttling: false });
+});
+afterAll(async () => {
+  await local?.close();
+});
+
+describe("licenseStateFromYaml at preview", () => {
+  it("registers one UserLicenses per user and puts the plan in front of the reviewer", async () => {
+    const seen = await recordResources(true);
+    warnings.length = 0;
+    local.requestLog.clear();
+    const state = licenseStateFromYaml("licenses", { cwd: FABRIKAM, tenant: connectLocalTenant(local), log, namePrefix: "p1-" });
+    await registered(Object.values(state.users));
+    const users = seen.filter((r) => r.type === USER_TYPE);
+    expect(users.map((u) => u.name).sort()).toEqual(state.desired.users.map((u) => `p1-${u.upn}`).sort());
+    const alice = users.find((u) => u.name === "p1-alice@fabrikam.com")!;
+    expect(alice.inputs).toMatchObject({ userPrincipalName: "alice@fabrikam.com", licenses: ["SPE_E5"], state: "present" });
+    expect(alice.inputs.guards).toEqual({ protected: ["breakglass-*@fabrikam.com"] });
+    expect(typeof alice.inputs.__provider).toBe("string");
+
+    const markdown = await valueOf(state.planMarkdown);
+    expect(markdown).toMatch(/^## m365-licenses plan/);
+    expect(markdown).toContain("carol@fabrikam.com");
+    // Data at risk and blockers reach the preview as warnings.
+    expect(warnings.some((w) => w.startsWith("carol@fabrikam.com:") && /30 days|purge/i.test(w))).toBe(true);
+    expect(warnings).toContainEqual(expect.stringMatching(/^blocked: ghost@fabrikam.com: user-not-found/));
+    expect(warnings).toContainEqual(expect.stringMatching(/^blocked: breakglass-01@fabrikam.com: protected-user/));
+    // A preview reads; it never writes.
+    expect(local.requestLog.entries().filter((e) => e.method !== "GET" && !/\$batch|token/.test(e.path))).toEqual([]);
+    expect(local.requestLog.entries().filter((e) => e.inBatch && e.method !== "GET")).toEqual([]);
+  });
+
+  it("mode sets: one LicenseSet per department file, planned as one", async () => {
+    const seen = await recordResources(true);
+    const state = licenseStateFromYaml("licenses", { cwd: FABRIKAM, tenant: connectLocalTenant(local), log, mode: "sets", namePrefix: "p2-" });
+    await registered(Object.values(state.sets));
+    const sets = seen.filter((r) => r.type === SET_TYPE);
+    expect(sets.map((s) => s.name).sort()).toEqual(["p2-analytics", "p2-engineering", "p2-operations"]);
+    const engineering = sets.find((s) => s.name === "p2-engineering")!;
+    expect(engineering.inputs.users["alice@fabrikam.com"]).toEqual({ licenses: ["SPE_E5"], state: "present" });
+    expect(engineering.inputs.users["ivan@fabrikam.com"].licenses[0].sku).toBe("ENTERPRISEPACK");
+    expect(engineering.inputs.guards).toEqual({ protected: ["breakglass-*@fabrikam.com"], maxUnassignments: 10, maxDeletions: 2 });
+    expect(seen.filter((r) => r.type === USER_TYPE)).toEqual([]);
+  });
+
+  it("reads the tenant from the stack configuration, and no secret reaches the output", async () => {
+    await recordResources(true);
+    process.env.M365_LICENSES_CA_FILE = local.caCertPath;
+    pulumi.runtime.setAllConfig(
+      {
+        "m365-licenses:tenantId": local.tenantId,
+        "m365-licenses:clientId": local.defaultApp.clientId,
+        "m365-licenses:clientSecret": local.defaultApp.clientSecret,
+        "m365-licenses:endpoint": local.graphBaseUrl,
+      },
+      ["m365-licenses:clientSecret"],
+    );
+    try {
+      const state = licenseStateFromYaml("licenses", { cwd: FABRIKAM, log, namePrefix: "p3-" });
+      const markdown = await valueOf(state.planMarkdown);
+      expect(markdown).toContain("ghost@fabrikam.com");
+      expect(markdown).not.toContain(local.defaultApp.clientSecret);
+      expect(pulumi.Output.isInstance(state.planMarkdown)).toBe(true);
+      expect(await pulumi.isSecret(state.planMarkdown)).toBe(false);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+      delete process.env.M365_LICENSES_CA_FILE;
+    }
+  });
+
+  it("without a tenant the resources are still declared and the output says why there is no plan", async () => {
+    const seen = await recordResources(true);
+    pulumi.runtime.setAllConfig({});
+    infos.length = 0;
+    const state = licenseStateFromYaml("licenses", { cwd: FABRIKAM, log, namePrefix: "p4-" });
+    await registered(Object.values(state.users));
+    expect(seen.filter((r) => r.type === USER_TYPE)).toHaveLength(state.desired.users.length);
+    expect(await valueOf(state.planMarkdown)).toMatch(/No tenant configured/);
+    expect(infos.join("\n")).toMatch(/no tenant configured/);
+  });
+});
+
+describe("guards at up", () => {
+  const dir = mkdtempSync(join(tmpdir(), "m365-pulumi-guards-"));
+  writeFileSync(
+    join(dir, "state.yaml"),
+    "version: 1\nguards:\n  maxUnassignments: 1\nusers:\n  carol@fabrikam.com:\n    licenses: []\n  heidi@fabrikam.com:\n    licenses: []\n",
+  );
+
+  it("an exceeded guard is reported unless an allow option covers it", async () => {
+    const p = await valueOf(licenseStateFromYaml("state.yaml", { cwd: dir, tenant: connectLocalTenant(local), log, namePrefix: "g0-" }).plan);
+    expect(exceededGuards(p, {})).toEqual([expect.stringMatching(/maxUnassignments/)]);
+    expect(exceededGuards(p, { allowUnassignments: 2 })).toEqual([]);
+    expect(exceededGuards(p, { allowUnassignments: 1 })).toHaveLength(1);
+  });
+
+  /**
+   * Runs the program in its own process: a failed guard must fail the program, as `pulumi up` would.
+   * Asynchronously: the local tenant answers from this process.
+   */
+  const runProgram = (allow?: number): Promise<{ status: number | null; stdout: string; stderr: string }> => {
+    const endpoint = JSON.stringify({ graphBaseUrl: local.graphBaseUrl, authorityHost: local.authorityHost, tenantId: local.tenantId, caCertPem: local.caCertPem, defaultApp: local.defaultApp });
+    const child = spawn(process.execPath, ["-r", join(__dirname, "support", "register-ts.cjs"), join(__dirname, "support", "gated-program.ts"), dir, endpoint], {
+      env: { ...process.env, ...(allow !== undefined ? { ALLOW_UNASSIGNMENTS: String(allow) } : {}) },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve) => child.once("close", (status) => resolve({ status, stdout, stderr })));
+  };
+
+  it("stops every resource before registration at `up` when a guard is exceeded", async () => {
+    const r = await runProgram();
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).not.toMatch(/registered/);
+    expect(r.stdout).not.toMatch(/done/);
+    expect(r.stderr).toMatch(/guards exceeded, nothing written/);
+    expect(r.stderr).toMatch(/guards.maxUnassignments allows 1/);
+  });
+
+  it("goes on at `up` when the override covers it", async () => {
+    const r = await runProgram(2);
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/^registered .*$/gm)?.sort()).toEqual(["registered carol@fabrikam.com", "registered heidi@fabrikam.com"]);
+    expect(r.stdout).toMatch(/done/);
+  });
+});
