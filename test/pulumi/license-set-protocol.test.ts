@@ -1,0 +1,117 @@
+/** LicenseSet through the real dynamic provider host, against the Fabrikam local tenant. */
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalTenant } from "../../provider/local-tenant";
+import type { LocalTenant } from "../../provider/local-tenant";
+import { sharedProvider } from "../../provider/pulumi/dynamic-provider";
+import { connectLocalTenant } from "../../provider/tenant";
+import { assignLicenseCalls, hostEnv, stackConfig } from "./support/local-fixture";
+import { ProviderHost } from "./support/provider-host";
+
+const URN = "urn:pulumi:test::m365::pulumi-nodejs:dynamic/m365-licenses:LicenseSet::engineering";
+const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
+const DIFF_NONE = 1;
+const DIFF_SOME = 2;
+
+let local: LocalTenant;
+let host: ProviderHost;
+let providerText: string;
+
+async function directOf(upn: string): Promise<string[]> {
+  const snap = await connectLocalTenant(local).readSnapshot({ upns: [upn] });
+  const u = snap.users.find((x) => x.userPrincipalName === upn);
+  return (u?.assignments ?? []).filter((a) => a.assignedByGroup === null).map((a) => a.skuId).sort();
+}
+
+beforeAll(async () => {
+  local = await startLocalTenant({ seed: join(__dirname, "..", "..", "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+  const provider = sharedProvider("licenseSet");
+  providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  host = await ProviderHost.start({ env: hostEnv(local) });
+  await host.configure(stackConfig(local));
+});
+afterAll(async () => {
+  await host?.stop();
+  await local?.close();
+});
+
+describe("LicenseSet", () => {
+  let id: string;
+  let outs: Record<string, unknown>;
+  const users = {
+    "judy@fabrikam.com": { licenses: ["ENTERPRISEPACK"] }, // new hire, usage location GB
+    "carol@fabrikam.com": { licenses: [] as string[] }, // loses E3
+    "peggy@fabrikam.com": { licenses: ["Exchange Online (Plan 1)"] }, // unchanged, written by display name
+  };
+
+  it("Check locates problems by property path", async () => {
+    const bad = await host.check(URN, {}, { __provider: providerText, users: { "judy@fabrikam.com": { licenses: ["NOPE"] } } });
+    expect(bad.failures).toEqual([{ property: 'users.judy@fabrikam.com.licenses[0]', reason: expect.stringMatching(/NOPE/) }]);
+    expect((await host.check(URN, {}, { __provider: providerText, users })).failures).toEqual([]);
+  });
+
+  it("Create plans the whole set and writes it in one wave of `$batch`", async () => {
+    local.requestLog.clear();
+    const created = await host.create(URN, { __provider: providerText, users });
+    id = created.id;
+    outs = created.props;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(2); // judy and carol; peggy is as desired
+    expect(outs.lastPlan).toMatchObject({ add: 1, remove: 1, unchanged: 1 });
+    expect(Object.keys(outs.userIds as object).sort()).toEqual(Object.keys(users).sort());
+    expect(await directOf("judy@fabrikam.com")).toEqual([E3]);
+    expect(await directOf("carol@fabrikam.com")).toEqual([]);
+  });
+
+  it("Diff names the users whose entries changed", async () => {
+    expect((await host.diff(id, URN, outs, { __provider: providerText, users })).changes).toBe(DIFF_NONE);
+    const news = { ...users, "peggy@fabrikam.com": { licenses: [] } };
+    expect((await host.diff(id, URN, outs, { __provider: providerText, users: news })).changes).toBe(DIFF_SOME);
+  });
+
+  it("Update: a user dropped from the set loses only the licenses the set gave", async () => {
+    const { "judy@fabrikam.com": _judy, ...rest } = users;
+    local.requestLog.clear();
+    outs = await host.update(id, URN, outs, { __provider: providerText, users: rest });
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(1);
+    expect(await directOf("judy@fabrikam.com")).toEqual([]);
+    expect(Object.keys(outs.users as object).sort()).toEqual(["carol@fabrikam.com", "peggy@fabrikam.com"]);
+  });
+
+  it("Read returns the recorded inputs when nothing drifted, the live ones when something did", async () => {
+    const fresh = await ProviderHost.start({ env: hostEnv(local) });
+    await fresh.configure(stackConfig(local));
+    try {
+      const same = await fresh.read(id, URN, outs);
+      expect(same.inputs?.users).toEqual(outs.users);
+      const carol = (await connectLocalTenant(local).readSnapshot({ upns: ["carol@fabrikam.com"] })).users.find((u) => u.userPrincipalName === "carol@fabrikam.com")!;
+      await connectLocalTenant(local).write([{ kind: "assignLicense", userId: carol.id, upn: carol.userPrincipalName, addLicenses: [{ skuId: EXO1, disabledPlans: [] }], removeLicenses: [] }]);
+    } finally {
+      await fresh.stop();
+    }
+    const refresh = await ProviderHost.start({ env: hostEnv(local) });
+    await refresh.configure(stackConfig(local));
+    try {
+      const drifted = await refresh.read(id, URN, outs);
+      expect((drifted.inputs?.users as Record<string, { licenses: unknown }>)["carol@fabrikam.com"].licenses).toEqual(["EXCHANGESTANDARD"]);
+      outs = drifted.props;
+    } finally {
+      await refresh.stop();
+    }
+  });
+
+  it("Delete releases what the set manages", async () => {
+    const fresh = await ProviderHost.start({ env: hostEnv(local) });
+    await fresh.configure(stackConfig(local));
+    try {
+      await fresh.delete(id, URN, outs);
+    } finally {
+      await fresh.stop();
+    }
+    // carol's Exchange Online is now recorded as the set's (refresh took it in), peggy's too.
+    expect(await directOf("carol@fabrikam.com")).toEqual([]);
+    expect(await directOf("peggy@fabrikam.com")).toEqual([]);
+  });
+});
