@@ -110,7 +110,8 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       process.removeListener("SIGINT", onSigint);
       journal.close();
     }
-    return summarize(io, report, values["dry-run"] ? undefined : journalPath);
+    const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
+    return summarize(io, report, values["dry-run"] ? undefined : journalPath, untouched);
   } finally {
     await conn.close();
   }
@@ -133,12 +134,13 @@ function resolveJournal(io: CliIo, given: string | undefined): string {
   return path;
 }
 
-function summarize(io: CliIo, r: ApplyReport, journal: string | undefined): number {
+function summarize(io: CliIo, r: ApplyReport, journal: string | undefined, untouched: string[]): number {
   if (r.dryRun) {
     io.out(`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`);
     return EXIT.ok;
   }
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
+  if (untouched.length) lines.push(`Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
   for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code}: ${f.message}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
   for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);

@@ -2,7 +2,7 @@ import type { Severity } from "./types";
 
 /**
  * THE reviewable table of what losing a service does to a user, keyed by service-plan name.
- * Every number and every sentence comes from ../shared/reference/graph-facts.md; `source` names the
+ * Every number and every sentence comes from docs/reference/graph-facts.md (a copy of the team reference); `source` names the
  * section. Plans that share a `service` stand in for each other: a user who loses
  * EXCHANGE_S_ENTERPRISE but keeps EXCHANGE_S_STANDARD keeps a mailbox, so only the plans whose
  * service is entirely gone trigger `onLoss`. `onDelete` applies when the account itself is deleted.

@@ -5,7 +5,7 @@ import { ACCOUNT_RULES, EXCHANGE_PLAN2, SERVICE_PLAN_RULES, serviceOf } from "..
 import { catalog } from "./snapshot-builder";
 
 const knownPlans = new Set(catalog.skus().flatMap((s) => s.plans.map((p) => p.servicePlanName)));
-const facts = readFileSync(join(__dirname, "../../../shared/reference/graph-facts.md"), "utf8");
+const facts = readFileSync(join(__dirname, "../../docs/reference/graph-facts.md"), "utf8");
 const allRules = [...Object.values(SERVICE_PLAN_RULES).flatMap((r) => [...r.onLoss, ...r.onDelete]), ...Object.values(ACCOUNT_RULES).flat()];
 
 describe("the consequence rules table", () => {
