@@ -12,7 +12,10 @@ export type RuntimeKind = "userLicenses" | "licenseSet";
 export function runtimeLocations(): string[] {
   // The package name resolves from the Pulumi project's node_modules on any machine, so a state
   // written on a laptop still works in CI; the absolute path serves a checkout of this repository.
-  return ["m365-licenses/dist/provider/pulumi/provider-runtime", `${__dirname}/provider-runtime`];
+  // A program run from this repository's TypeScript sources (`provider/pulumi`) finds the compiled
+  // runtime in dist/ (`npm run build`): the provider process is plain node and loads JavaScript.
+  const compiled = /[\\/]dist[\\/]provider[\\/]pulumi$/.test(__dirname) ? [] : [`${__dirname}/../../dist/provider/pulumi/provider-runtime`];
+  return ["m365-licenses/dist/provider/pulumi/provider-runtime", `${__dirname}/provider-runtime`, ...compiled];
 }
 
 export function dynamicProvider(kind: RuntimeKind, locations: string[] = runtimeLocations()): dynamic.ResourceProvider {

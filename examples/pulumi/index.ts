@@ -1,0 +1,28 @@
+/**
+ * Fabrikam's licenses as a Pulumi program. `pulumi preview` shows the plan (with data-at-risk
+ * warnings); `pulumi up` writes it; `pulumi refresh` shows drift; `pulumi destroy` takes back the
+ * licenses the stack gave. See README.md for the configuration.
+ *
+ * In your own project, import from the installed package instead:
+ *   import { licenseStateFromYaml } from "m365-licenses/dist/provider/pulumi";
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { licenseStateFromYaml } from "../../provider/pulumi";
+
+const config = new pulumi.Config();
+const mode = config.get("mode") === "sets" ? "sets" : "users";
+
+const licenses = licenseStateFromYaml(config.get("stateDir") ?? "../fabrikam/licenses", {
+  cwd: __dirname,
+  mode,
+  // retainOnDelete: removing a user from the YAML then stops managing them without taking anything away.
+  resourceOptions: { retainOnDelete: config.getBoolean("retainOnDelete") ?? false },
+});
+
+/** The plan in markdown: `pulumi stack output plan` prints it; CI posts it on the pull request. */
+export const plan = licenses.planMarkdown;
+/** Object id of each managed user (mode `users`), or of each set's users (mode `sets`). */
+export const userIds =
+  mode === "users"
+    ? pulumi.all(Object.fromEntries(Object.entries(licenses.users).map(([upn, r]) => [upn, r.userId])))
+    : pulumi.all(Object.fromEntries(Object.entries(licenses.sets).map(([file, s]) => [file, s.userIds])));
