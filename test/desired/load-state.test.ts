@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDesiredState, readDesiredState, resolveLicenseState } from "../../provider/desired/load-state";
@@ -13,7 +13,8 @@ describe("every example validates", () => {
   const examples = join(root, "examples");
   const dirs = readdirSync(examples, { recursive: true, encoding: "utf8" })
     .map((p) => join(examples, p))
-    .filter((p) => statSync(p).isDirectory() && readdirSync(p).some((f) => /\.ya?ml$/.test(f) && !/seed/.test(f)));
+    // Desired-state folders: their files carry the license-state schema line (workflows, Pulumi.yaml and seeds do not).
+    .filter((p) => statSync(p).isDirectory() && readdirSync(p).some((f) => /\.ya?ml$/.test(f) && readFileSync(join(p, f), "utf8").includes("license-state.schema.json")));
   it.each(dirs.map((d) => [d.slice(root.length + 1)]))("%s", (dir) => {
     const { problems } = readDesiredState([dir], { cwd: root });
     expect(problems).toEqual([]);
