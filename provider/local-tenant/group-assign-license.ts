@@ -67,3 +67,26 @@ export function assignGroupLicense(dir: Directory, group: GroupRow, body: unknow
   })();
   dir.invalidateSeats();
 }
+
+/**
+ * `POST /users/{id}/reprocessLicenseAssignment` (graph-facts.md 1.5): group assignments of the user
+ * that failed for want of seats apply now if a seat is free (or the user already holds one).
+ */
+export function reprocessUser(dir: Directory, userId: string): void {
+  const db = dir.db;
+  const failed = db.prepare("SELECT sku_id, group_id FROM assignments WHERE user_id = ? AND error = 'CountViolation'").all(userId) as {
+    sku_id: string;
+    group_id: string;
+  }[];
+  const at = dir.now().toISOString();
+  dir.changeAssignments(userId, () =>
+    db.transaction(() => {
+      for (const f of failed) {
+        const sku = dir.sku(f.sku_id);
+        const holds = db.prepare("SELECT 1 FROM assignments WHERE user_id = ? AND sku_id = ? AND state = 'Active'").get(userId, f.sku_id);
+        if (!sku || (!holds && dir.consumedOf(f.sku_id) >= sku.enabled + sku.warning)) continue;
+        db.prepare("UPDATE assignments SET state = 'Active', error = 'None', updated_at = ? WHERE user_id = ? AND sku_id = ? AND group_id = ?").run(at, userId, f.sku_id, f.group_id);
+      }
+    })(),
+  );
+}

@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
 } as const;
 
 /** Well-known directory role template ids. */
@@ -42,6 +43,7 @@ const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
   assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -25,6 +25,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   // A temp dir made here is the tenant's alone: it goes away on close.
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "m365-local-tenant-"));
+  mkdirSync(dataDir, { recursive: true }); // a new --data folder is created, as a database file would be
   const keys = await ensureKeyMaterial(dataDir);
   const db = openStore(dataDir);
   try {

@@ -1,6 +1,7 @@
 import type { LicenseDetails, User } from "@microsoft/microsoft-graph-types";
 import { assignLicense } from "./assign-license";
 import type { UserRow } from "./directory";
+import { reprocessUser } from "./group-assign-license";
 import { badRequest, type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
 import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
@@ -15,6 +16,9 @@ export function renderUsers(ctx: RouteContext, rows: UserRow[], select: string[]
   const skus = (id: string) => ctx.dir.sku(id);
   return rows.map((r) => project(fullUser(r, assignments.get(r.id) ?? [], skus), select ?? DEFAULT_USER_PROPERTIES));
 }
+
+/** License actions answer with the user; its exact property set is not documented (graph-facts.md 1.2). */
+const ACTION_USER_PROPERTIES = [...DEFAULT_USER_PROPERTIES, "accountEnabled", "usageLocation", "assignedLicenses", "assignedPlans", "licenseAssignmentStates"];
 
 const contextFor = (entity: string, select: string[] | undefined): string => (select ? `${entity}(${select.join(",")})` : entity);
 
@@ -70,8 +74,14 @@ export function usersRoutes(ctx: RouteContext): GraphResponse | undefined {
   if (action?.toLowerCase() === "assignlicense" && req.method === "POST") {
     demand(ctx.principal, "assignLicense");
     const user = assignLicense(dir, ref, req.body);
-    const props = [...DEFAULT_USER_PROPERTIES, "accountEnabled", "usageLocation", "assignedLicenses", "assignedPlans", "licenseAssignmentStates"];
-    return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#users/$entity`, ...renderUsers(ctx, [user], props)[0] });
+    return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#users/$entity`, ...renderUsers(ctx, [user], ACTION_USER_PROPERTIES)[0] });
+  }
+  if (action?.toLowerCase() === "reprocesslicenseassignment" && req.method === "POST") {
+    demand(ctx.principal, "reprocessLicenses");
+    const user = dir.findUser(ref);
+    if (!user) throw notFound(ref);
+    reprocessUser(dir, user.id);
+    return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#users/$entity`, ...renderUsers(ctx, [dir.findUser(user.id)!], ACTION_USER_PROPERTIES)[0] });
   }
   if (action === "licenseDetails" && req.method === "GET") {
     demand(ctx.principal, "readUsers");

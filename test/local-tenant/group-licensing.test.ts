@@ -39,6 +39,19 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
     expect((await licensesOf(tenant, token, "judy")).body.licenseAssignmentStates.map((s: any) => s.skuId)).not.toContain(SKU.E5);
   });
 
+  it("reprocessLicenseAssignment applies a failed group license once a seat is free", async () => {
+    await assign("All Staff", { addLicenses: [{ skuId: SKU.E5, disabledPlans: [] }], removeLicenses: [] });
+    const reprocess = () => call(tenant, "POST", `/v1.0/users/judy@fabrikam.com/reprocessLicenseAssignment`, { token });
+    const still = await reprocess();
+    expect(still.status).toBe(200);
+    expect(still.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.E5, error: "CountViolation" }));
+    const nina = (await licensesOf(tenant, token, "nina")).body.id;
+    await call(tenant, "DELETE", `/v1.0/users/${nina}`, { token }); // frees an E5 seat
+    const now = await reprocess();
+    expect(now.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.E5, state: "Active", error: "None" }));
+    expect(await consumed(tenant, token, SKU.E5)).toBe(5);
+  });
+
   it("removing the group's license takes an inherited-only license away", async () => {
     expect((await assign("Analysts", { addLicenses: [], removeLicenses: [SKU.PBI] })).status).toBe(202);
     expect(await consumed(tenant, token, SKU.PBI)).toBe(0);
