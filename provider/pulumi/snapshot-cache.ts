@@ -35,11 +35,13 @@ export class SnapshotCache {
   async snapshotFor(upns: string[]): Promise<Snapshot> {
     const want = upns.map(lower);
     for (;;) {
-      if (this.inflight) await this.inflight;
-      if (this.snapshot && want.every((u) => this.covers(u))) return this.snapshot;
-      for (const u of want) if (!this.covers(u)) this.pending.add(u);
-      if (!this.pending.size && this.snapshot) return this.snapshot;
+      const missing = want.filter((u) => !this.covers(u));
+      if (this.snapshot && missing.length === 0) return this.snapshot;
+      // Join the next read before waiting: a read already past its gathering window does not carry
+      // these users, so the loop comes round once more for them.
+      for (const u of missing) this.pending.add(u);
       this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
+      await this.inflight;
     }
   }
 
