@@ -8,6 +8,7 @@ import { UserError } from "../errors";
 import type { Tenant } from "../tenant/types";
 import type { ProviderSettings } from "./provider-settings";
 import { CONFIG_NAMESPACE, settingsFromConfig, settingsKey, tenantFromSettings } from "./provider-settings";
+import { GatheringTenant } from "./gathering-tenant";
 import { SnapshotCache } from "./snapshot-cache";
 
 export interface ProviderSession {
@@ -39,7 +40,8 @@ export function sessionFor(settings: ProviderSettings, makeTenant: (s: ProviderS
   const key = settingsKey(settings);
   let s = sessions.get(key);
   if (!s) {
-    const tenant = makeTenant(settings);
+    // Parallel creates and updates share `$batch` requests; every read shares one snapshot.
+    const tenant = new GatheringTenant(makeTenant(settings));
     s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load() };
     sessions.set(key, s);
   }

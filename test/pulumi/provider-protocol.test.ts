@@ -165,6 +165,33 @@ describe("one user through Check, Diff, Create, Update, Read and Delete", () => 
   });
 });
 
+describe("writes at scale", () => {
+  it("40 creates that arrive together share `$batch` requests of 20", async () => {
+    const users = before.users.filter((u) => u.usageLocation && direct(u).length === 0).slice(1, 41);
+    expect(users).toHaveLength(40);
+    const host = await startHost();
+    local.requestLog.clear();
+    try {
+      const created = await Promise.all(
+        users.map((u) => host.create(URN, { __provider: providerText, userPrincipalName: u.userPrincipalName, licenses: ["POWER_BI_PRO"] })),
+      );
+      expect(created.map((c) => c.id)).toEqual(users.map((u) => u.id.toLowerCase()));
+    } finally {
+      await host.stop();
+    }
+    // Which `$batch` envelopes carried assignLicense items (items follow their envelope in the log).
+    const writeEnvelopes = new Set<number>();
+    let envelope = -1;
+    local.requestLog.entries().forEach((e, i) => {
+      if (!e.inBatch && e.path.includes("$batch")) envelope = i;
+      else if (e.inBatch && /\/assignLicense$/.test(e.path)) writeEnvelopes.add(envelope);
+    });
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(40);
+    expect(writeEnvelopes.size).toBeLessThanOrEqual(Math.ceil(40 / 20) + 1);
+    console.log(`40 parallel creates: 40 assignLicense calls in ${writeEnvelopes.size} $batch requests`);
+  });
+});
+
 describe("reads at scale", () => {
   it("1,000 reads in one provider process cost about 1,000/999 Graph requests, not 1,000", async () => {
     const users = [...before.users, ...before.deletedUsers].slice(0, 1_000);
