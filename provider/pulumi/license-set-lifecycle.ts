@@ -32,8 +32,15 @@ export function checkSetInputs(news: LicenseSetInputs, catalog?: Catalog): Check
     return [];
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    return e.problems.filter((p) => p.severity !== "warning").map((p) => ({ property: p.path ?? "", reason: p.message }));
+    return e.problems.filter((p) => p.severity !== "warning").map((p) => ({ property: setProperty(p.path, Object.keys(news.users)), reason: p.message }));
   }
+}
+
+/** `users.alice@x.com.licenses[0]` as Pulumi writes property paths: `users["alice@x.com"].licenses[0]`. */
+export function setProperty(path: string | undefined, upns: string[]): string {
+  if (!path) return "";
+  const upn = upns.filter((u) => path === `users.${u}` || path.startsWith(`users.${u}.`) || path.startsWith(`users.${u}[`)).sort((a, b) => b.length - a.length)[0];
+  return upn ? `users["${upn}"]${path.slice(`users.${upn}`.length)}` : path;
 }
 
 /** Pure: which users' entries changed (`users["alice@x.com"].licenses`), and the guards. */

@@ -48,7 +48,7 @@ describe("LicenseSet", () => {
 
   it("Check locates problems by property path", async () => {
     const bad = await host.check(URN, {}, { __provider: providerText, users: { "judy@fabrikam.com": { licenses: ["NOPE"] } } });
-    expect(bad.failures).toEqual([{ property: 'users.judy@fabrikam.com.licenses[0]', reason: expect.stringMatching(/NOPE/) }]);
+    expect(bad.failures).toEqual([{ property: 'users["judy@fabrikam.com"].licenses[0]', reason: expect.stringMatching(/NOPE/) }]);
     expect((await host.check(URN, {}, { __provider: providerText, users })).failures).toEqual([]);
   });
 
