@@ -68,7 +68,7 @@ describe("licenseStateFromYaml at preview", () => {
   });
 
   it("reads the tenant from the stack configuration, and no secret reaches the output", async () => {
-    await recordResources(true);
+    const seen = await recordResources(true);
     process.env.M365_LICENSES_CA_FILE = local.caCertPath;
     pulumi.runtime.setAllConfig(
       {
@@ -86,6 +86,9 @@ describe("licenseStateFromYaml at preview", () => {
       expect(markdown).not.toContain(local.defaultApp.clientSecret);
       expect(pulumi.Output.isInstance(state.planMarkdown)).toBe(true);
       expect(await pulumi.isSecret(state.planMarkdown)).toBe(false);
+      await registered(Object.values(state.users));
+      expect(seen.length).toBeGreaterThan(0);
+      expect(JSON.stringify(seen)).not.toContain(local.defaultApp.clientSecret);
     } finally {
       pulumi.runtime.setAllConfig({});
       delete process.env.M365_LICENSES_CA_FILE;

@@ -203,6 +203,7 @@ describe("reads at scale", () => {
         users.map((u) => host.read(u.id, URN, { __provider: providerText, userPrincipalName: u.userPrincipalName, userId: u.id })),
       );
       expect(reads.map((r) => r.id)).toEqual(users.map((u) => u.id.toLowerCase()));
+      expect(JSON.stringify(reads)).not.toContain(secret());
       // An account gone for good reads as an empty id: Pulumi drops the resource on refresh.
       const gone = await host.read("00000000-0000-4000-8000-000000000000", URN, { __provider: providerText, userPrincipalName: "gone@synthetic.example.com" });
       expect(gone.id).toBe("");
