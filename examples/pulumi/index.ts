@@ -4,7 +4,7 @@
  * licenses the stack gave. See README.md for the configuration.
  *
  * In your own project, import from the installed package instead:
- *   import { licenseStateFromYaml } from "m365-licenses/dist/provider/pulumi";
+ *   import { licenseStateFromYaml } from "m365-licenses/pulumi";
  */
 import * as pulumi from "@pulumi/pulumi";
 import { licenseStateFromYaml } from "../../provider/pulumi";

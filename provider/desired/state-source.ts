@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Problem } from "../errors";
 
 /** A step in a path into the state: a map key or a list index. */
@@ -67,7 +67,9 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
     return fail(1, 1, "file is empty; a desired-state file starts with `version: 1`");
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // yaml's own uniqueKeys check compares every key with every other (quadratic: minutes for
+  // 100,000 users), so duplicates are found here with one Set per map instead.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const lines = text.split(/\r?\n/);
   const at = (offset: number): { line: number; col: number; excerpt?: string } => {
     const { line, col } = lineCounter.linePos(offset);
@@ -76,10 +78,6 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
     let pos = at(e.pos[0]);
     let message = yamlMessage(e.code, e.message);
-    if (e.code === "DUPLICATE_KEY") {
-      const key = /^\s*("[^"]*"|'[^']*'|[^:#]+?)\s*:/.exec((pos.excerpt ?? "").slice(pos.col - 1))?.[1];
-      if (key) message = `duplicate key ${key.replace(/^["']|["']$/g, "")}: it appears twice in the same map`;
-    }
     if (e.code === "MISSING_CHAR" && /quote/i.test(e.message)) {
       const open = unclosedQuote(lines, pos.line);
       if (open) pos = { line: open.line, col: open.col, excerpt: lines[open.line - 1] };
@@ -87,8 +85,12 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
     }
     return { file, ...pos, message };
   });
+  for (const key of duplicateKeys(doc)) {
+    const pos = at(key.range?.[0] ?? 0);
+    problems.push({ file, ...pos, message: `duplicate key ${String((key as { value?: unknown }).value)}: it appears twice in the same map` });
+  }
   let value: unknown;
-  if (doc.errors.length === 0) {
+  if (problems.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
@@ -116,7 +118,7 @@ function locate(doc: Document, path: PathSeg[], where: "key" | "value"): Node | 
     if (isAlias(node)) node = node.resolve(doc);
     const seg = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairIndex(node).get(String(seg));
       if (!pair) return node as Node;
       const last = i === path.length - 1;
       if (last && where === "key") return pair.key as Node;
@@ -128,6 +130,38 @@ function locate(doc: Document, path: PathSeg[], where: "key" | "value"): Node | 
     }
   }
   return node as Node;
+}
+
+/** Every key that repeats an earlier key of the same map, in document order. */
+function duplicateKeys(doc: Document): Node[] {
+  const out: Node[] = [];
+  const visit = (n: unknown): void => {
+    if (isMap(n)) {
+      const seen = new Set<string>();
+      for (const p of n.items) {
+        if (isScalar(p.key)) {
+          const k = String(p.key.value);
+          if (seen.has(k)) out.push(p.key);
+          seen.add(k);
+        }
+        visit(p.value);
+      }
+    } else if (isSeq(n)) n.items.forEach(visit);
+  };
+  visit(doc.contents);
+  return out;
+}
+
+/** Pairs of a map by key, built once per map: locating 100,000 users must not scan 100,000 keys each. */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairIndex(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map, index);
+  }
+  return index;
 }
 
 function firstAlias(doc: Document): Node | undefined {
@@ -171,8 +205,6 @@ function yamlMessage(code: string, message: string): string {
   switch (code) {
     case "TAB_AS_INDENT":
       return "tab used for indentation; YAML indents with spaces";
-    case "DUPLICATE_KEY":
-      return `duplicate key: ${first.replace(/^Map keys must be unique;?\s*/i, "") || "a key appears twice in this map"}`.replace(/: $/, "");
     case "MISSING_CHAR":
     case "BAD_SCALAR_START":
     case "UNEXPECTED_TOKEN":

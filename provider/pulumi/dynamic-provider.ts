@@ -15,7 +15,7 @@ export function runtimeLocations(): string[] {
   // A program run from this repository's TypeScript sources (`provider/pulumi`) finds the compiled
   // runtime in dist/ (`npm run build`): the provider process is plain node and loads JavaScript.
   const compiled = /[\\/]dist[\\/]provider[\\/]pulumi$/.test(__dirname) ? [] : [`${__dirname}/../../dist/provider/pulumi/provider-runtime`];
-  return ["m365-licenses/dist/provider/pulumi/provider-runtime", `${__dirname}/provider-runtime`, ...compiled];
+  return ["m365-licenses/pulumi/runtime", `${__dirname}/provider-runtime`, ...compiled];
 }
 
 export function dynamicProvider(kind: RuntimeKind, locations: string[] = runtimeLocations()): dynamic.ResourceProvider {
