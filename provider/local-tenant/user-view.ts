@@ -92,7 +92,10 @@ export function fullUser(u: UserRow, rows: AssignmentRow[], skus: (id: string) =
     deletedDateTime: u.deleted_at ? u.deleted_at.replace(/\.\d{3}Z$/, "Z") : null,
     userType: "Member",
     assignedLicenses: assignedLicenses(rows),
-    assignedPlans: assignedPlans(rows, skus),
+    // A getter: worked out only when selected (or serialized whole), not for every user of a page.
+    get assignedPlans() {
+      return assignedPlans(rows, skus);
+    },
     licenseAssignmentStates: licenseAssignmentStates(rows),
     provisionedPlans: [],
   };

@@ -51,8 +51,8 @@ async function pureplanStep(): Promise<void> {
 
 /**
  * The desired state for a synthetic seed: every present user listed as they are, and one in twenty
- * asked for something else: in turn a removal of every license, Yammer switched off in E3 (a plan
- * change) or E3 holders' Sway, and Power BI Pro added.
+ * asked for something else: in turn every license removed, or Yammer switched off in Office 365 E3
+ * (a plan change; users without E3 lose their licenses instead).
  */
 function desiredFor(seed: SeedFile): { state: LicenseState; changing: number } {
   const users: NonNullable<LicenseState["users"]> = {};
@@ -66,9 +66,8 @@ function desiredFor(seed: SeedFile): { state: LicenseState; changing: number } {
       return;
     }
     changing++;
-    const kind = (i / every) % 3;
-    const licenses: LicenseSpec[] =
-      kind === 0 ? [] : kind === 1 ? held.map((sku) => (sku === "ENTERPRISEPACK" ? { sku, disabledPlans: ["YAMMER_ENTERPRISE"] } : sku)) : [...held, "POWER_BI_PRO"];
+    const e3 = held.includes("ENTERPRISEPACK") && (i / every) % 2 === 1;
+    const licenses: LicenseSpec[] = e3 ? held.map((sku) => (sku === "ENTERPRISEPACK" ? { sku, disabledPlans: ["YAMMER_ENTERPRISE"] } : sku)) : [];
     users[u.userPrincipalName] = { licenses };
   });
   return { state: { version: 1, users }, changing };
