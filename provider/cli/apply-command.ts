@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { applyPlan, unfinishedUsers, type ApplyOverrides, type ApplyReport } from "../apply/apply-plan";
 import { Journal } from "../apply/journal";
+import { loadDesiredState } from "../desired/load-state";
 import { ApplyError, UserError } from "../errors";
 import type { Plan } from "../plan/types";
 import { readPlanFile } from "../report/read-plan-file";
@@ -71,7 +72,9 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   if (saved && positionals.length) throw new UserError("give either state files or --plan, not both");
   if (!saved && positionals.length === 0) throw new UserError("no desired-state file given", HELP);
 
-  const conn = await connectTenant(values, io);
+  // Validate before connecting: a bad file never reaches a tenant.
+  const state = saved ? undefined : loadDesiredState(positionals, { cwd: io.cwd });
+  const conn = await connectTenant(values, io, state);
   try {
     let plan: Plan;
     let fresh;
@@ -79,7 +82,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       plan = saved;
       fresh = await conn.tenant.readSnapshot({ upns: plan.changes.map((c) => c.user) });
     } else {
-      plan = (await planAgainstTenant(positionals, conn, io)).plan;
+      plan = (await planAgainstTenant(state!, conn)).plan;
     }
     io.out(renderPlan(plan, format, { color: io.isTTY && format === "text", mode: "plan", tenant: conn.describe }));
     if (plan.changes.length === 0 && plan.blocked.length === 0) {

@@ -31,8 +31,7 @@ export interface Planned {
 }
 
 /** Desired state + a fresh snapshot → a plan. Shared by plan, drift and apply. */
-export async function planAgainstTenant(paths: string[], conn: TenantConnection, io: CliIo): Promise<Planned> {
-  const state = loadDesiredState(paths, { cwd: io.cwd });
+export async function planAgainstTenant(state: DesiredState, conn: TenantConnection): Promise<Planned> {
   const snapshot = await conn.tenant.readSnapshot({ upns: state.users.map((u) => u.upn) });
   // The tenant's own time (its Date header), so dates in the plan agree with the tenant's clock.
   const plan = makePlan(state, snapshot, new Date(snapshot.takenAt));
@@ -66,10 +65,10 @@ function planOrDrift(name: "plan" | "drift") {
     }
     const format = formatOption(values.format);
     // Validate before connecting: a bad file never reaches a tenant.
-    loadDesiredState(positionals, { cwd: io.cwd });
-    const conn = await connectTenant(values, io);
+    const state = loadDesiredState(positionals, { cwd: io.cwd });
+    const conn = await connectTenant(values, io, state);
     try {
-      const { plan } = await planAgainstTenant(positionals, conn, io);
+      const { plan } = await planAgainstTenant(state, conn);
       io.out(renderPlan(plan, format, { color: io.isTTY && format === "text", mode: name, tenant: conn.describe }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       const detailed = name === "drift" || values["detailed-exitcode"] === true;

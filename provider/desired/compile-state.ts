@@ -163,9 +163,7 @@ class StateCompiler {
     const key = upn.toLowerCase();
     let e = this.users.get(key);
     if (!e) {
-      const p = s.problem(path, "", "key");
-      const source: SourceRef = { file: p.file, line: p.line, col: p.col };
-      e = { user: { upn: key, state: "present", source }, licenseFrom: new Map() };
+      e = { user: { upn: key, state: "present", source: sourceRef(s, path) }, licenseFrom: new Map() };
       this.users.set(key, e);
     }
     return e;
@@ -208,8 +206,7 @@ class StateCompiler {
         continue;
       }
       e.defined = { value: spec, source: s, path };
-      const p = s.problem(path, "", "key");
-      e.user.source = { file: p.file, line: p.line, col: p.col };
+      e.user.source = sourceRef(s, path);
       if (!isObject(spec)) continue;
       if (spec.state === "deleted" || spec.state === "present") e.user.state = spec.state;
       if (typeof spec.usageLocation === "string") e.user.usageLocation = spec.usageLocation.toUpperCase();
@@ -267,6 +264,21 @@ class StateCompiler {
       }
     }
   }
+}
+
+/** Where a user is defined; line and column are worked out when first read (they cost a YAML parse). */
+function sourceRef(s: StateSource, path: PathSeg[]): SourceRef {
+  let pos: { line: number; col: number } | undefined;
+  const locate = () => (pos ??= s.problem(path, "", "key"));
+  return {
+    file: s.file,
+    get line() {
+      return locate().line;
+    },
+    get col() {
+      return locate().col;
+    },
+  };
 }
 
 /** Validate and merge several parsed sources into one DesiredState; problems are values. */

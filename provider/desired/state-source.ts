@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Problem } from "../errors";
+import { collectGarbage } from "../util/collect-garbage";
 
 /** A step in a path into the state: a map key or a list index. */
 export type PathSeg = string | number;
@@ -20,6 +21,8 @@ export interface StateSource {
 
 /** Refuse files larger than this: a desired-state file for 100,000 users is about 5 MB. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Above this size the parse garbage is collected at once (see collectGarbage). */
+const LARGE_FILE_BYTES = 1024 * 1024;
 /** YAML aliases allowed per file; far above honest use, far below an alias bomb. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -66,15 +69,21 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
   if (text.trim() === "" || /^(\s*(#.*)?\n?)*$/.test(text)) {
     return fail(1, 1, "file is empty; a desired-state file starts with `version: 1`");
   }
-  const lineCounter = new LineCounter();
   // yaml's own uniqueKeys check compares every key with every other (quadratic: minutes for
   // 100,000 users), so duplicates are found here with one Set per map instead.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
-  const lines = text.split(/\r?\n/);
-  const at = (offset: number): { line: number; col: number; excerpt?: string } => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, col, excerpt: lines[line - 1] };
+  const parse = () => {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    return { doc, lineCounter, lines: text.split(/\r?\n/) };
   };
+  let parsed: ReturnType<typeof parse> | undefined = parse();
+  const { doc } = parsed;
+  const at = (offset: number): { line: number; col: number; excerpt?: string } => {
+    parsed ??= parse();
+    const { line, col } = parsed.lineCounter.linePos(offset);
+    return { line, col, excerpt: parsed.lines[line - 1] };
+  };
+  const lines = parsed.lines;
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
     let pos = at(e.pos[0]);
     let message = yamlMessage(e.code, e.message);
@@ -99,12 +108,19 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
       problems.push({ file, ...pos, message: `YAML aliases expand too far (${(e as Error).message.replace(/\.$/, "")}); write the values out` });
     }
   }
+  // A valid file keeps only its text and value: the document (about 20 times the file's size) is
+  // parsed again only if a later rule has a problem to locate.
+  if (problems.length === 0) {
+    parsed = undefined;
+    if (bytes.length > LARGE_FILE_BYTES) collectGarbage();
+  }
   return {
     file,
     value,
     problems,
     problem(path, message, where = "value") {
-      const node = locate(doc, path, where);
+      parsed ??= parse();
+      const node = locate(parsed.doc, path, where);
       const pos = at(node?.range?.[0] ?? 0);
       return { file, ...pos, path: pathString(path), message };
     },
