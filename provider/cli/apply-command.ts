@@ -12,7 +12,7 @@ import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
 import { formatOption, planAgainstTenant } from "./plan-command";
 import { progressReporter } from "./progress";
-import { renderPlan } from "./render-plan";
+import { renderPlan, useColor } from "./render-plan";
 
 const HELP = `Usage: m365-licenses apply <file|dir>... [options]
        m365-licenses apply --plan plan.json [options]
@@ -84,7 +84,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     } else {
       plan = (await planAgainstTenant(state!, conn)).plan;
     }
-    io.out(renderPlan(plan, format, { color: io.isTTY && format === "text", mode: "plan", tenant: conn.describe }));
+    io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan", tenant: conn.describe }));
     if (plan.changes.length === 0 && plan.blocked.length === 0) {
       io.out("Nothing to apply: the tenant already matches the desired state.");
       return EXIT.ok;

@@ -6,7 +6,7 @@ import { UserError } from "../errors";
 import { plan as makePlan } from "../plan/plan";
 import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
-import { renderPlan, type ReportFormat } from "./render-plan";
+import { renderPlan, useColor, type ReportFormat } from "./render-plan";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS, type TenantConnection } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
@@ -69,7 +69,7 @@ function planOrDrift(name: "plan" | "drift") {
     const conn = await connectTenant(values, io, state);
     try {
       const { plan } = await planAgainstTenant(state, conn);
-      io.out(renderPlan(plan, format, { color: io.isTTY && format === "text", mode: name, tenant: conn.describe }));
+      io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name, tenant: conn.describe }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       const detailed = name === "drift" || values["detailed-exitcode"] === true;
       return detailed && pending(plan) ? EXIT.changes : EXIT.ok;

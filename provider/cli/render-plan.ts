@@ -17,3 +17,8 @@ export function renderPlan(plan: Plan, format: ReportFormat, options: { color: b
       return (options.tenant ? `Tenant: ${options.tenant}\n` : "") + renderText(plan, { color: options.color, mode: options.mode });
   }
 }
+
+/** Colour on a terminal, for text, unless NO_COLOR is set (https://no-color.org). */
+export function useColor(io: { isTTY: boolean; env: NodeJS.ProcessEnv }, format: ReportFormat): boolean {
+  return io.isTTY && format === "text" && !io.env.NO_COLOR;
+}
