@@ -1,6 +1,7 @@
 import { ApplyError } from "../errors";
-import type { Blocker, Plan, PlanChange } from "../plan/types";
+import type { Blocker, Plan } from "../plan/types";
 import type { Snapshot, Tenant, TenantWrite, WriteResult } from "../tenant/types";
+import { writeNeeds } from "../tenant/write-access";
 import { Journal } from "./journal";
 import { orderWrites } from "./order-writes";
 import { checkStale } from "./stale-check";
@@ -91,16 +92,18 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     changes = check.pending;
     alreadyDone = check.done.map((c) => c.user);
   }
-  const needsAccountWrites = changes.some((c) => c.action === "delete" || c.action === "restore");
-  await options.tenant.checkWriteAccess({ deleteOrRestore: needsAccountWrites });
   const waves = orderWrites({ ...plan, changes });
-  const total = waves.reduce((n, w) => n + w.writes.length, 0);
+  const all = waves.flatMap((w) => w.writes);
+  // The same rule the tenant applies before its first write, so --dry-run checks what apply needs.
+  await options.tenant.checkWriteAccess(writeNeeds(all));
+  const total = all.length;
   const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone };
   if (options.dryRun) return report;
 
   journal.record("run-start", { detail: { planFingerprint: plan.fingerprint, writes: total, alreadyDone: alreadyDone.length } });
   const failedUsers = new Set<string>();
-  const record = (r: WriteResult): void => {
+  const record = (given: WriteResult): void => {
+    const r = lostAnswer(given);
     if (r.code === "Aborted") {
       // Never sent: the run was interrupted before this write's batch went out.
       report.notAttempted.push(r.write);
@@ -119,10 +122,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         report.notAttempted.push(...ready);
         continue;
       }
-      ready.forEach((w) => journal.start(w));
       const seen = new Set<TenantWrite>();
       const results = await options.tenant.write(ready, {
         signal: options.signal,
+        // Journaled as each $batch goes out: a start with no end after a crash means "sent, outcome unknown".
+        onSend: (sent) => sent.forEach((w) => journal.start(w)),
         onResult: (r) => {
           seen.add(r.write);
           record(r);
@@ -141,9 +145,19 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   return report;
 }
 
+/**
+ * A delete or restore that was sent again (its first answer was lost with a dropped connection) and
+ * then found nothing to do: the first attempt did it. Graph answers 404 for an account already
+ * deleted or already restored (graph-facts.md 0, 5.3).
+ */
+function lostAnswer(r: WriteResult): WriteResult {
+  const accountWrite = r.write.kind === "deleteUser" || r.write.kind === "restoreUser";
+  if (!accountWrite || r.ok || r.status !== 404 || (r.attempts ?? 1) < 2) return r;
+  return { ...r, ok: true, message: `already done by an earlier attempt whose answer was lost (then ${r.code})`, code: undefined };
+}
+
 /** Changes of the plan that a report's writes did not finish, for the "what was not done" summary. */
 export function unfinishedUsers(report: ApplyReport): string[] {
   return [...new Set([...report.failed.map((r) => r.write.upn), ...report.notAttempted.map((w) => w.upn)])].sort();
 }
 
-export type { PlanChange };

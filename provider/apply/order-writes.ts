@@ -1,9 +1,10 @@
+import { compareStrings } from "../plan/tenant-index";
 import type { Plan, PlanChange } from "../plan/types";
 import type { TenantWrite } from "../tenant/types";
 
 /** Writes that may run at the same time (one `Tenant.write` call); waves run one after another. */
 export interface Wave {
-  name: "usage-location" | "restore" | "free-seats" | "use-seats" | "delete";
+  name: "restore" | "usage-location" | "free-seats" | "use-seats" | "delete";
   writes: TenantWrite[];
 }
 
@@ -23,8 +24,8 @@ const seatNeeds = (change: PlanChange): string[] => change.add.map((l) => l.skuI
 
 /**
  * Orders a plan's writes so that seats are freed before they are used:
- * 1. usage locations (Graph refuses a license without one, graph-facts.md 1.4), then restores (the
- *    account must exist before its licenses change; restored licenses return even past capacity, 5.2);
+ * 1. restores (the account must exist before it is changed; restored licenses return even past
+ *    capacity, 5.2), then usage locations (Graph refuses a license without one, 1.4);
  * 2. license calls that use no new seat (removals, plan changes);
  * 3. license calls that use seats, in waves: a wave holds only calls whose new seats are free once the
  *    earlier waves are done (calls in one wave run in parallel, so none counts on another's removal);
@@ -38,13 +39,14 @@ export function orderWrites(plan: Plan): Wave[] {
   const push = (name: Wave["name"], writes: TenantWrite[]): void => {
     if (writes.length) waves.push({ name, writes });
   };
-  const changes = [...plan.changes].sort((a, b) => a.user.localeCompare(b.user));
+  // The planner's order (compareStrings), so seats go to the same users it judged to fit.
+  const changes = [...plan.changes].sort((a, b) => compareStrings(a.user, b.user));
 
+  push("restore", changes.filter((c) => c.action === "restore").map((c) => ({ kind: "restoreUser", userId: c.userId, upn: c.user })));
   push(
     "usage-location",
     changes.filter((c) => c.usageLocation && c.action !== "delete").map((c) => ({ kind: "setUsageLocation", userId: c.userId, upn: c.user, usageLocation: c.usageLocation! })),
   );
-  push("restore", changes.filter((c) => c.action === "restore").map((c) => ({ kind: "restoreUser", userId: c.userId, upn: c.user })));
 
   const licensed = changes.filter((c) => c.action !== "delete" && licenseWrite(c));
   const release = (c: PlanChange): void => c.remove.forEach((l) => free.set(l.skuId, (free.get(l.skuId) ?? 0) + 1));

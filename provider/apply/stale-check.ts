@@ -1,9 +1,13 @@
-import { findAccount, userFingerprint } from "../plan/fingerprint";
+import { assignmentsFingerprint, findAccount, userFingerprint } from "../plan/fingerprint";
+import { sameList, sortedIds } from "../plan/tenant-index";
 import type { Plan, PlanChange } from "../plan/types";
 import type { DeletedUser, Snapshot, TenantUser } from "../tenant/types";
 
 export interface StaleCheck {
-  /** Changes still to make: the user is exactly as when the plan was made. */
+  /**
+   * Changes still to make: the user is exactly as when the plan was made, or shows only the first
+   * writes of this very change (a rerun after an interrupted apply); then only the rest is kept.
+   */
   pending: PlanChange[];
   /** Changes already in the tenant (a rerun after an interrupted apply): skipped, not repeated. */
   done: PlanChange[];
@@ -16,27 +20,47 @@ export function checkStale(plan: Plan, fresh: Snapshot): StaleCheck {
   const out: StaleCheck = { pending: [], done: [], stale: [] };
   for (const change of plan.changes) {
     const account = findAccount(fresh, change.user);
-    if (userFingerprint(account) === change.fingerprint) out.pending.push(change);
-    else if (account && isSatisfied(change, account)) out.done.push(change);
+    if (userFingerprint(account) === change.fingerprint) {
+      out.pending.push(change);
+      continue;
+    }
+    const progress = account && account.id.toLowerCase() === change.userId.toLowerCase() ? remaining(change, account) : undefined;
+    if (progress === "done") out.done.push(change);
+    else if (progress) out.pending.push(progress);
     else out.stale.push({ user: change.user, why: account ? "changed since the plan was made" : "no longer exists" });
   }
   return out;
 }
 
 const isDeleted = (a: TenantUser | DeletedUser): a is DeletedUser => "deletedDateTime" in a;
-const sameIds = (a: string[], b: string[]): boolean =>
-  a.length === b.length && [...a].map((x) => x.toLowerCase()).sort().every((x, i) => x === [...b].map((y) => y.toLowerCase()).sort()[i]);
 
-/** Whether the account already shows the change's result (so a rerun skips it). */
-export function isSatisfied(change: PlanChange, account: TenantUser | DeletedUser): boolean {
-  if (account.id.toLowerCase() !== change.userId.toLowerCase()) return false;
-  if (change.action === "delete") return isDeleted(account);
-  if (isDeleted(account)) return false;
-  const direct = new Map(account.assignments.filter((a) => a.assignedByGroup === null).map((a) => [a.skuId.toLowerCase(), a.disabledPlans]));
-  if (change.usageLocation && account.usageLocation?.toUpperCase() !== change.usageLocation.toUpperCase()) return false;
+/**
+ * What is left of `change` given the account as it is now: "done", the change trimmed to the writes
+ * still to make, or undefined when the account shows something this change did not do.
+ */
+function remaining(change: PlanChange, account: TenantUser | DeletedUser): PlanChange | "done" | undefined {
+  if (change.action === "delete") return isDeleted(account) ? "done" : undefined;
+  if (isDeleted(account)) return undefined; // not restored yet, yet not as planned either
+  const licenseDone = licensesAsPlanned(change, account);
+  const locationDone = !change.usageLocation || account.usageLocation?.toUpperCase() === change.usageLocation.toUpperCase();
+  if (licenseDone && locationDone) return "done";
+  // The restore and/or usage location went through; the license call may still be made if it would
+  // start from the same assignments the plan saw.
+  if (!licenseDone && change.licenseFingerprint !== assignmentsFingerprint(account.assignments)) return undefined;
+  if (licenseDone && !change.licenseFingerprint) return undefined;
+  const rest: PlanChange = { ...change, action: change.action === "restore" ? (change.add.length || change.remove.length ? "assign" : "update") : change.action };
+  if (locationDone) delete rest.usageLocation;
+  if (licenseDone) Object.assign(rest, { add: [], remove: [], planChanges: [] });
+  return rest;
+}
+
+/** Whether the account's direct licenses already show the change's license call. */
+export function licensesAsPlanned(change: PlanChange, account: TenantUser): boolean {
+  const direct = new Map(account.assignments.filter((a) => a.assignedByGroup === null).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
+  const has = (skuId: string, disabled: string[]) => direct.has(skuId) && sameList(direct.get(skuId)!, sortedIds(disabled));
   return (
-    change.add.every((l) => direct.has(l.skuId) && sameIds(direct.get(l.skuId)!, l.disabledPlans)) &&
-    change.planChanges.every((p) => direct.has(p.skuId) && sameIds(direct.get(p.skuId)!, p.disabledPlans)) &&
+    change.add.every((l) => has(l.skuId, l.disabledPlans)) &&
+    change.planChanges.every((p) => has(p.skuId, p.disabledPlans)) &&
     change.remove.every((l) => !direct.has(l.skuId))
   );
 }

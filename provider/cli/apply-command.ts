@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { applyPlan, unfinishedUsers, type ApplyOverrides, type ApplyReport } from "../apply/apply-plan";
 import { Journal } from "../apply/journal";
@@ -7,6 +7,7 @@ import { loadDesiredState } from "../desired/load-state";
 import { ApplyError, UserError } from "../errors";
 import type { Plan } from "../plan/types";
 import { readPlanFile } from "../report/read-plan-file";
+import { ensureUserDir, onUserPath, userPath } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
@@ -86,7 +87,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     }
     io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan", tenant: conn.describe }));
     if (plan.changes.length === 0 && plan.blocked.length === 0) {
-      io.out("Nothing to apply: the tenant already matches the desired state.");
+      (format === "json" ? io.err : io.out)("Nothing to apply: the tenant already matches the desired state.");
       return EXIT.ok;
     }
     if (!values.yes && !values["dry-run"]) {
@@ -97,7 +98,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       }
     }
     const journalPath = resolveJournal(io, values.journal as string | undefined);
-    const journal = new Journal(values["dry-run"] ? undefined : journalPath, randomUUID());
+    const journal = onUserPath(String(values.journal ?? journalPath), "open the journal", () => new Journal(values["dry-run"] ? undefined : journalPath, randomUUID()));
     const abort = new AbortController();
     const onSigint = () => {
       io.err("\ninterrupted: finishing the requests in flight, sending nothing new...");
@@ -114,14 +115,16 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
       journal.close();
     }
     const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
-    return summarize(io, report, values["dry-run"] ? undefined : journalPath, untouched);
+    // With --format json, stdout is the plan alone; the summary goes to stderr.
+    const say = format === "json" ? { ...io, out: io.err } : io;
+    return summarize(say, report, values["dry-run"] ? undefined : journalPath, untouched);
   } finally {
     await conn.close();
   }
 }
 
 function readSavedPlan(io: CliIo, file: string): Plan {
-  const path = isAbsolute(file) ? file : join(io.cwd, file);
+  const path = userPath(io.cwd, file);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -132,8 +135,8 @@ function readSavedPlan(io: CliIo, file: string): Plan {
 }
 
 function resolveJournal(io: CliIo, given: string | undefined): string {
-  const path = given ? (isAbsolute(given) ? given : join(io.cwd, given)) : join(io.cwd, ".m365-licenses", "journal.jsonl");
-  mkdirSync(dirname(path), { recursive: true });
+  const path = userPath(io.cwd, given ?? join(".m365-licenses", "journal.jsonl"));
+  ensureUserDir(given ?? ".m365-licenses", dirname(path));
   return path;
 }
 

@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
-import { isCloudName, type CloudName } from "../tenant/clouds";
+import { authorityFor, isCloudName, type CloudName } from "../tenant/clouds";
 import { credentialFromConfig } from "../tenant/credential-from-config";
 import { connectLocalTenant, createGraphTenant } from "../tenant/graph-tenant";
 import type { Tenant } from "../tenant/types";
+import { ensureUserDir, onUserPath } from "./cli-files";
 import type { CliIo } from "./main";
 
 export interface TenantConnection {
@@ -57,17 +58,14 @@ export async function connectTenant(options: TenantOptions, io: CliIo, state?: D
   const tenantId = io.env.AZURE_TENANT_ID ?? state?.tenant?.id ?? state?.tenant?.domain;
   if (!tenantId) throw new UserError("no tenant id: set AZURE_TENANT_ID or tenant.id in the state file");
   const caFile = io.env.M365_LICENSES_CA_FILE;
-  const caCertPem = caFile ? readFileSync(caFile, "utf8") : undefined;
-  const url = new URL(target);
-  // A Graph served on loopback (`m365-licenses tenant serve`) is its own authority, as the local tenant is.
-  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  const caCertPem = caFile ? onUserPath(`M365_LICENSES_CA_FILE=${caFile}`, "read the CA certificate", () => readFileSync(caFile, "utf8")) : undefined;
   const credential = credentialFromConfig({
     tenantId,
     clientId: io.env.AZURE_CLIENT_ID,
     clientSecret: io.env.AZURE_CLIENT_SECRET,
     certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
     cloud: cloudName as CloudName,
-    authorityHost: io.env.AZURE_AUTHORITY_HOST ?? (loopback ? url.origin : undefined),
+    authorityHost: io.env.AZURE_AUTHORITY_HOST ?? authorityFor(target),
     caCertPem,
     env: io.env,
   });
@@ -79,12 +77,13 @@ async function connectEmbedded(options: TenantOptions, io: CliIo): Promise<Tenan
   const { startLocalTenant, defaultSeedPath } = await import("../local-tenant");
   const abs = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
   const dataDir = abs(options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant");
-  mkdirSync(dataDir, { recursive: true });
+  const shownData = options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant";
+  ensureUserDir(shownData, dataDir);
   const local = await startLocalTenant({ dataDir, seed: options.seed ? abs(options.seed) : defaultSeedPath() });
   const tenant = connectLocalTenant(local);
   return {
     tenant,
-    describe: `local tenant ${local.graphBaseUrl} (data in ${options.data ?? ".local-tenant"})`,
+    describe: `local tenant ${local.graphBaseUrl} (data in ${shownData})`,
     close: () => local.close(),
   };
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { Catalog } from "../catalog/catalog";
 import { exportState } from "../plan/export-state";
 import { stringifyState } from "../plan/state-yaml";
 import { packageRoot } from "../util/package-root";
+import { userPath, writeUserFile } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
@@ -29,15 +29,14 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     const snapshot = await conn.tenant.readSnapshot({ upns: [] });
     const state = exportState(snapshot, Catalog.load());
     const schema = join(packageRoot(), "schemas", "license-state.schema.json");
-    const out = typeof values.out === "string" ? (isAbsolute(values.out) ? values.out : join(io.cwd, values.out)) : undefined;
+    const out = typeof values.out === "string" ? userPath(io.cwd, values.out) : undefined;
     const yaml = stringifyState(state, {
       schemaUrl: out ? relative(dirname(out), schema) : undefined,
       comment: `Exported from ${conn.describe} at ${snapshot.takenAt}.\nDirect assignments only; scope listed-users-only leaves everyone else untouched.`,
     });
     if (!out) io.out(yaml);
     else {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, yaml);
+      writeUserFile(io.cwd, values.out as string, yaml);
       io.err(`wrote ${Object.keys(state.users ?? {}).length} users to ${values.out}`);
     }
     return EXIT.ok;

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { packageRoot } from "../util/package-root";
 import { GraphError, InternalError, UserError, redact } from "../errors";
 import { commands } from "./commands";
 
@@ -14,7 +17,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return name === undefined ? EXIT.error : EXIT.ok;
     }
     if (name === "--version" || name === "-v") {
-      io.out(require("../../package.json").version);
+      io.out(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version);
       return EXIT.ok;
     }
     const command = commands[name];

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
 import { loadDesiredState } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
@@ -7,6 +5,7 @@ import { plan as makePlan } from "../plan/plan";
 import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 import { renderPlan, useColor, type ReportFormat } from "./render-plan";
+import { writeUserFile } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS, type TenantConnection } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
@@ -39,9 +38,7 @@ export async function planAgainstTenant(state: DesiredState, conn: TenantConnect
 }
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
-  const path = isAbsolute(out) ? out : join(io.cwd, out);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderPlan(plan, "json", { color: false }));
+  writeUserFile(io.cwd, out, renderPlan(plan, "json", { color: false }));
 }
 
 export function formatOption(value: unknown): ReportFormat {

@@ -17,6 +17,15 @@ const canonicalAssignments = (list: LicenseAssignment[]): string[] =>
     .map((a) => [a.skuId.toLowerCase(), a.assignedByGroup?.toLowerCase() ?? "", [...a.disabledPlans].map((p) => p.toLowerCase()).sort().join(",")].join("|"))
     .sort();
 
+/**
+ * The assignments a license call starts from. A change that first restores the account or sets its
+ * usage location carries it too, so that a rerun of a saved plan whose first write already happened
+ * can tell its own progress from someone else's change (apply/stale-check.ts).
+ */
+export function assignmentsFingerprint(list: LicenseAssignment[]): string {
+  return hash(["assignments", canonicalAssignments(list)]);
+}
+
 export function userFingerprint(user: TenantUser | DeletedUser | undefined): string {
   if (!user) return hash(["absent"]);
   const deleted = "deletedDateTime" in user;

@@ -1,7 +1,7 @@
 import type { DesiredState } from "../desired/types";
 import type { Snapshot } from "../tenant/types";
 import { deleteConsequences, infoConsequences, licenseConsequences, restoreConsequences, sortConsequences } from "./consequences";
-import { planFingerprint } from "./fingerprint";
+import { assignmentsFingerprint, planFingerprint } from "./fingerprint";
 import { protectionMatcher } from "./protected-users";
 import { allocateSeats, seatDelta, seatLines } from "./seats";
 import { compareStrings, heldSkus, indexSnapshot } from "./tenant-index";
@@ -110,6 +110,8 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
     fingerprint: c.fingerprint,
   };
   if (c.usageLocation) change.usageLocation = c.usageLocation;
+  const licenseCall = change.add.length > 0 || change.remove.length > 0 || change.planChanges.length > 0;
+  if (licenseCall && (c.action === "restore" || c.usageLocation)) change.licenseFingerprint = assignmentsFingerprint(c.serviceBefore);
   return change;
 }
 

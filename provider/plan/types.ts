@@ -47,6 +47,11 @@ export interface PlanChange {
    * that differs from the tenant's (Graph refuses an assignment without it, graph-facts.md 1.4).
    */
   usageLocation?: string;
+  /**
+   * For a change that restores the account or sets its usage location before its license call: the
+   * fingerprint of the assignments that call starts from (see assignmentsFingerprint).
+   */
+  licenseFingerprint?: string;
 }
 
 export type BlockReason =

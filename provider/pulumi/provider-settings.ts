@@ -5,7 +5,7 @@
  */
 import { UserError } from "../errors";
 import type { CloudName } from "../tenant/clouds";
-import { CLOUD_NAMES, cloudEndpoints, isCloudName } from "../tenant/clouds";
+import { CLOUD_NAMES, cloudEndpoints, isCloudName, authorityFor } from "../tenant/clouds";
 import { credentialFromConfig } from "../tenant/credential-from-config";
 import { createGraphTenant } from "../tenant/graph-tenant";
 import type { Tenant } from "../tenant/types";
@@ -40,8 +40,8 @@ export function settingsFromConfig(get: (key: string) => string | undefined): Pr
     throw new UserError(`${CONFIG_NAMESPACE}:cloud is "${cloud}"; expected one of ${CLOUD_NAMES.join(", ")}`);
   }
   const endpoint = value("endpoint");
-  if (endpoint !== undefined && !/^https?:\/\//i.test(endpoint)) {
-    throw new UserError(`${CONFIG_NAMESPACE}:endpoint must be an http(s) URL, e.g. https://127.0.0.1:8443/v1.0`);
+  if (endpoint !== undefined && !/^https:\/\//i.test(endpoint)) {
+    throw new UserError(`${CONFIG_NAMESPACE}:endpoint must be an https URL, e.g. https://127.0.0.1:8443/v1.0`);
   }
   return { tenantId: value("tenantId"), clientId: value("clientId"), clientSecret: value("clientSecret"), cloud, endpoint };
 }
@@ -74,8 +74,8 @@ export function tenantFromSettings(settings: ProviderSettings): Tenant {
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     cloud: settings.cloud,
-    // The local tenant issues its own tokens at its origin; a cloud uses its login authority.
-    authorityHost: settings.endpoint ? new URL(graphBaseUrl).origin : undefined,
+    // The local tenant issues its own tokens at its origin; any other host uses its cloud's login authority.
+    authorityHost: settings.endpoint ? authorityFor(graphBaseUrl) : undefined,
   });
   return createGraphTenant({ graphBaseUrl, cloud: settings.cloud, credential });
 }

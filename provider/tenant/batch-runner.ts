@@ -33,6 +33,8 @@ export interface BatchRunOptions {
   signal?: AbortSignal;
   /** Called once per job as soon as its final outcome is known. */
   onOutcome?: (index: number, outcome: BatchOutcome) => void;
+  /** Called with the jobs' indexes just before a `$batch` carrying them is sent (again, on a retry). */
+  onSend?: (indexes: number[]) => void;
   log?: (line: string) => void;
 }
 
@@ -64,6 +66,7 @@ export async function runInBatches(
   const runBatch = async (taken: Pending[], epoch: number) => {
     let responses: Map<string, BatchResponseItem>;
     try {
+      options.onSend?.(taken.map((p) => p.index));
       responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })));
     } catch (err) {
       // The envelope itself failed after the client's own retries: stop starting new batches.

@@ -41,6 +41,7 @@ export function toWriteResult(write: TenantWrite, out: BatchOutcome): WriteResul
     write,
     ok,
     status: out.status,
+    attempts: out.attempts,
     ...(requestId ? { requestId: String(requestId) } : {}),
     ...(!ok ? { code: String(error?.code ?? `HTTP${out.status}`), message: String(error?.message ?? "no error message") } : {}),
   };
@@ -49,11 +50,12 @@ export function toWriteResult(write: TenantWrite, out: BatchOutcome): WriteResul
 export async function writeInBatches(
   client: GraphClient,
   writes: TenantWrite[],
-  options: Omit<BatchRunOptions, "onOutcome" | "signal"> & WriteOptions,
+  options: Omit<BatchRunOptions, "onOutcome" | "onSend" | "signal"> & WriteOptions,
 ): Promise<WriteResult[]> {
   const outcomes = await runInBatches(client, writes.map(writeToJob), {
     ...options,
     onOutcome: (i, out) => options.onResult?.(toWriteResult(writes[i]!, out)),
+    onSend: options.onSend && ((indexes) => options.onSend!(indexes.map((i) => writes[i]!))),
   });
   return outcomes.map((out, i) => toWriteResult(writes[i]!, out));
 }

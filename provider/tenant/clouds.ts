@@ -39,3 +39,18 @@ export function cloudEndpoints(cloud: CloudName): CloudEndpoints {
 export function graphScope(graphBaseUrl: string): string {
   return `${new URL(graphBaseUrl).origin}/.default`;
 }
+
+/** A Graph served on this machine: the local tenant (`m365-licenses tenant serve`). */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+}
+
+/**
+ * The token authority for a Graph root given by URL: a Graph on loopback is its own authority (the
+ * local tenant issues its own tokens); any other host gets the cloud's login authority, so a client
+ * secret is never posted to a host merely because it was named as the Graph endpoint.
+ */
+export function authorityFor(graphBaseUrl: string): string | undefined {
+  return isLoopback(graphBaseUrl) ? new URL(graphBaseUrl).origin : undefined;
+}

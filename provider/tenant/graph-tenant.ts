@@ -10,7 +10,7 @@ import { writeInBatches } from "./batch-writer";
 import type { Clock } from "./clock";
 import { scaledClock, systemClock } from "./clock";
 import type { CloudName } from "./clouds";
-import { cloudEndpoints } from "./clouds";
+import { cloudEndpoints, isLoopback } from "./clouds";
 import { credentialFromConfig } from "./credential-from-config";
 import { GraphClient } from "./graph-client";
 import type { RequestFunction } from "./http-request";
@@ -18,7 +18,7 @@ import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
 import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
-import { checkWriteClaims, decodeTokenClaims } from "./write-access";
+import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "./write-access";
 
 export interface GraphTenantOptions {
   /** The Graph root with version; or give `cloud`. */
@@ -61,7 +61,10 @@ export class GraphTenant implements Tenant {
 
   constructor(private readonly options: GraphTenantOptions) {
     const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
-    if (!/^https?:\/\//i.test(graphBaseUrl)) throw new UserError(`Graph URL must be http(s): ${graphBaseUrl}`);
+    // A bearer token travels only over TLS; plain http is allowed for a Graph on loopback alone.
+    if (!/^https:\/\//i.test(graphBaseUrl) && !(/^http:\/\//i.test(graphBaseUrl) && isLoopback(graphBaseUrl))) {
+      throw new UserError(`Graph URL must be https (http only on loopback): ${graphBaseUrl}`);
+    }
     this.clock = scaledClock(options.timeScale ?? 1, options.clock ?? systemClock);
     this.writeConcurrency = new AdaptiveConcurrency({ initial: 2, max: 8, ...options.concurrency });
     this.readConcurrency = new AdaptiveConcurrency({ initial: 4, max: 8 });
@@ -103,10 +106,10 @@ export class GraphTenant implements Tenant {
 
   async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!this.options.skipWriteCheck && writes.length > 0) {
-      const deleteOrRestore = writes.some((w) => w.kind !== "assignLicense");
-      const level = deleteOrRestore ? "users" : "licenses";
+      const needs = writeNeeds(writes);
+      const level = needs.deleteOrRestore ? "users" : "licenses";
       if (!this.checked.has(level)) {
-        await this.checkWriteAccess({ deleteOrRestore });
+        await this.checkWriteAccess(needs);
         this.checked.add(level);
       }
     }

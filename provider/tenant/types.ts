@@ -102,6 +102,8 @@ export interface WriteResult {
   ok: boolean;
   status: number;
   requestId?: string;
+  /** How many times the write was sent (more than 1 after a retry). */
+  attempts?: number;
   /** Graph's error code and message when `ok` is false. */
   code?: string;
   message?: string;
@@ -110,6 +112,8 @@ export interface WriteResult {
 export interface WriteOptions {
   /** Called once per finished write (success or final failure), in completion order. */
   onResult?: (result: WriteResult) => void;
+  /** Called with the writes of a `$batch` just before it is sent (and again when resent). */
+  onSend?: (writes: TenantWrite[]) => void;
   /** Stop starting new batches when aborted; finished writes are still reported. */
   signal?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import type { TenantWrite } from "./types";
 /**
  * May these credentials write licenses? Answered from the access token's claims alone, so nothing
  * is written to find out (graph-facts.md sections 1.3 and 8).
@@ -36,7 +37,7 @@ export const USER_ADMIN_ROLES: Record<string, string> = {
 export const BILLING_ADMINISTRATOR = "b0f54661-2d74-4c50-afa3-1ec803f12efe";
 
 export interface WriteNeeds {
-  /** The writes include deleting or restoring users, not just license changes. */
+  /** The writes change user accounts (delete, restore, usage location), not just licenses. */
   deleteOrRestore?: boolean;
 }
 
@@ -58,7 +59,7 @@ export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): v
     const roles = claims.roles ?? [];
     if (!roles.some((r) => required.includes(r))) {
       throw new PermissionError(
-        `the app may not ${needs.deleteOrRestore ? "delete or restore users" : "assign licenses"}: its token grants ` +
+        `the app may not ${needs.deleteOrRestore ? "change user accounts (delete, restore, usage location)" : "assign licenses"}: its token grants ` +
           `${roles.length > 0 ? roles.join(", ") : "no application permission"}, none of ${required.join(", ")}`,
         `Grant the application permission ${required[0]} to the app registration and give admin consent.`,
       );
@@ -76,11 +77,20 @@ export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): v
   const roles = needs.deleteOrRestore ? USER_ADMIN_ROLES : LICENSE_ADMIN_ROLES;
   if (!wids.some((w) => w in roles)) {
     const billingOnly = wids.includes(BILLING_ADMINISTRATOR) ? " (a Billing Administrator cannot assign licenses)" : "";
-    const what = needs.deleteOrRestore ? "delete or restore users" : "assign licenses";
+    const what = needs.deleteOrRestore ? "change user accounts (delete, restore, usage location)" : "assign licenses";
     throw new PermissionError(
       `the signed-in user holds no directory role that may ${what}${billingOnly}: needs one of ` +
         Object.values(roles).join(", "),
       `Sign in as a ${needs.deleteOrRestore ? "User" : "License"} Administrator (least privilege), or assign that role to this user.`,
     );
   }
+}
+
+/**
+ * What a set of writes needs: license calls need a license-write permission; deleting, restoring or
+ * PATCHing a user (usage location) needs a user-write one. One rule for apply's up-front check
+ * (and --dry-run) and for the check before the first write.
+ */
+export function writeNeeds(writes: readonly TenantWrite[]): WriteNeeds {
+  return { deleteOrRestore: writes.some((w) => w.kind !== "assignLicense") };
 }

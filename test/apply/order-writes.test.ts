@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { orderWrites } from "../../provider/apply/order-writes";
 import { assertApplicable } from "../../provider/apply/apply-plan";
 import { checkStale } from "../../provider/apply/stale-check";
-import { userFingerprint } from "../../provider/plan/fingerprint";
+import { assignmentsFingerprint, userFingerprint } from "../../provider/plan/fingerprint";
 import type { Plan, PlanChange, SeatLine } from "../../provider/plan/types";
 import type { Snapshot, TenantUser } from "../../provider/tenant/types";
 import { ApplyError } from "../../provider/errors";
@@ -51,8 +51,8 @@ describe("orderWrites: free seats before using them", () => {
       seats([3, 3], [5, 4]),
     );
     expect(summary(p)).toEqual([
-      "usage-location: setUsageLocation(erin)",
       "restore: restoreUser(grace)",
+      "usage-location: setUsageLocation(erin)",
       "free-seats: assignLicense(carol)",
       "use-seats: assignLicense(erin) assignLicense(judy)",
       "delete: deleteUser(heidi)",
@@ -107,3 +107,35 @@ describe("checkStale: a saved plan is compared user by user", () => {
     expect(checkStale(p, snap([other])).stale).toEqual([{ user: "alice", why: "changed since the plan was made" }]);
   });
 });
+
+describe("checkStale: a rerun after the first writes of a change went through", () => {
+  const held = [{ skuId: E3, disabledPlans: [], assignedByGroup: null, state: "Active", error: null }];
+  const deleted = { id: "id-grace", userPrincipalName: "grace", deletedDateTime: "2026-01-05T00:00:00Z", assignments: held };
+  const snap = (users: TenantUser[], deletedUsers = [] as (typeof deleted)[]): Snapshot => ({ takenAt: "", skus: [], users, groups: [], deletedUsers });
+  // Restore grace, set her usage location, then swap E3 for E5: three writes.
+  const c = change("grace", {
+    userId: "id-grace", action: "restore", add: [lic(E5)], remove: [lic(E3)], usageLocation: "GB",
+    fingerprint: userFingerprint(deleted), licenseFingerprint: assignmentsFingerprint(held),
+  });
+  const p = plan([c], seats([5, 1], [5, 1]));
+  const live = (usageLocation: string | null, assignments = held): TenantUser => ({ id: "id-grace", userPrincipalName: "grace", usageLocation, accountEnabled: true, assignments });
+
+  it("restored only: the usage location and the license call remain, without the restore", () => {
+    const r = checkStale(p, snap([live(null)]));
+    expect(r.stale).toEqual([]);
+    expect(orderWrites({ ...p, changes: r.pending }).map((w) => w.name)).toEqual(["usage-location", "use-seats"]);
+  });
+  it("restored and located: only the license call remains", () => {
+    const r = checkStale(p, snap([live("GB")]));
+    expect(orderWrites({ ...p, changes: r.pending }).map((w) => w.name)).toEqual(["use-seats"]);
+  });
+  it("everything done: skipped", () => {
+    const r = checkStale(p, snap([live("GB", [{ ...held[0], skuId: E5 }])]));
+    expect(r.done.map((x) => x.user)).toEqual(["grace"]);
+  });
+  it("restored, but someone else changed her licenses meanwhile: stale", () => {
+    const r = checkStale(p, snap([live("GB", [{ ...held[0], skuId: "4b9405b0-7788-4568-add1-99614e613b69" }])]));
+    expect(r.stale).toEqual([{ user: "grace", why: "changed since the plan was made" }]);
+  });
+});
+

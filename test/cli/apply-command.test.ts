@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,10 +72,24 @@ describe("m365-licenses apply (in-process, embedded local tenant)", () => {
     [["apply", "--plan", "missing.json"], "missing.json: cannot read the plan file"],
     [["plan", state, "--format", "yaml"], "--format must be text, markdown or json, not 'yaml'"],
     [["plan", state, "--tenant", "http://graph.example"], "--tenant must be 'local' or an https Graph URL"],
+    [["plan", state, "--out", "."], ".: cannot write the file (EISDIR: it is a folder)"],
+    [["plan", state, "--out", "package.json/plan.json"], "package.json/plan.json: cannot write the file"],
+    [["apply", state, "--yes", "--skip-blocked", "--journal", "."], ".: cannot open the journal (EISDIR: it is a folder)"],
+    [["plan", state, "--tenant", "https://127.0.0.1:1/v1.0"], "M365_LICENSES_CA_FILE=/nonexistent/ca.pem: cannot read the CA certificate (ENOENT)"],
   ])("%j: exit 1, a clear message, no stack trace", async (args, message) => {
-    const t = terminal({ isTTY: false });
-    expect(await main([...args, "--data", join(t.io.cwd, "tenant")], t.io)).toBe(1);
+    const t = terminal({ isTTY: false, env: { AZURE_TENANT_ID: "t", M365_LICENSES_CA_FILE: "/nonexistent/ca.pem" } });
+    t.io.cwd = root;
+    expect(await main([...args, "--data", join(mkdtempSync(join(tmpdir(), "m365-bad-")), "tenant")], t.io)).toBe(1);
     expect(t.err.join("\n")).toContain(message);
     expect(t.err.join("\n")).not.toMatch(/\bat .+\.[jt]s:\d+/);
   });
 });
+
+describe("m365-licenses --version", () => {
+  it("prints the package version", async () => {
+    const t = terminal({ isTTY: false });
+    expect(await main(["--version"], t.io)).toBe(0);
+    expect(t.out).toEqual([JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version]);
+  });
+});
+

@@ -19,7 +19,7 @@ describe("provider settings", () => {
 
   it.each([
     [{ "m365-licenses:cloud": "germany" }, /expected one of global, usgov, usgovdod, china/],
-    [{ "m365-licenses:endpoint": "127.0.0.1:8443" }, /must be an http\(s\) URL/],
+    [{ "m365-licenses:endpoint": "127.0.0.1:8443" }, /must be an https URL/],
   ])("refuses %o", (values, message) => {
     expect(() => settingsFromConfig(config(values))).toThrow(message);
   });

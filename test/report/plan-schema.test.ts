@@ -20,7 +20,7 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
 const FIELDS = {
   plan: { version: true, createdAt: true, snapshotAt: true, summary: true, changes: true, blocked: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true } satisfies Record<keyof Plan, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
-  change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true } satisfies Record<keyof PlanChange, true>,
+  change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true, licenseFingerprint: true } satisfies Record<keyof PlanChange, true>,
   plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
   consequence: { kind: true, severity: true, message: true, date: true, source: true } satisfies Record<keyof Consequence, true>,

@@ -63,7 +63,7 @@ describe("writeInBatches", () => {
     const results = await run(writes, { onResult: (r) => seen.push(r) });
     expect([...fake.log].sort()).toStrictEqual(["POST /$batch [20]", "POST /$batch [20]", "POST /$batch [5]"]);
     expect(results.map((r) => r.ok)).toStrictEqual(Array(45).fill(true));
-    expect(results[7]).toStrictEqual({ write: writes[7], ok: true, status: 200, requestId: "rid /users/user-7/assignLicense" });
+    expect(results[7]).toStrictEqual({ write: writes[7], ok: true, status: 200, attempts: 1, requestId: "rid /users/user-7/assignLicense" });
     expect(seen).toHaveLength(45);
   });
 
@@ -97,6 +97,7 @@ describe("writeInBatches", () => {
       write: assign(1),
       ok: false,
       status: 400,
+      attempts: 1,
       requestId: "rid-bad",
       code: "Request_BadRequest",
       message: "License assignment cannot be done for user with invalid usage location.",

@@ -44,7 +44,7 @@ describe("checkWriteClaims", () => {
   it("asks a License Administrator for the User Administrator role to delete or restore users", () => {
     const claims = { scp: "User.ReadWrite.All", wids: [LICENSE_ADMIN] };
     expect(() => checkWriteClaims(claims)).not.toThrow();
-    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/may delete or restore users.*User Administrator/);
+    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/may change user accounts \(delete, restore, usage location\).*User Administrator/);
     expect(() => checkWriteClaims({ ...claims, wids: [USER_ADMIN] }, { deleteOrRestore: true })).not.toThrow();
   });
 
