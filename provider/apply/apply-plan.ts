@@ -49,16 +49,23 @@ export interface ApplyReport {
   alreadyDone: string[];
 }
 
-/** Refuse a plan with blockers or exceeded guards, unless an explicit override covers them. */
-export function assertApplicable(plan: Plan, overrides: ApplyOverrides = {}): void {
+/** The blockers no override covers: every guard the overrides do not allow, and (unless skipped) every other. */
+export function openBlockers(plan: Plan, overrides: ApplyOverrides = {}): Blocker[] {
   const removals = plan.changes.reduce((n, c) => n + c.remove.length, 0);
   const deletions = plan.changes.filter((c) => c.action === "delete").length;
-  const open = plan.blocked.filter((b) => {
+  return plan.blocked.filter((b) => {
     if (b.reason !== "guard-exceeded") return !overrides.skipBlocked;
-    if (/maxDeletions/.test(b.detail)) return !(overrides.allowDeletions !== undefined && deletions <= overrides.allowDeletions);
+    if (b.guard === "maxDeletions") return !(overrides.allowDeletions !== undefined && deletions <= overrides.allowDeletions);
     return !(overrides.allowUnassignments !== undefined && removals <= overrides.allowUnassignments);
   });
+}
+
+/** Refuse a plan with blockers or exceeded guards, unless an explicit override covers them. */
+export function assertApplicable(plan: Plan, overrides: ApplyOverrides = {}): void {
+  const open = openBlockers(plan, overrides);
   if (open.length === 0) return;
+  const removals = plan.changes.reduce((n, c) => n + c.remove.length, 0);
+  const deletions = plan.changes.filter((c) => c.action === "delete").length;
   const guards = open.some((b) => b.reason === "guard-exceeded");
   throw new ApplyError(
     `apply refused before any write: the plan has ${open.length} blocker${open.length === 1 ? "" : "s"}\n` + open.map(describeBlocker).join("\n"),
@@ -72,7 +79,8 @@ export function assertApplicable(plan: Plan, overrides: ApplyOverrides = {}): vo
   );
 }
 
-const describeBlocker = (b: Blocker): string => `  - ${b.user === "*" ? "plan" : b.user}: ${b.reason}: ${b.detail}`;
+/** One line per blocker, the same in the CLI, the journal and Pulumi's messages. */
+export const describeBlocker = (b: Blocker): string => `  - ${b.user === "*" ? "plan" : b.user}: ${b.reason}: ${b.detail}`;
 
 /** Carry out a plan through the Tenant: ordered waves of `$batch` writes, each journaled before and after. */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {

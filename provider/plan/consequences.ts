@@ -71,7 +71,6 @@ export function deleteConsequences(before: LicenseAssignment[], index: TenantInd
   }
   return out;
 }
-type ServiceRuleKey = string;
 
 /** Restoring the account: its licenses come back as they were, even past the seats bought (5.2). */
 export function restoreConsequences(restored: LicenseAssignment[], overConsumed: string[], index: TenantIndex, now: Date): Consequence[] {

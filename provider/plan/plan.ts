@@ -122,10 +122,10 @@ function guardBlockers(desired: DesiredState, changes: PlanChange[]): Blocker[] 
   const removals = sum(changes, (c) => c.remove.length);
   const deletions = sum(changes, (c) => (c.action === "delete" ? 1 : 0));
   if (maxUnassignments !== undefined && removals > maxUnassignments) {
-    out.push({ user: "*", reason: "guard-exceeded", detail: `the plan removes ${removals} licenses; guards.maxUnassignments allows ${maxUnassignments}` });
+    out.push({ user: "*", reason: "guard-exceeded", guard: "maxUnassignments", detail: `the plan removes ${removals} licenses; guards.maxUnassignments allows ${maxUnassignments}` });
   }
   if (maxDeletions !== undefined && deletions > maxDeletions) {
-    out.push({ user: "*", reason: "guard-exceeded", detail: `the plan deletes ${deletions} accounts; guards.maxDeletions allows ${maxDeletions}` });
+    out.push({ user: "*", reason: "guard-exceeded", guard: "maxDeletions", detail: `the plan deletes ${deletions} accounts; guards.maxDeletions allows ${maxDeletions}` });
   }
   return out;
 }

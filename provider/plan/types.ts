@@ -69,6 +69,8 @@ export interface Blocker {
   user: string; // UPN, or "*" for plan-wide guards
   reason: BlockReason;
   detail: string;
+  /** For `guard-exceeded`: which guard, so an override can be matched without reading the text. */
+  guard?: "maxUnassignments" | "maxDeletions";
 }
 
 export interface SeatLine {

@@ -98,9 +98,9 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = tru
   }
   const account: TenantUser | DeletedUser = (live ?? deleted)!;
   const start = account.assignments;
-  // DeletedUser carries no usage location; an account that held direct licenses had one, since
-  // Graph refuses a direct assignment without it (graph-facts.md 1.4), and a restore brings it back.
-  const restoredLocation = (deleted as { usageLocation?: string | null } | undefined)?.usageLocation ?? null;
+  // A restore brings the usage location back. Where the tenant did not say, an account that held
+  // direct licenses had one, since Graph refuses a direct assignment without it (graph-facts.md 1.4).
+  const restoredLocation = deleted?.usageLocation ?? null;
   const currentLocation = live ? live.usageLocation : restoredLocation;
   const hasLocation = !!currentLocation || (!live && start.some(isDirect));
   return diffLicenses(upn, account, start, live ? start : [], currentLocation, hasLocation, d.licenses, d.usageLocation, !live, ctx);

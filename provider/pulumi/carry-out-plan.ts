@@ -3,7 +3,7 @@
  * planner, then applyPlan (ordered `$batch` writes through the Tenant, journaled). Blockers refuse
  * before any write, as in the CLI; the snapshot cache follows what was written.
  */
-import { applyPlan, unfinishedUsers } from "../apply/apply-plan";
+import { applyPlan, unfinishedUsers, describeBlocker } from "../apply/apply-plan";
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import { ApplyError } from "../errors";
 import { plan } from "../plan/plan";
@@ -38,7 +38,7 @@ export async function carryOutPlan(session: ProviderSession, desired: DesiredSta
   if (p.blocked.length) {
     throw new ApplyError(
       `${what}: refused before any write, the plan has ${p.blocked.length} blocker${p.blocked.length === 1 ? "" : "s"}:\n` +
-        p.blocked.map((b) => `  - ${b.user === "*" ? "plan" : b.user}: ${b.reason}: ${b.detail}`).join("\n"),
+        p.blocked.map(describeBlocker).join("\n"),
       "Fix the state or the tenant. A protected user is never changed; to stop managing a resource without touching the user, set retainOnDelete and remove it.",
     );
   }

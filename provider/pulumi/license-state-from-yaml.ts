@@ -5,6 +5,7 @@
  *   const licenses = licenseStateFromYaml("licenses/");
  *   export const plan = licenses.planMarkdown;
  */
+import { openBlockers } from "../apply/apply-plan";
 import { basename, extname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadDesiredState } from "../desired/load-state";
@@ -50,16 +51,8 @@ export interface LicenseStateResources {
 /** A plan-wide guard the plan exceeds and no `allow*` option covers; `pulumi up` stops on it. */
 export function exceededGuards(p: Plan | undefined, options: Pick<LicenseStateFromYamlOptions, "allowUnassignments" | "allowDeletions">): string[] {
   if (!p) return [];
-  const removals = p.changes.reduce((n, c) => n + c.remove.length, 0);
-  const deletions = p.changes.filter((c) => c.action === "delete").length;
-  return p.blocked
-    .filter((b) => b.reason === "guard-exceeded")
-    .filter((b) =>
-      /maxDeletions/.test(b.detail)
-        ? !(options.allowDeletions !== undefined && deletions <= options.allowDeletions)
-        : !(options.allowUnassignments !== undefined && removals <= options.allowUnassignments),
-    )
-    .map((b) => b.detail);
+  // Per-user blockers fail their own resources; only the plan-wide guards stop the whole update.
+  return openBlockers(p, { ...options, skipBlocked: true }).map((b) => b.detail);
 }
 
 export function licenseStateFromYaml(paths: string | string[], options: LicenseStateFromYamlOptions = {}): LicenseStateResources {

@@ -3,6 +3,7 @@
  * stack's tenant, its data-at-risk consequences and blockers as `pulumi.log` warnings, and the
  * markdown rendering as a stack output. Reads only; nothing is written during a preview.
  */
+import { describeBlocker } from "../apply/apply-plan";
 import * as pulumi from "@pulumi/pulumi";
 import type { DesiredState } from "../desired/types";
 import { plan } from "../plan/plan";
@@ -48,7 +49,7 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log): void {
       if (c.severity === "data-at-risk") log.warn(`${change.user}: ${c.message}${c.date ? ` (${c.date})` : ""}`);
     }
   }
-  for (const b of p.blocked) log.warn(`blocked: ${b.user === "*" ? "plan" : b.user}: ${b.reason}: ${b.detail}`);
+  for (const b of p.blocked) log.warn(`blocked: ${describeBlocker(b).replace(/^\s+- /, "")}`);
   const s = p.summary;
   log.info(`m365-licenses plan: ${s.add} to add, ${s.remove} to remove, ${s.update} plan changes, ${s.delete} to delete, ${s.restore} to restore, ${s.blocked} blocked`);
 }

@@ -88,6 +88,7 @@ export function mapDeletedUser(u: any): DeletedUser {
     id,
     userPrincipalName: originalUpn(id, String(u.userPrincipalName ?? "")),
     deletedDateTime: String(u.deletedDateTime ?? ""),
+    usageLocation: typeof u.usageLocation === "string" ? u.usageLocation : null,
     assignments: mapAssignments(u),
   };
 }

@@ -58,6 +58,8 @@ export interface DeletedUser {
   userPrincipalName: string;
   /** ISO timestamp; the account is purged for good 30 days later (graph-facts.md 5.2/5.3). */
   deletedDateTime: string;
+  /** The usage location the account comes back with on restore. */
+  usageLocation?: string | null;
   /** Assignments the account held when it was deleted; they come back on restore. */
   assignments: LicenseAssignment[];
 }

@@ -24,7 +24,7 @@ const FIELDS = {
   plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
   consequence: { kind: true, severity: true, message: true, date: true, source: true } satisfies Record<keyof Consequence, true>,
-  blocker: { user: true, reason: true, detail: true } satisfies Record<keyof Blocker, true>,
+  blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
   seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true } satisfies Record<keyof SeatLine, true>,
 };
 

@@ -112,7 +112,7 @@ describe("readSnapshot", () => {
     expect(snapshot.skus[0]).toMatchObject({ skuId: E3, purchased: 25, consumedUnits: 2500, servicePlans: [{ servicePlanId: "abc", servicePlanName: "X", provisioningStatus: "Success", appliesTo: "User" }] });
     expect(snapshot.groups).toStrictEqual([{ id: GROUP, displayName: "All Staff", licenses: [{ skuId: P1, disabledPlans: [] }], memberIds: [] }]);
     expect(snapshot.deletedUsers).toStrictEqual([
-      { id: "d0000000-0000-4000-8000-000000000001", userPrincipalName: "grace@fabrikam.com", deletedDateTime: "2026-01-01T00:00:00Z", assignments: [{ skuId: E3, disabledPlans: [], assignedByGroup: null, state: "Active", error: null }] },
+      { id: "d0000000-0000-4000-8000-000000000001", userPrincipalName: "grace@fabrikam.com", deletedDateTime: "2026-01-01T00:00:00Z", usageLocation: null, assignments: [{ skuId: E3, disabledPlans: [], assignedByGroup: null, state: "Active", error: null }] },
     ]);
   });
 
