@@ -13,7 +13,7 @@ export { plan } from "./plan/plan";
 export type * from "./plan/types";
 export { applyPlanToSnapshot } from "./plan/apply-plan-to-snapshot";
 export { exportState } from "./plan/export-state";
-export { stringifyState } from "./plan/state-yaml";
+export { stringifyState } from "./report/state-yaml";
 export { renderText } from "./report/render-text";
 export { renderMarkdown } from "./report/render-markdown";
 export { renderJson } from "./report/render-json";

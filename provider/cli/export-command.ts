@@ -1,7 +1,7 @@
 import { dirname, join, relative } from "node:path";
 import { Catalog } from "../catalog/catalog";
 import { exportState } from "../plan/export-state";
-import { stringifyState } from "../plan/state-yaml";
+import { stringifyState } from "../report/state-yaml";
 import { packageRoot } from "../util/package-root";
 import { userPath, writeUserFile } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";

@@ -5,7 +5,7 @@ import { resolveLicenseState } from "../../provider/desired/load-state";
 import type { LicenseState } from "../../provider/desired/types";
 import { exportState } from "../../provider/plan/export-state";
 import { plan } from "../../provider/plan/plan";
-import { stringifyState } from "../../provider/plan/state-yaml";
+import { stringifyState } from "../../provider/report/state-yaml";
 import type { Snapshot } from "../../provider/tenant/types";
 import { snapshotArb } from "./arbitraries";
 import { fabrikamSnapshot, FABRIKAM_NOW } from "./fabrikam";
