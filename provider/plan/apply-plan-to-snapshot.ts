@@ -1,4 +1,5 @@
 import type { DeletedUser, LicenseAssignment, Snapshot, TenantUser } from "../tenant/types";
+import { heldSkus, isDirect } from "./tenant-index";
 import type { Plan, PlanChange } from "./types";
 
 /**
@@ -12,7 +13,6 @@ export function applyPlanToSnapshot(snapshot: Snapshot, plan: Plan): Snapshot {
   const users = new Map(snapshot.users.map((u) => [u.id.toLowerCase(), u]));
   const deleted = new Map(snapshot.deletedUsers.map((u) => [u.id.toLowerCase(), u]));
   const consumed = new Map(snapshot.skus.map((s) => [s.skuId.toLowerCase(), s.consumedUnits]));
-  const held = (list: LicenseAssignment[]): Set<string> => new Set(list.map((a) => a.skuId.toLowerCase()));
   const move = (before: Set<string>, after: Set<string>): void => {
     for (const s of before) if (!after.has(s)) consumed.set(s, (consumed.get(s) ?? 0) - 1);
     for (const s of after) if (!before.has(s)) consumed.set(s, (consumed.get(s) ?? 0) + 1);
@@ -24,7 +24,7 @@ export function applyPlanToSnapshot(snapshot: Snapshot, plan: Plan): Snapshot {
       const u = users.get(id);
       if (!u) continue;
       users.delete(id);
-      move(held(u.assignments), new Set());
+      move(heldSkus(u.assignments), new Set());
       const gone: DeletedUser = { id: u.id, userPrincipalName: u.userPrincipalName, deletedDateTime: plan.createdAt, assignments: u.assignments };
       deleted.set(id, gone);
       continue;
@@ -34,12 +34,12 @@ export function applyPlanToSnapshot(snapshot: Snapshot, plan: Plan): Snapshot {
       const d = deleted.get(id);
       if (!d) continue;
       deleted.delete(id);
-      u = { id: d.id, userPrincipalName: d.userPrincipalName, usageLocation: null, accountEnabled: true, assignments: d.assignments };
-      move(new Set(), held(u.assignments));
+      u = { id: d.id, userPrincipalName: d.userPrincipalName, usageLocation: d.usageLocation ?? null, accountEnabled: true, assignments: d.assignments };
+      move(new Set(), heldSkus(u.assignments));
     }
     if (!u) continue;
     const next = withLicenses(u, change);
-    move(held(u.assignments), held(next.assignments));
+    move(heldSkus(u.assignments), heldSkus(next.assignments));
     users.set(id, next);
   }
 
@@ -54,11 +54,10 @@ export function applyPlanToSnapshot(snapshot: Snapshot, plan: Plan): Snapshot {
 function withLicenses(u: TenantUser, change: PlanChange): TenantUser {
   const removed = new Set(change.remove.map((l) => l.skuId.toLowerCase()));
   const changed = new Map(change.planChanges.map((p) => [p.skuId.toLowerCase(), p.disabledPlans]));
-  const direct = (a: LicenseAssignment): boolean => a.assignedByGroup === null;
   const assignments: LicenseAssignment[] = [
     ...u.assignments
-      .filter((a) => !(direct(a) && removed.has(a.skuId.toLowerCase())))
-      .map((a) => (direct(a) && changed.has(a.skuId.toLowerCase()) ? { ...a, disabledPlans: [...changed.get(a.skuId.toLowerCase())!] } : a)),
+      .filter((a) => !(isDirect(a) && removed.has(a.skuId.toLowerCase())))
+      .map((a) => (isDirect(a) && changed.has(a.skuId.toLowerCase()) ? { ...a, disabledPlans: [...changed.get(a.skuId.toLowerCase())!] } : a)),
     ...change.add.map((l): LicenseAssignment => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans], assignedByGroup: null, state: "Active", error: null })),
   ];
   return { ...u, usageLocation: change.usageLocation ?? u.usageLocation, assignments };
