@@ -1,5 +1,5 @@
 import type { Consequence, Plan, PlanChange } from "../plan/types";
-import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planNames, verb } from "./wording";
+import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
@@ -48,11 +48,7 @@ function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): 
   for (const l of change.add) lines.push(`- ➕ ${verb("add", mode)} **${licenseText(l, plan)}**`);
   for (const l of change.remove) lines.push(`- ➖ ${verb("remove", mode)} **${licenseText(l, plan)}**`);
   for (const p of change.planChanges) {
-    const parts = [
-      p.enable.length ? `enable ${planNames(p.enable, plan).join(", ")}` : "",
-      p.disable.length ? `disable ${planNames(p.disable, plan).join(", ")}` : "",
-    ].filter(Boolean);
-    lines.push(`- 🔧 **${p.sku}**: ${parts.join("; ")}`);
+    lines.push(`- 🔧 **${p.sku}**: ${planChangeText(p, plan)}`);
   }
   if (change.consequences.length) {
     if (lines.length > 2) lines.push("");

@@ -1,5 +1,5 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
-import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planNames, verb } from "./wording";
+import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
@@ -45,11 +45,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const l of change.add) lines.push(`    ${paint("+", "green")} ${verb("add", mode)} ${licenseText(l, plan)}`);
     for (const l of change.remove) lines.push(`    ${paint("-", "red")} ${verb("remove", mode)} ${licenseText(l, plan)}`);
     for (const p of change.planChanges) {
-      const parts = [
-        p.enable.length ? `enable ${planNames(p.enable, plan).join(", ")}` : "",
-        p.disable.length ? `disable ${planNames(p.disable, plan).join(", ")}` : "",
-      ].filter(Boolean);
-      lines.push(`    ${paint("~", "yellow")} ${p.sku}: ${parts.join("; ")}`);
+      lines.push(`    ${paint("~", "yellow")} ${p.sku}: ${planChangeText(p, plan)}`);
     }
     if (mode === "drift" && change.consequences.length) lines.push(`    ${paint("what an apply would do:", "dim")}`);
     for (const c of change.consequences) {

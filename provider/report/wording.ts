@@ -82,3 +82,10 @@ export const consequenceText = (c: Consequence): string => c.message;
 export function formatMoney(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`;
 }
+
+/** "enable X; disable Y, Z" for a license whose plans change in place. */
+export function planChangeText(p: PlanChange["planChanges"][number], plan: Plan): string {
+  return [p.enable.length ? `enable ${planNames(p.enable, plan).join(", ")}` : "", p.disable.length ? `disable ${planNames(p.disable, plan).join(", ")}` : ""]
+    .filter(Boolean)
+    .join("; ");
+}
