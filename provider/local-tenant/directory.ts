@@ -52,6 +52,7 @@ export const PURGE_AFTER_MS = 30 * 86_400_000;
 export class Directory {
   readonly tenantId: string;
   readonly domain: string;
+  readonly displayName: string;
   readonly defaultUsageLocation: string | null;
   private skuCache?: SkuRow[];
   /** Seats in use per SKU, kept in step by every write (counting 100,000 users per write is slow). */
@@ -63,6 +64,7 @@ export class Directory {
   ) {
     this.tenantId = getMeta(db, "tenantId") ?? "";
     this.domain = getMeta(db, "domain") ?? "";
+    this.displayName = getMeta(db, "displayName") ?? "";
     this.defaultUsageLocation = getMeta(db, "defaultUsageLocation") || null;
   }
 

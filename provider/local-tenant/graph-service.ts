@@ -3,13 +3,14 @@ import { deletedItemsRoutes, subscribedSkusRoutes } from "./directory-routes";
 import type { Faults } from "./faults";
 import { errorBody, type GraphRequest, type GraphResponse, GraphHttpError, json } from "./graph-response";
 import { groupsRoutes } from "./groups-routes";
+import { organizationRoutes } from "./organization-routes";
 import { newGuid } from "./ids";
 import type { Principal } from "./permissions";
 import type { RouteContext } from "./route-context";
 import { requestCost, type Throttle } from "./throttling";
 import { usersRoutes } from "./users-routes";
 
-const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupsRoutes];
+const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupsRoutes, organizationRoutes];
 
 /** Graph's throttling error (graph-facts.md section 7). */
 export function tooManyRequests(retryAfterSeconds: number, headers: Record<string, string> = {}): GraphHttpError {
@@ -64,7 +65,7 @@ export class GraphService {
         const res = route(ctx);
         if (res) return { ...res, headers: { ...res.headers, ...verdict.headers, ...ids }, fault };
       }
-      const segment = req.segments.find((s) => !["users", "groups", "directory", "deletedItems", "subscribedSkus"].includes(s)) ?? req.segments[0] ?? "";
+      const segment = req.segments.find((s) => !["users", "groups", "directory", "deletedItems", "subscribedSkus", "organization"].includes(s)) ?? req.segments[0] ?? "";
       throw new GraphHttpError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;

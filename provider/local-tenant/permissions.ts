@@ -18,6 +18,8 @@ export const PERMISSIONS = {
     "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
     "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All",
   ],
+  // GET /organization (graph-facts.md 15.1).
+  readOrganization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "User.Read"],
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
