@@ -91,17 +91,9 @@ export class PermissionError extends UserError {
   override name = "PermissionError";
 }
 
-/** Apply refused to start (stale plan, blockers, guards) or stopped part-way. */
+/** Apply refused to start (stale plan, blockers, guards, another apply running) or stopped part-way. */
 export class ApplyError extends UserError {
   override name = "ApplyError";
-  constructor(
-    message: string,
-    hint?: string,
-    /** Exit code for the CLI; 1 unless stated. */
-    readonly exitCode = 1,
-  ) {
-    super(message, hint);
-  }
 }
 
 /** A bug in m365-licenses. The CLI prints how to report it, with the stack. */

@@ -19,9 +19,13 @@ export { renderMarkdown } from "./report/render-markdown";
 export { renderJson } from "./report/render-json";
 export { readPlanFile } from "./report/read-plan-file";
 
-// Carrying a plan out.
-export { applyPlan, assertApplicable } from "./apply/apply-plan";
-export type { ApplyOptions, ApplyOverrides, ApplyReport } from "./apply/apply-plan";
+// The one flow: plan, review a saved plan, gate, carry out.
+export { planAgainst, planState, reviewSavedPlan, carryOut, reportLines, assertFinished } from "./flow/run";
+export type { Planned, CarryOutOptions } from "./flow/run";
+export { assertApplicable, openBlockers, describeBlocker } from "./flow/gate";
+export type { ApplyOverrides } from "./flow/gate";
+export { applyPlan } from "./apply/apply-plan";
+export type { ApplyOptions, ApplyReport } from "./apply/apply-plan";
 export { Journal } from "./apply/journal";
 export { orderWrites } from "./apply/order-writes";
 

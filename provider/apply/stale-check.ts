@@ -1,5 +1,5 @@
 import { assignmentsFingerprint, findAccount, userFingerprint } from "../plan/fingerprint";
-import { sameList, sortedIds } from "../plan/tenant-index";
+import { isDeletedAccount, isDirect, sameList, sortedIds } from "../plan/tenant-index";
 import type { Plan, PlanChange } from "../plan/types";
 import type { DeletedUser, Snapshot, TenantUser } from "../tenant/types";
 
@@ -32,18 +32,20 @@ export function checkStale(plan: Plan, fresh: Snapshot): StaleCheck {
   return out;
 }
 
-const isDeleted = (a: TenantUser | DeletedUser): a is DeletedUser => "deletedDateTime" in a;
-
 /**
  * What is left of `change` given the account as it is now: "done", the change trimmed to the writes
  * still to make, or undefined when the account shows something this change did not do.
  */
 function remaining(change: PlanChange, account: TenantUser | DeletedUser): PlanChange | "done" | undefined {
-  if (change.action === "delete") return isDeleted(account) ? "done" : undefined;
-  if (isDeleted(account)) return undefined; // not restored yet, yet not as planned either
+  if (change.action === "delete") return isDeletedAccount(account) ? "done" : undefined;
+  if (isDeletedAccount(account)) return undefined; // not restored yet, yet not as planned either
   const licenseDone = licensesAsPlanned(change, account);
-  const locationDone = !change.usageLocation || account.usageLocation?.toUpperCase() === change.usageLocation.toUpperCase();
+  const locationSet = !!change.usageLocation && account.usageLocation?.toUpperCase() === change.usageLocation.toUpperCase();
+  const locationDone = !change.usageLocation || locationSet;
   if (licenseDone && locationDone) return "done";
+  // Progress must show in the tenant: without any of this change's writes visible, the account
+  // changed some other way (or the saved fingerprint was edited).
+  if (!(change.action === "restore" || locationSet || (licenseDone && (change.add.length || change.remove.length || change.planChanges.length)))) return undefined;
   // The restore and/or usage location went through; the license call may still be made if it would
   // start from the same assignments the plan saw.
   if (!licenseDone && change.licenseFingerprint !== assignmentsFingerprint(account.assignments)) return undefined;
@@ -56,7 +58,7 @@ function remaining(change: PlanChange, account: TenantUser | DeletedUser): PlanC
 
 /** Whether the account's direct licenses already show the change's license call. */
 export function licensesAsPlanned(change: PlanChange, account: TenantUser): boolean {
-  const direct = new Map(account.assignments.filter((a) => a.assignedByGroup === null).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
+  const direct = new Map(account.assignments.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
   const has = (skuId: string, disabled: string[]) => direct.has(skuId) && sameList(direct.get(skuId)!, sortedIds(disabled));
   return (
     change.add.every((l) => has(l.skuId, l.disabledPlans)) &&

@@ -1,22 +1,23 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { randomUUID } from "node:crypto";
-import { applyPlan, unfinishedUsers, type ApplyOverrides, type ApplyReport } from "../apply/apply-plan";
-import { Journal } from "../apply/journal";
+import type { ApplyReport } from "../apply/apply-plan";
 import { loadDesiredState } from "../desired/load-state";
-import { ApplyError, UserError } from "../errors";
+import { UserError } from "../errors";
+import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
+import { assertFinished, carryOut, planState, reportLines, reviewSavedPlan } from "../flow/run";
+import { describePlanTenant } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
 import { readPlanFile } from "../report/read-plan-file";
-import { ensureUserDir, onUserPath, userPath } from "./cli-files";
+import { ensureUserDir, userPath } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
-import { formatOption, planAgainstTenant } from "./plan-command";
+import { formatOption } from "./plan-command";
 import { progressReporter } from "./progress";
 import { renderPlan, useColor } from "./render-plan";
 
 const HELP = `Usage: m365-licenses apply <file|dir>... [options]
-       m365-licenses apply --plan plan.json [options]
+       m365-licenses apply [<file|dir>...] --plan plan.json [options]
 
 Makes the plan, shows it, asks for confirmation on a terminal, and carries it out: removals before
 additions so swaps fit in the seats, deletions last, in $batch requests of 20. Every write is
@@ -24,8 +25,10 @@ journaled before and after. A failed or interrupted apply says what was done and
 running it again converges.
 
 Options:
-  --plan FILE                  apply exactly this saved plan (from plan --out); refused if any user it
-                               touches changed since, except changes it already made itself
+  --plan FILE                  apply this reviewed plan (from plan --out): the plan is made again from
+                               the same state files (given, or named in the plan, checked by content
+                               hash) and a fresh read of the tenant, and applied only if it is the
+                               saved plan; changes an earlier run of it already made are skipped
   --yes                        do not ask (CI)
   --dry-run                    check permissions and stop; write nothing
   --journal FILE               JSON-lines journal (default: .m365-licenses/journal.jsonl)
@@ -70,35 +73,31 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     skipBlocked: values["skip-blocked"] === true,
   };
   const saved = typeof values.plan === "string" ? readSavedPlan(io, values.plan) : undefined;
-  if (saved && positionals.length) throw new UserError("give either state files or --plan, not both");
   if (!saved && positionals.length === 0) throw new UserError("no desired-state file given", HELP);
+  // A saved plan is checked against its state: the files given, else the ones it names.
+  const paths = positionals.length ? positionals : (saved?.source?.files ?? []);
+  if (saved && paths.length === 0) throw new UserError(`${values.plan}: the plan names no state files; give them: apply <file|dir>... --plan ${values.plan}`);
 
   // Validate before connecting: a bad file never reaches a tenant.
-  const state = saved ? undefined : loadDesiredState(positionals, { cwd: io.cwd });
+  const state = loadDesiredState(paths, { cwd: io.cwd });
   const conn = await connectTenant(values, io, state);
   try {
-    let plan: Plan;
-    let fresh;
-    if (saved) {
-      plan = saved;
-      fresh = await conn.tenant.readSnapshot({ upns: plan.changes.map((c) => c.user) });
-    } else {
-      plan = (await planAgainstTenant(state!, conn)).plan;
-    }
-    io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan", tenant: conn.describe }));
+    const { plan, alreadyDone } = saved ? await reviewSavedPlan(saved, state, conn.tenant) : { ...(await planState(state, conn.tenant)), alreadyDone: [] };
+    io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan" }));
+    // With --format json, stdout is the plan alone; the rest goes to stderr.
+    const say = format === "json" ? io.err : io.out;
     if (plan.changes.length === 0 && plan.blocked.length === 0) {
-      (format === "json" ? io.err : io.out)("Nothing to apply: the tenant already matches the desired state.");
+      say(alreadyDone.length ? `Nothing left to apply: the saved plan's changes are already in the tenant (${alreadyDone.join(", ")}).` : "Nothing to apply: the tenant already matches the desired state.");
       return EXIT.ok;
     }
     if (!values.yes && !values["dry-run"]) {
       if (!io.isTTY || !io.confirm) throw new UserError("apply needs confirmation: run it on a terminal, or pass --yes (CI)");
-      if (!(await io.confirm("Apply these changes to the tenant?"))) {
+      if (!(await io.confirm(`Apply these changes to ${describePlanTenant(plan.tenant)}?`))) {
         io.out("Not applied.");
         return EXIT.error;
       }
     }
-    const journalPath = resolveJournal(io, values.journal as string | undefined);
-    const journal = onUserPath(String(values.journal ?? journalPath), "open the journal", () => new Journal(values["dry-run"] ? undefined : journalPath, randomUUID()));
+    const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
     const abort = new AbortController();
     const onSigint = () => {
       io.err("\ninterrupted: finishing the requests in flight, sending nothing new...");
@@ -108,20 +107,27 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     const progress = io.isTTY ? progressReporter(io) : undefined;
     let report: ApplyReport;
     try {
-      report = await applyPlan(plan, { tenant: conn.tenant, journal, overrides, dryRun: values["dry-run"] === true, fresh, signal: abort.signal, onProgress: progress?.update });
+      report = await carryOut(plan, {
+        tenant: conn.tenant, journalPath, overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
+        dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress?.update, alreadyDone,
+      });
     } finally {
       progress?.end();
       process.removeListener("SIGINT", onSigint);
-      journal.close();
     }
+    const lines = reportLines(report, report.dryRun ? undefined : journalPath);
     const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
-    // With --format json, stdout is the plan alone; the summary goes to stderr.
-    const say = format === "json" ? { ...io, out: io.err } : io;
-    return summarize(say, report, values["dry-run"] ? undefined : journalPath, untouched);
+    if (untouched.length && !report.dryRun) lines.splice(1, 0, `Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
+    say(lines.join("\n"));
+    assertFinished(report, "apply", "Run the same command again: it plans from the tenant as it is now and converges.");
+    return EXIT.ok;
   } finally {
     await conn.close();
   }
 }
+
+/** The CLI's spelling of each override, for the gate's refusal. */
+const CLI_SPELLING: OverrideSpelling = (o, n) => (o === "skipBlocked" ? "--skip-blocked" : `--${o === "allowDeletions" ? "allow-deletions" : "allow-unassignments"} ${n}`);
 
 function readSavedPlan(io: CliIo, file: string): Plan {
   const path = userPath(io.cwd, file);
@@ -138,24 +144,4 @@ function resolveJournal(io: CliIo, given: string | undefined): string {
   const path = userPath(io.cwd, given ?? join(".m365-licenses", "journal.jsonl"));
   ensureUserDir(given ?? ".m365-licenses", dirname(path));
   return path;
-}
-
-function summarize(io: CliIo, r: ApplyReport, journal: string | undefined, untouched: string[]): number {
-  if (r.dryRun) {
-    io.out(`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`);
-    return EXIT.ok;
-  }
-  const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
-  if (untouched.length) lines.push(`Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
-  if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
-  for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code}: ${f.message}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
-  for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
-  if (journal) lines.push(`Journal: ${journal}`);
-  io.out(lines.join("\n"));
-  const unfinished = unfinishedUsers(r);
-  if (unfinished.length === 0) return EXIT.ok;
-  throw new ApplyError(
-    `apply did not finish: ${r.failed.length} write(s) failed and ${r.notAttempted.length} were not attempted (users: ${unfinished.join(", ")})`,
-    "What succeeded is in the tenant and in the journal. Run the same command again: it plans from the tenant as it is now and converges.",
-  );
 }

@@ -32,7 +32,7 @@ function report(err: unknown, io: CliIo): number {
   if (err instanceof UserError) {
     io.err(`${err instanceof GraphError || err.name === "ValidationError" ? "" : "error: "}${redact(err.message)}`);
     if (err.hint) io.err(err.hint);
-    return "exitCode" in err && typeof err.exitCode === "number" ? err.exitCode : EXIT.error;
+    return EXIT.error;
   }
   const e = err instanceof Error ? err : new InternalError(String(err));
   io.err(`internal error: ${redact(e.message)}`);

@@ -1,12 +1,10 @@
 import { loadDesiredState } from "../desired/load-state";
-import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
-import { plan as makePlan } from "../plan/plan";
+import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
-import type { Snapshot } from "../tenant/types";
 import { renderPlan, useColor, type ReportFormat } from "./render-plan";
 import { writeUserFile } from "./cli-files";
-import { connectTenant, TENANT_HELP, TENANT_OPTIONS, type TenantConnection } from "./connect-tenant";
+import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
 
@@ -22,20 +20,6 @@ Options:
   --format text|markdown|json   output format (default: text)
   --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : ""}
 ${TENANT_HELP}`;
-
-export interface Planned {
-  state: DesiredState;
-  snapshot: Snapshot;
-  plan: Plan;
-}
-
-/** Desired state + a fresh snapshot → a plan. Shared by plan, drift and apply. */
-export async function planAgainstTenant(state: DesiredState, conn: TenantConnection): Promise<Planned> {
-  const snapshot = await conn.tenant.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  // The tenant's own time (its Date header), so dates in the plan agree with the tenant's clock.
-  const plan = makePlan(state, snapshot, new Date(snapshot.takenAt));
-  return { state, snapshot, plan };
-}
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
   writeUserFile(io.cwd, out, renderPlan(plan, "json", { color: false }));
@@ -65,8 +49,8 @@ function planOrDrift(name: "plan" | "drift") {
     const state = loadDesiredState(positionals, { cwd: io.cwd });
     const conn = await connectTenant(values, io, state);
     try {
-      const { plan } = await planAgainstTenant(state, conn);
-      io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name, tenant: conn.describe }));
+      const { plan } = await planState(state, conn.tenant);
+      io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       const detailed = name === "drift" || values["detailed-exitcode"] === true;
       return detailed && pending(plan) ? EXIT.changes : EXIT.ok;

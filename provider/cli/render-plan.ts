@@ -6,15 +6,15 @@ import type { ReportMode } from "../report/wording";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
-/** One plan, in the format asked for. The tenant line is printed for text only (JSON is the contract). */
-export function renderPlan(plan: Plan, format: ReportFormat, options: { color: boolean; mode?: ReportMode; tenant?: string }): string {
+/** One plan, in the format asked for; each names the tenant it was made against. */
+export function renderPlan(plan: Plan, format: ReportFormat, options: { color: boolean; mode?: ReportMode }): string {
   switch (format) {
     case "json":
       return renderJson(plan);
     case "markdown":
       return renderMarkdown(plan, { mode: options.mode });
     case "text":
-      return (options.tenant ? `Tenant: ${options.tenant}\n` : "") + renderText(plan, { color: options.color, mode: options.mode });
+      return renderText(plan, { color: options.color, mode: options.mode });
   }
 }
 

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { Catalog } from "../catalog/catalog";
 import { UserError, ValidationError, type Problem } from "../errors";
 import { compileState } from "./compile-state";
+import { sourceHash } from "./source-hash";
 import { objectSource, yamlSource, type StateSource } from "./state-source";
 import type { DesiredState, LicenseState } from "./types";
 
@@ -47,8 +48,11 @@ export interface LoadResult {
 export function readDesiredState(paths: string[], options: { cwd?: string; catalog?: Catalog } = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const files = stateFiles(paths, cwd);
-  const sources: StateSource[] = files.map((f) => yamlSource(f, readFileSync(resolve(cwd, f))));
-  return { ...compileState(sources, options.catalog ?? Catalog.load()), files };
+  const bytes = files.map((f) => readFileSync(resolve(cwd, f)));
+  const sources: StateSource[] = files.map((f, i) => yamlSource(f, bytes[i]!));
+  const result = compileState(sources, options.catalog ?? Catalog.load());
+  if (result.state) result.state.sourceHash = sourceHash(files.map((name, i) => ({ name, bytes: bytes[i]! })));
+  return { ...result, files };
 }
 
 /** As `readDesiredState`, throwing a ValidationError that carries every problem. */

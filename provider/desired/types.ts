@@ -125,4 +125,6 @@ export interface DesiredState {
   currency: string;
   /** The files this state was read from, in order. */
   files: string[];
+  /** sha256 of the files' names and bytes (source-hash.ts); absent for a state written in code. */
+  sourceHash?: string;
 }

@@ -1,5 +1,6 @@
-import type { DeletedUser, LicenseAssignment, Snapshot, TenantUser } from "../tenant/types";
-import { heldSkus, isDirect } from "./tenant-index";
+import type { DeletedUser, Snapshot, TenantUser } from "../tenant/types";
+import { assignmentsAfter } from "./assignments-after";
+import { heldSkus } from "./tenant-index";
 import type { Plan, PlanChange } from "./types";
 
 /**
@@ -52,13 +53,5 @@ export function applyPlanToSnapshot(snapshot: Snapshot, plan: Plan): Snapshot {
 }
 
 function withLicenses(u: TenantUser, change: PlanChange): TenantUser {
-  const removed = new Set(change.remove.map((l) => l.skuId.toLowerCase()));
-  const changed = new Map(change.planChanges.map((p) => [p.skuId.toLowerCase(), p.disabledPlans]));
-  const assignments: LicenseAssignment[] = [
-    ...u.assignments
-      .filter((a) => !(isDirect(a) && removed.has(a.skuId.toLowerCase())))
-      .map((a) => (isDirect(a) && changed.has(a.skuId.toLowerCase()) ? { ...a, disabledPlans: [...changed.get(a.skuId.toLowerCase())!] } : a)),
-    ...change.add.map((l): LicenseAssignment => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans], assignedByGroup: null, state: "Active", error: null })),
-  ];
-  return { ...u, usageLocation: change.usageLocation ?? u.usageLocation, assignments };
+  return { ...u, usageLocation: change.usageLocation ?? u.usageLocation, assignments: assignmentsAfter(u.assignments, change) };
 }

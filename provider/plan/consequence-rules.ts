@@ -167,7 +167,7 @@ export const SERVICE_PLAN_RULES: Readonly<Record<string, ServicePlanRule>> = {
 export const EXCHANGE_PLAN2 = ["EXCHANGE_S_ENTERPRISE", "EXCHANGE_S_ENTERPRISE_GOV"];
 
 /** Consequences of the account itself, not of one service. */
-type AccountRuleName = "delete" | "restore" | "overConsumed" | "otherPlans" | "plan2Lost" | "swap" | "directOverGroup" | "keptThroughGroup";
+type AccountRuleName = "delete" | "restore" | "restoreDeadline" | "overConsumed" | "otherPlans" | "plan2Lost" | "swap" | "directOverGroup" | "keptThroughGroup";
 
 export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>> = {
   swap: [
@@ -215,6 +215,15 @@ export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>>
       severity: "info",
       source: "graph-facts.md 5.2",
       message: (c) => `account restored with the licenses it held when deleted: ${c.skus.length ? list(c.skus) : "none"}`,
+    },
+  ],
+  restoreDeadline: [
+    {
+      kind: "restore-deadline",
+      severity: "info",
+      source: "graph-facts.md 5.3",
+      afterDays: RESTORE_WINDOW_DAYS,
+      message: (c) => `the account can be restored only until ${c.date} (30 days after its deletion); apply after that finds it purged and refuses`,
     },
   ],
   overConsumed: [

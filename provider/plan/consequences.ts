@@ -7,7 +7,8 @@ import { compareStrings, heldSkus, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import type { Consequence, Severity } from "./types";
 
-const SEVERITY_RANK: Record<Severity, number> = { "data-at-risk": 0, "service-loss": 1, info: 2 };
+/** Data at risk ranks first; the renderers order changes by it too. */
+export const SEVERITY_RANK: Record<Severity, number> = { "data-at-risk": 0, "service-loss": 1, info: 2 };
 
 /** Data at risk first, then lost services, then information; stable within a severity. */
 export function sortConsequences(list: Consequence[]): Consequence[] {
@@ -73,9 +74,11 @@ export function deleteConsequences(before: LicenseAssignment[], index: TenantInd
 }
 
 /** Restoring the account: its licenses come back as they were, even past the seats bought (5.2). */
-export function restoreConsequences(restored: LicenseAssignment[], overConsumed: string[], index: TenantIndex, now: Date): Consequence[] {
+export function restoreConsequences(restored: LicenseAssignment[], overConsumed: string[], index: TenantIndex, now: Date, deletedDateTime?: string): Consequence[] {
   const skus = [...heldSkus(restored)].map((id) => skuName(index, id)).sort();
   const out = fire(ACCOUNT_RULES.restore, { plans: [], hasExchangePlan2: false, skus }, now);
+  // The deadline counts from the deletion, not from today: a plan may wait in review past it.
+  if (deletedDateTime) out.push(...fire(ACCOUNT_RULES.restoreDeadline, { plans: [], hasExchangePlan2: false, skus }, new Date(deletedDateTime)));
   if (overConsumed.length) out.push(...fire(ACCOUNT_RULES.overConsumed, { plans: [], hasExchangePlan2: false, skus: overConsumed }, now));
   return out;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { compareStrings } from "./tenant-index";
+import { accountOf, compareStrings, indexOf, isDeletedAccount } from "./tenant-index";
 import type { DeletedUser, LicenseAssignment, Snapshot, TenantSku, TenantUser } from "../tenant/types";
 
 /**
@@ -28,7 +28,7 @@ export function assignmentsFingerprint(list: LicenseAssignment[]): string {
 
 export function userFingerprint(user: TenantUser | DeletedUser | undefined): string {
   if (!user) return hash(["absent"]);
-  const deleted = "deletedDateTime" in user;
+  const deleted = isDeletedAccount(user);
   return hash([
     deleted ? "deleted" : "present",
     user.id.toLowerCase(),
@@ -37,25 +37,18 @@ export function userFingerprint(user: TenantUser | DeletedUser | undefined): str
   ]);
 }
 
-/**
- * The account a UPN names in a snapshot, as the planner sees it: the live user, else the most
- * recently deleted one. Apply uses it to recompute fingerprints against a fresh snapshot.
- */
-export function findAccount(snapshot: Snapshot, upn: string): TenantUser | DeletedUser | undefined {
-  const key = upn.toLowerCase();
-  const live = snapshot.users.find((u) => u.userPrincipalName.toLowerCase() === key);
-  if (live) return live;
-  let best: DeletedUser | undefined;
-  for (const d of snapshot.deletedUsers) {
-    if (d.userPrincipalName.toLowerCase() === key && (!best || best.deletedDateTime < d.deletedDateTime)) best = d;
-  }
-  return best;
-}
+/** The account a UPN names in a snapshot (tenant-index.ts accountOf is the rule). */
+export const findAccount = (snapshot: Snapshot, upn: string): TenantUser | DeletedUser | undefined => accountOf(indexOf(snapshot), upn);
 
-/** Plan-wide: every change's fingerprint plus the seat counts of the SKUs the plan touches. */
-export function planFingerprint(changes: { user: string; fingerprint: string }[], touchedSkus: TenantSku[]): string {
+/**
+ * Plan-wide: the clock the plan was made at, every change's fingerprint and the seats bought of the
+ * SKUs it touches. Seats in use are left out: they move all day in a busy tenant, and a change that
+ * no longer fits shows as a blocker when the plan is made again.
+ */
+export function planFingerprint(now: Date, changes: { user: string; fingerprint: string }[], touchedSkus: TenantSku[]): string {
   return hash([
+    now.toISOString(),
     changes.map((c) => [c.user, c.fingerprint]).sort((a, b) => compareStrings(a[0], b[0])),
-    touchedSkus.map((s) => [s.skuId.toLowerCase(), s.purchased, s.consumedUnits]).sort((a, b) => compareStrings(String(a[0]), String(b[0]))),
+    touchedSkus.map((s) => [s.skuId.toLowerCase(), s.purchased]).sort((a, b) => compareStrings(String(a[0]), String(b[0]))),
   ]);
 }

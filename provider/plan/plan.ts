@@ -9,7 +9,8 @@ import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
 import type { Candidate, UserOutcome } from "./user-diff";
 import { PLAN_VERSION } from "./types";
-import type { Blocker, Plan, PlanChange, SeatLine } from "./types";
+import type { Blocker, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
+import { planTenant } from "./plan-tenant";
 
 /**
  * The planner: what it takes to bring the tenant to the desired state, what each change does to the
@@ -28,8 +29,10 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
 
   const candidates: Candidate[] = [];
   const blocked: Blocker[] = [];
+  const warnings: PlanWarning[] = [];
   let unchanged = 0;
   const take = (o: UserOutcome, listed: boolean): void => {
+    if (o.warnings) warnings.push(...o.warnings);
     if (o.kind === "change") candidates.push(o.candidate);
     else if (o.kind === "blocked") blocked.push(...o.blockers);
     else if (listed) unchanged++;
@@ -48,7 +51,9 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   const seats = allocateSeats(candidates, index);
   blocked.push(...seats.blocked);
   const changes = seats.accepted.map((c) => toChange(c, index, seats.usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
-  blocked.push(...guardBlockers(desired, changes));
+  const counts = changeCounts(changes);
+  blocked.push(...guardBlockers(desired, counts));
+  warnings.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.sku, b.sku));
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
   const lines = seatLines(index, seats.usedAfter, desired.prices);
@@ -57,19 +62,15 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     version: PLAN_VERSION,
     createdAt: now.toISOString(),
     snapshotAt: snapshot.takenAt,
-    summary: {
-      add: sum(changes, (c) => c.add.length),
-      remove: sum(changes, (c) => c.remove.length),
-      update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)),
-      delete: sum(changes, (c) => (c.action === "delete" ? 1 : 0)),
-      restore: sum(changes, (c) => (c.action === "restore" ? 1 : 0)),
-      blocked: blocked.length,
-      unchanged,
-    },
+    tenant: planTenant(desired, snapshot.tenant),
+    ...(desired.sourceHash ? { source: { files: [...desired.files], sha256: desired.sourceHash } } : {}),
+    guards: planGuards(desired),
+    summary: { ...counts, blocked: blocked.length, warnings: warnings.length, unchanged },
     changes,
     blocked,
+    warnings,
     seats: lines,
-    fingerprint: planFingerprint(changes, [...touched].flatMap((id) => index.skus.get(id) ?? [])),
+    fingerprint: planFingerprint(now, changes, [...touched].flatMap((id) => index.skus.get(id) ?? [])),
   };
   const saving = monthlySaving(lines, desired);
   if (saving) result.monthlySaving = saving;
@@ -90,7 +91,7 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
         .filter((id) => (usedAfter.get(id) ?? 0) > (index.skus.get(id)?.purchased ?? 0))
         .map((id) => index.skus.get(id)?.skuPartNumber ?? id)
         .sort();
-      consequences.push(...restoreConsequences(c.serviceBefore, over, index, now));
+      consequences.push(...restoreConsequences(c.serviceBefore, over, index, now, c.deletedDateTime));
     }
     if (c.add.length && c.remove.length) {
       consequences.push(...infoConsequences("swap", [`${c.remove.map((l) => l.sku).join(" + ")} → ${c.add.map((l) => l.sku).join(" + ")}`], now));
@@ -115,19 +116,39 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
   return change;
 }
 
+/** THE counts of a plan's changes: the summary, the guards and the gate all read these. */
+export function changeCounts(changes: PlanChange[]): Pick<Plan["summary"], "add" | "remove" | "update" | "delete" | "restore"> {
+  return {
+    add: sum(changes, (c) => c.add.length),
+    remove: sum(changes, (c) => c.remove.length),
+    update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)),
+    delete: sum(changes, (c) => (c.action === "delete" ? 1 : 0)),
+    restore: sum(changes, (c) => (c.action === "restore" ? 1 : 0)),
+  };
+}
+
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 /** guards.maxUnassignments counts licenses removed, guards.maxDeletions counts accounts deleted. */
-function guardBlockers(desired: DesiredState, changes: PlanChange[]): Blocker[] {
+function guardBlockers(desired: DesiredState, counts: ReturnType<typeof changeCounts>): Blocker[] {
   const out: Blocker[] = [];
   const { maxUnassignments, maxDeletions } = desired.guards;
-  const removals = sum(changes, (c) => c.remove.length);
-  const deletions = sum(changes, (c) => (c.action === "delete" ? 1 : 0));
-  if (maxUnassignments !== undefined && removals > maxUnassignments) {
-    out.push({ user: "*", reason: "guard-exceeded", guard: "maxUnassignments", detail: `the plan removes ${removals} licenses; guards.maxUnassignments allows ${maxUnassignments}` });
+  if (maxUnassignments !== undefined && counts.remove > maxUnassignments) {
+    out.push({ user: "*", reason: "guard-exceeded", detail: `the plan removes ${plural(counts.remove, "license")}; guards.maxUnassignments allows ${maxUnassignments}`, guard: "maxUnassignments" });
   }
-  if (maxDeletions !== undefined && deletions > maxDeletions) {
-    out.push({ user: "*", reason: "guard-exceeded", guard: "maxDeletions", detail: `the plan deletes ${deletions} accounts; guards.maxDeletions allows ${maxDeletions}` });
+  if (maxDeletions !== undefined && counts.delete > maxDeletions) {
+    out.push({ user: "*", reason: "guard-exceeded", detail: `the plan deletes ${plural(counts.delete, "account")}; guards.maxDeletions allows ${maxDeletions}`, guard: "maxDeletions" });
   }
   return out;
+}
+
+function planGuards(desired: DesiredState): Plan["guards"] {
+  const { maxUnassignments, maxDeletions } = desired.guards;
+  return {
+    ...(maxUnassignments !== undefined ? { maxUnassignments } : {}),
+    ...(maxDeletions !== undefined ? { maxDeletions } : {}),
+    protected: [...desired.guards.protected],
+  };
 }
 
 /** Seats freed minus seats taken, at the state file's prices (monthly, per seat). */

@@ -46,6 +46,26 @@ export function heldSkus(assignments: LicenseAssignment[]): Set<string> {
 
 export const isDirect = (a: LicenseAssignment): boolean => a.assignedByGroup === null;
 
+/** THE test of a soft-deleted account (deletedItems, graph-facts.md 5.3). */
+export const isDeletedAccount = (a: TenantUser | DeletedUser): a is DeletedUser => "deletedDateTime" in a;
+
+/**
+ * THE account a UPN names, as the planner sees it: the live user, else the most recently deleted
+ * one (the one a restore brings back).
+ */
+export function accountOf(index: TenantIndex, upn: string): TenantUser | DeletedUser | undefined {
+  const key = upn.toLowerCase();
+  return index.users.get(key) ?? index.deletedUsers.get(key);
+}
+
+const indexes = new WeakMap<Snapshot, TenantIndex>();
+/** The index of a snapshot, built once however many callers ask (snapshots are never mutated). */
+export function indexOf(snapshot: Snapshot): TenantIndex {
+  let i = indexes.get(snapshot);
+  if (!i) indexes.set(snapshot, (i = indexSnapshot(snapshot)));
+  return i;
+}
+
 export const sortedIds = (ids: Iterable<string>): string[] => [...new Set([...ids].map((i) => i.toLowerCase()))].sort();
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */

@@ -1,9 +1,10 @@
 /**
- * The Plan: data with a version. Its JSON form is the contract in `schemas/plan.schema.json`; apply
- * reads it back (`apply --plan plan.json`) and validates it again.
+ * The Plan: data with a version. Its JSON form is `JSON.stringify` of this very value (lossless by
+ * construction) and the contract in `schemas/plan.schema.json`. A saved plan is a review
+ * certificate: `apply --plan` makes the plan again and carries it out only if it is this one.
  */
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 export type Severity = "info" | "service-loss" | "data-at-risk";
 
@@ -73,6 +74,37 @@ export interface Blocker {
   guard?: "maxUnassignments" | "maxDeletions";
 }
 
+/**
+ * A SKU a listed user holds only through a group and that their `licenses:` leaves out: they keep
+ * it after the plan. A blocker where the state manages the SKU; otherwise this warning.
+ */
+export interface PlanWarning {
+  user: string;
+  kind: "inherited-license";
+  sku: string;
+  skuId: string;
+  groups: { id: string; displayName: string }[];
+  detail: string;
+}
+
+/** The tenant the plan was made against (graph-facts.md 15.1). */
+export interface PlanTenant {
+  id: string;
+  displayName?: string;
+  /** The state's domain when the tenant verifies it, else the tenant's default domain. */
+  domain?: string;
+  cloud: string;
+  /** The Graph root; for a local tenant on loopback, without its port (it changes every run). */
+  endpoint: string;
+}
+
+/** The desired-state files the plan was made from, so `apply --plan` can find and check them. */
+export interface PlanSource {
+  files: string[];
+  /** sha256 over the files' names and bytes (desired/source-hash.ts). */
+  sha256: string;
+}
+
 export interface SeatLine {
   sku: string;
   skuId: string;
@@ -89,6 +121,11 @@ export interface Plan {
   createdAt: string;
   /** Snapshot time the plan was computed against. */
   snapshotAt: string;
+  tenant: PlanTenant;
+  /** Absent for a state written in code rather than read from files. */
+  source?: PlanSource;
+  /** The state's guards, as the plan was judged under them. */
+  guards: { maxUnassignments?: number; maxDeletions?: number; protected: string[] };
   summary: {
     add: number;
     remove: number;
@@ -96,10 +133,12 @@ export interface Plan {
     delete: number;
     restore: number;
     blocked: number;
+    warnings: number;
     unchanged: number;
   };
   changes: PlanChange[];
   blocked: Blocker[];
+  warnings: PlanWarning[];
   seats: SeatLine[];
   /** Monthly saving (positive) or cost (negative) from the price table, if any. */
   monthlySaving?: { amount: number; currency: string };

@@ -2,9 +2,10 @@ import type { DesiredLicense, DesiredUser } from "../desired/types";
 import type { DeletedUser, LicenseAssignment, TenantUser } from "../tenant/types";
 import { alreadyAsDesired } from "./already-as-desired";
 import { userFingerprint } from "./fingerprint";
-import { compareStrings, heldSkus, isDirect, sameList, skuName, sortedIds } from "./tenant-index";
+import { accountOf, compareStrings, heldSkus, isDeletedAccount, isDirect, sameList, skuName, sortedIds } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
-import type { Blocker, ChangeAction, PlanChange, PlannedLicense } from "./types";
+import { assignmentsAfter } from "./assignments-after";
+import type { Blocker, ChangeAction, PlanChange, PlannedLicense, PlanWarning } from "./types";
 
 /** A change before seats and guards have had their say. */
 export interface Candidate {
@@ -27,9 +28,14 @@ export interface Candidate {
   /** Removed direct SKUs the user keeps through a group. */
   keptThroughGroup: string[];
   fingerprint: string;
+  /** For a restore: when the account was deleted (its restore deadline is 30 days later, 5.3). */
+  deletedDateTime?: string;
 }
 
-export type UserOutcome = { kind: "unchanged" } | { kind: "blocked"; blockers: Blocker[] } | { kind: "change"; candidate: Candidate };
+/** What the planner decided for one user, with the warnings it owes the reviewer either way. */
+export type UserOutcome = ({ kind: "unchanged" } | { kind: "blocked"; blockers: Blocker[] } | { kind: "change"; candidate: Candidate }) & {
+  warnings?: PlanWarning[];
+};
 
 export interface DiffContext {
   index: TenantIndex;
@@ -72,11 +78,15 @@ function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
 
 const UNCHANGED: UserOutcome = { kind: "unchanged" };
 
+/** An outcome with its warnings, left out when there are none (one shape for both paths). */
+const noted = (o: UserOutcome, warnings: PlanWarning[]): UserOutcome => (warnings.length ? { ...o, warnings } : o);
+
 /** A user the state names. */
 export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = true): UserOutcome {
   const upn = d.upn.toLowerCase(); // desired/ lower-cases already; a TypeScript caller may not have
-  const live = ctx.index.users.get(upn);
-  const deleted = live ? undefined : ctx.index.deletedUsers.get(upn);
+  const account0 = accountOf(ctx.index, upn);
+  const live = account0 && !isDeletedAccount(account0) ? account0 : undefined;
+  const deleted = account0 && isDeletedAccount(account0) ? account0 : undefined;
   const block = (reason: Blocker["reason"], detail: string): UserOutcome => ({ kind: "blocked", blockers: [{ user: upn, reason, detail }] });
 
   if (d.state === "deleted") {
@@ -92,7 +102,12 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = tru
       },
     };
   }
-  if (fastPath && live && alreadyAsDesired(d, live, ctx)) return UNCHANGED;
+  if (fastPath && live && alreadyAsDesired(d, live, ctx)) {
+    // Direct licenses as desired; what the user holds only through a group is still the reviewer's business.
+    if (live.assignments.every(isDirect)) return UNCHANGED;
+    const kept = keptThroughGroups(upn, live.assignments, new Set(d.licenses!.map((l) => l.skuId.toLowerCase())), false, ctx);
+    return noted(kept.blockers.length ? { kind: "blocked", blockers: kept.blockers } : { kind: "unchanged" }, kept.warnings);
+  }
   if (!live && !deleted) {
     return block("user-not-found", `no user ${upn} in the tenant, nor among the accounts deleted in the last 30 days (graph-facts.md 5.3)`);
   }
@@ -123,7 +138,7 @@ export function diffUnlistedUser(user: TenantUser, scopeSkus: Set<string>, ctx: 
     kind: "change",
     candidate: {
       upn, userId: user.id, action: "assign", add: [], remove, planChanges: [],
-      seatBefore: user.assignments, after: user.assignments.filter((a) => !lose.includes(a)), serviceBefore: user.assignments,
+      seatBefore: user.assignments, after: assignmentsAfter(user.assignments, { add: [], remove, planChanges: [] }), serviceBefore: user.assignments,
       unconditional: new Set(), directOverGroup: [], keptThroughGroup: inheritedSkus(user, remove, ctx), fingerprint: userFingerprint(user),
     },
   };
@@ -147,13 +162,12 @@ function diffLicenses(
   ctx: DiffContext,
 ): UserOutcome {
   const blockers: Blocker[] = [];
+  const warnings: PlanWarning[] = [];
   const add: PlannedLicense[] = [];
   const remove: PlannedLicense[] = [];
   const planChanges: PlanChange["planChanges"] = [];
   const direct = new Map(start.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
-  const inherited = new Map<string, string[]>();
-  for (const a of start) if (!isDirect(a)) inherited.set(a.skuId.toLowerCase(), [...(inherited.get(a.skuId.toLowerCase()) ?? []), a.assignedByGroup!.toLowerCase()]);
-  let after = start;
+  const inherited = new Set(start.filter((a) => !isDirect(a)).map((a) => a.skuId.toLowerCase()));
 
   if (desired) {
     const wanted = new Map<string, PlannedLicense>();
@@ -179,32 +193,11 @@ function diffLicenses(
     for (const [skuId, disabledPlans] of direct) {
       if (!wanted.has(skuId)) remove.push({ skuId, sku: skuName(ctx.index, skuId), disabledPlans });
     }
-    for (const [skuId, groups] of inherited) {
-      // Desired licenses are direct ones, and group membership is not the state's business, except
-      // where the state claims a SKU: an exhaustive scope for it, or `licenses: []` ("no license
-      // at all") for a user who inherits a SKU the state hands out. A baseline group license the
-      // state never names (Entra ID P1 for all staff) blocks nothing.
-      if (direct.has(skuId) || wanted.has(skuId)) continue;
-      const claimed = ctx.scopeSkus.has(skuId) || (desired.length === 0 && ctx.managedSkus.has(skuId));
-      if (!claimed) continue;
-      const names = sortedIds(groups).map((g) => `'${ctx.index.groupNames.get(g) ?? g}' (${g})`);
-      blockers.push({
-        user: upn,
-        reason: "inherited-license",
-        detail: `${skuName(ctx.index, skuId)} is inherited from group ${names.join(" and ")} and cannot be removed from the user directly (graph-facts.md 11); remove the user from the group, or keep the license in the state`,
-      });
-    }
+    const kept = keptThroughGroups(upn, start, wanted, desired.length === 0, ctx);
+    blockers.push(...kept.blockers);
+    warnings.push(...kept.warnings);
   }
-  if (add.length || remove.length || planChanges.length) {
-    const removed = new Set(remove.map((r) => r.skuId));
-    const changed = new Map(planChanges.map((p) => [p.skuId, p.disabledPlans]));
-    after = [
-      ...start
-        .filter((a) => !(isDirect(a) && removed.has(a.skuId.toLowerCase())))
-        .map((a) => (isDirect(a) && changed.has(a.skuId.toLowerCase()) ? { ...a, disabledPlans: changed.get(a.skuId.toLowerCase())! } : a)),
-      ...add.map((l): LicenseAssignment => ({ skuId: l.skuId, disabledPlans: l.disabledPlans, assignedByGroup: null, state: "Active", error: null })),
-    ];
-  }
+  const after = assignmentsAfter(start, { add, remove, planChanges });
 
   const usageLocation = desiredLocation && desiredLocation.toUpperCase() !== (currentLocation ?? "").toUpperCase() ? desiredLocation.toUpperCase() : undefined;
   if (add.length && !usageLocation && !hasLocation) {
@@ -220,8 +213,8 @@ function diffLicenses(
     const lost = [...remove.map((r) => r.sku), ...disabling.map((p) => `plans of ${p.sku}`)];
     blockers.push({ user: upn, reason: "protected-user", detail: `${upn} is protected by guards.protected '${guard}': it never loses a license (${lost.join(", ")})` });
   }
-  if (blockers.length) return { kind: "blocked", blockers };
-  if (!restore && !add.length && !remove.length && !planChanges.length && !usageLocation) return { kind: "unchanged" };
+  if (blockers.length) return noted({ kind: "blocked", blockers }, warnings);
+  if (!restore && !add.length && !remove.length && !planChanges.length && !usageLocation) return noted({ kind: "unchanged" }, warnings);
 
   const action: ChangeAction = restore ? "restore" : add.length || remove.length ? "assign" : "update";
   const candidate: Candidate = {
@@ -233,5 +226,52 @@ function diffLicenses(
     fingerprint: userFingerprint(account),
   };
   if (usageLocation) candidate.usageLocation = usageLocation;
-  return { kind: "change", candidate };
+  if (restore && isDeletedAccount(account)) candidate.deletedDateTime = account.deletedDateTime;
+  return noted({ kind: "change", candidate }, warnings);
+}
+
+/**
+ * SKUs the user holds only through a group and that `wanted` (their direct licenses) leaves out:
+ * they stay after the plan (graph-facts.md 11), and the reviewer is told so, with the group. Where
+ * the state claims the user holds none of that SKU it contradicts the tenant: a blocker naming the
+ * group and the fix. It claims so with an exhaustive scope for the SKU, or with `licenses: []` for a
+ * SKU it hands out elsewhere. A user listed with other direct licenses claims nothing about a group
+ * SKU (a state exported from a tenant licensed partly by groups must plan clean), and a SKU the
+ * state never names is an all-staff baseline: both are warnings.
+ */
+function keptThroughGroups(
+  upn: string,
+  start: LicenseAssignment[],
+  wanted: { has(skuId: string): boolean },
+  noLicenses: boolean,
+  ctx: DiffContext,
+): { blockers: Blocker[]; warnings: PlanWarning[] } {
+  const direct = new Set(start.filter(isDirect).map((a) => a.skuId.toLowerCase()));
+  const viaGroups = new Map<string, Set<string>>();
+  for (const a of start) {
+    const skuId = a.skuId.toLowerCase();
+    if (isDirect(a) || direct.has(skuId) || wanted.has(skuId)) continue;
+    viaGroups.set(skuId, (viaGroups.get(skuId) ?? new Set()).add(a.assignedByGroup!.toLowerCase()));
+  }
+  const blockers: Blocker[] = [];
+  const warnings: PlanWarning[] = [];
+  for (const [skuId, ids] of [...viaGroups].sort(([a], [b]) => compareStrings(a, b))) {
+    const sku = skuName(ctx.index, skuId);
+    const groups = sortedIds(ids).map((id) => ({ id, displayName: ctx.index.groupNames.get(id) ?? id }));
+    const named = groups.map((g) => `'${g.displayName}' (${g.id})`).join(" and ");
+    const claim = ctx.scopeSkus.has(skuId) ? "the state's exhaustive scope covers it" : noLicenses && ctx.managedSkus.has(skuId) ? "the state hands it out and gives this user licenses: []" : undefined;
+    if (claim) {
+      blockers.push({
+        user: upn,
+        reason: "inherited-license",
+        detail: `${sku} is inherited from group ${named} and cannot be removed from the user directly (graph-facts.md 11), yet ${claim}: remove the user from the group, or list ${sku} in their licenses`,
+      });
+    } else {
+      warnings.push({
+        user: upn, kind: "inherited-license", sku, skuId, groups,
+        detail: `keeps ${sku} through group ${named}: licenses: lists direct licenses only; to take it away, remove the user from the group (graph-facts.md 11)`,
+      });
+    }
+  }
+  return { blockers, warnings };
 }

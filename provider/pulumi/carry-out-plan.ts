@@ -1,12 +1,11 @@
 /**
- * The one path from a desired state to writes, shared by `UserLicenses` and `LicenseSet`: the pure
- * planner, then applyPlan (ordered `$batch` writes through the Tenant, journaled). Blockers refuse
- * before any write, as in the CLI; the snapshot cache follows what was written.
+ * The one path from a desired state to writes, shared by `UserLicenses` and `LicenseSet`: the core
+ * flow (flow/run.ts), as in the CLI. Blockers refuse before any write; the snapshot cache follows
+ * what was written.
  */
-import { applyPlan, unfinishedUsers, describeBlocker } from "../apply/apply-plan";
 import type { DesiredLicense, DesiredState } from "../desired/types";
-import { ApplyError } from "../errors";
-import { plan } from "../plan/plan";
+import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
+import { assertFinished, carryOut, planAgainst } from "../flow/run";
 import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 import type { ProviderSession } from "./provider-session";
@@ -32,26 +31,20 @@ export function codeState(
   };
 }
 
-/** Plan `desired` against `snapshot` and write it; returns the plan (empty when nothing to do). */
-export async function carryOutPlan(session: ProviderSession, desired: DesiredState, snapshot: Snapshot, what: string): Promise<Plan> {
-  const p = plan(desired, snapshot, new Date());
-  if (p.blocked.length) {
-    throw new ApplyError(
-      `${what}: refused before any write, the plan has ${p.blocked.length} blocker${p.blocked.length === 1 ? "" : "s"}:\n` +
-        p.blocked.map(describeBlocker).join("\n"),
-      "Fix the state or the tenant. A protected user is never changed; to stop managing a resource without touching the user, set retainOnDelete and remove it.",
-    );
-  }
-  if (p.changes.length === 0) return p;
+/** Pulumi's spelling of each override, for the gate's refusal. */
+export const PULUMI_SPELLING: OverrideSpelling = (o, n) =>
+  o === "skipBlocked" ? "nothing: Pulumi never skips blocked users (fix the state or the tenant)" : `${o}: ${n} to licenseStateFromYaml`;
+
+/**
+ * Plan `desired` against `snapshot` and write it, through the one flow: the tenant's clock, the
+ * gate (with the program's overrides), the lock and the journal. Returns the plan.
+ */
+export async function carryOutPlan(session: ProviderSession, desired: DesiredState, snapshot: Snapshot, what: string, overrides: ApplyOverrides = {}): Promise<Plan> {
+  const p = planAgainst(desired, snapshot);
+  if (p.changes.length === 0 && p.blocked.length === 0) return p;
   try {
-    const report = await applyPlan(p, { tenant: session.tenant });
-    if (report.failed.length || report.notAttempted.length) {
-      throw new ApplyError(
-        `${what}: ${report.failed.length} write(s) failed, ${report.notAttempted.length} not attempted (users: ${unfinishedUsers(report).join(", ")})\n` +
-          report.failed.map((r) => `  - ${r.write.upn}: ${r.write.kind}: ${r.status} ${r.code ?? ""} ${r.message ?? ""}`.trimEnd()).join("\n"),
-        "Run `pulumi up` again: applied changes are not repeated.",
-      );
-    }
+    const report = await carryOut(p, { tenant: session.tenant, journalPath: session.journalPath, overrides: { ...overrides, skipBlocked: false }, spell: PULUMI_SPELLING, what: `pulumi (${what})` });
+    assertFinished(report, what, "Run `pulumi up` again: applied changes are not repeated.");
   } catch (e) {
     session.cache.invalidate();
     throw e;

@@ -100,7 +100,7 @@ const upnsOf = (...sets: (LicenseSetInputs | undefined)[]): string[] => [...new 
 export async function writeSet(session: ProviderSession, olds: LicenseSetInputs | undefined, news: LicenseSetInputs, id?: string): Promise<{ id: string; outs: LicenseSetOutputs }> {
   const snapshot = await session.cache.snapshotFor(upnsOf(olds, news));
   const desired = desiredFor(olds, news, snapshot, tenantCatalog(session, snapshot));
-  const p = await carryOutPlan(session, desired, snapshot, `LicenseSet (${Object.keys(news.users ?? {}).length} users)`);
+  const p = await carryOutPlan(session, desired, snapshot, `LicenseSet (${Object.keys(news.users ?? {}).length} users)`, news.overrides);
   const after = await session.cache.snapshotFor(upnsOf(news));
   return { id: id ?? randomUUID(), outs: outputsOf(news, after, session.catalog, p) };
 }

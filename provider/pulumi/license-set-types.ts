@@ -9,6 +9,8 @@ export interface LicenseSetInputs {
   users: Record<string, SetUserSpec>;
   /** The state file's guards: protected users, and the plan-wide limits for this set. */
   guards?: { protected?: string[]; maxUnassignments?: number; maxDeletions?: number };
+  /** Go on although this set's plan exceeds a guard, up to these counts (licenseStateFromYaml's options). */
+  overrides?: { allowUnassignments?: number; allowDeletions?: number };
 }
 
 export interface LicenseSetOutputs extends LicenseSetInputs {

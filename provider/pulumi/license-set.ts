@@ -6,6 +6,7 @@ import type { LicenseSetOutputs, SetUserSpec } from "./license-set-types";
 export interface LicenseSetArgs {
   users: pulumi.Input<Record<string, SetUserSpec>>;
   guards?: pulumi.Input<{ protected?: string[]; maxUnassignments?: number; maxDeletions?: number }>;
+  overrides?: pulumi.Input<{ allowUnassignments?: number; allowDeletions?: number }>;
 }
 
 /**

@@ -5,10 +5,10 @@
  *   const licenses = licenseStateFromYaml("licenses/");
  *   export const plan = licenses.planMarkdown;
  */
-import { openBlockers } from "../apply/apply-plan";
 import { basename, extname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadDesiredState } from "../desired/load-state";
+import { openBlockers } from "../flow/gate";
 import type { DesiredState } from "../desired/types";
 import type { Plan } from "../plan/types";
 import type { Tenant } from "../tenant/types";
@@ -98,12 +98,18 @@ export function licenseStateFromYaml(paths: string | string[], options: LicenseS
       const guards = { ...(protect.length ? { protected: protect } : {}), ...pickLimits(desired) };
       sets[name] = new LicenseSet(
         `${prefix}${name}`,
-        { users: Object.fromEntries(list.map((u) => [u.upn, userSpecFromDesired(u)])), guards: guarded(guards) },
+        { users: Object.fromEntries(list.map((u) => [u.upn, userSpecFromDesired(u)])), guards: guarded(guards), ...overridesOf(options) },
         options.resourceOptions,
       );
     }
   }
   return { desired, users, sets, plan: planned, planMarkdown: planned.apply(planMarkdown) };
+}
+
+/** The program's guard overrides, for each LicenseSet's own gate (the provider's flow). */
+function overridesOf(o: LicenseStateFromYamlOptions): { overrides?: { allowUnassignments?: number; allowDeletions?: number } } {
+  const picked = { ...(o.allowUnassignments !== undefined ? { allowUnassignments: o.allowUnassignments } : {}), ...(o.allowDeletions !== undefined ? { allowDeletions: o.allowDeletions } : {}) };
+  return Object.keys(picked).length ? { overrides: picked } : {};
 }
 
 function pickLimits(desired: DesiredState): { maxUnassignments?: number; maxDeletions?: number } {

@@ -8,9 +8,11 @@ import type { DesiredLicense, LicenseSpec } from "../desired/types";
 import type { DeletedUser, LicenseAssignment, Snapshot, TenantUser } from "../tenant/types";
 import type { LiveLicense, UserLicensesInputs, UserLicensesOutputs } from "./user-licenses-types";
 
-export const isDeleted = (a: TenantUser | DeletedUser): a is DeletedUser => "deletedDateTime" in a;
+import { isDeletedAccount as isDeleted, isDirect } from "../plan/tenant-index";
 
-const direct = (list: LicenseAssignment[]): LicenseAssignment[] => list.filter((a) => a.assignedByGroup === null);
+export { isDeleted };
+
+const direct = (list: LicenseAssignment[]): LicenseAssignment[] => list.filter(isDirect);
 
 export function liveLicenses(account: TenantUser | DeletedUser, snapshot: Snapshot, catalog: Catalog): LiveLicense[] {
   return direct(account.assignments)

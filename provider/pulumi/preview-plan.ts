@@ -3,10 +3,10 @@
  * stack's tenant, its data-at-risk consequences and blockers as `pulumi.log` warnings, and the
  * markdown rendering as a stack output. Reads only; nothing is written during a preview.
  */
-import { describeBlocker } from "../apply/apply-plan";
 import * as pulumi from "@pulumi/pulumi";
 import type { DesiredState } from "../desired/types";
-import { plan } from "../plan/plan";
+import { describeBlocker } from "../flow/gate";
+import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
 import { renderMarkdown } from "../report/render-markdown";
 import type { Tenant } from "../tenant/types";
@@ -33,11 +33,10 @@ export function stackPlan(desired: DesiredState): pulumi.Output<Plan | undefined
   });
 }
 
-/** Plan against the tenant; `undefined` when there is no tenant to ask. */
-export async function computePlan(desired: DesiredState, tenant: Tenant | undefined, now = new Date()): Promise<Plan | undefined> {
+/** Plan against the tenant through the one flow (its clock, its tenant check); `undefined` without a tenant. */
+export async function computePlan(desired: DesiredState, tenant: Tenant | undefined): Promise<Plan | undefined> {
   if (!tenant) return undefined;
-  const snapshot = await tenant.readSnapshot({ upns: desired.users.map((u) => u.upn) });
-  return plan(desired, snapshot, now);
+  return (await planState(desired, tenant)).plan;
 }
 
 /** One warning per data-at-risk consequence and per blocker, so they show in the preview itself. */

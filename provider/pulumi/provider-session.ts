@@ -3,6 +3,7 @@
  * client, one snapshot cache and the catalog. It lives in this module (loaded once per process by
  * the serialized provider's `require`), never in the serialized provider itself.
  */
+import { join } from "node:path";
 import { Catalog } from "../catalog/catalog";
 import { UserError } from "../errors";
 import type { Tenant } from "../tenant/types";
@@ -15,7 +16,12 @@ export interface ProviderSession {
   tenant: Tenant;
   cache: SnapshotCache;
   catalog: Catalog;
+  /** The apply journal (and, in its folder, the one-apply-at-a-time lock), as the CLI's. */
+  journalPath: string;
 }
+
+/** `M365_LICENSES_JOURNAL`, else `.m365-licenses/journal.jsonl` in the program's folder, as the CLI. */
+export const journalPathFrom = (env: NodeJS.ProcessEnv, cwd: string): string => env.M365_LICENSES_JOURNAL ?? join(cwd, ".m365-licenses", "journal.jsonl");
 
 let configured: ProviderSettings | undefined;
 const sessions = new Map<string, ProviderSession>();
@@ -42,7 +48,7 @@ export function sessionFor(settings: ProviderSettings, makeTenant: (s: ProviderS
   if (!s) {
     // Parallel creates and updates share `$batch` requests; every read shares one snapshot.
     const tenant = new GatheringTenant(makeTenant(settings));
-    s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load() };
+    s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load(), journalPath: journalPathFrom(process.env, process.cwd()) };
     sessions.set(key, s);
   }
   return s;

@@ -1,59 +1,34 @@
-import type { Blocker, Consequence, Plan, PlanChange, PlannedLicense, SeatLine } from "../plan/types";
+import type { Plan } from "../plan/types";
+import { planSchema } from "./plan-schema";
 
 /**
- * The plan as stable JSON (`plan --format json`, `--out plan.json`): keys always in the schema's
- * order, optional fields left out rather than null, so two runs over the same tenant give the same
- * bytes and a diff of two plan files shows only what changed.
+ * The plan as JSON (`plan --format json`, `--out plan.json`): the Plan value itself, every field of
+ * it, so reading the file back gives the very plan (lossless by construction: nothing is picked,
+ * nothing is dropped). Only the key order is chosen, from the schema's `properties`, so that two
+ * runs over the same tenant give the same bytes and a diff of two plan files shows what changed.
  */
 export function renderJson(plan: Plan): string {
-  return `${JSON.stringify(canonicalPlan(plan), null, 2)}\n`;
+  return `${JSON.stringify(inSchemaOrder(plan, root()), null, 2)}\n`;
 }
 
-export function canonicalPlan(plan: Plan): Plan {
-  const s = plan.summary;
-  const saving = plan.monthlySaving;
-  const names = plan.planNames && Object.fromEntries(Object.entries(plan.planNames).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return {
-    version: plan.version,
-    createdAt: plan.createdAt,
-    snapshotAt: plan.snapshotAt,
-    summary: { add: s.add, remove: s.remove, update: s.update, delete: s.delete, restore: s.restore, blocked: s.blocked, unchanged: s.unchanged },
-    changes: plan.changes.map(change),
-    blocked: plan.blocked.map((b): Blocker => ({ user: b.user, reason: b.reason, detail: b.detail })),
-    seats: plan.seats.map(seat),
-    ...(saving ? { monthlySaving: { amount: saving.amount, currency: saving.currency } } : {}),
-    fingerprint: plan.fingerprint,
-    ...(names ? { planNames: names } : {}),
-  };
-}
+type Node = { $ref?: string; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean };
 
-const license = (l: PlannedLicense): PlannedLicense => ({ skuId: l.skuId, sku: l.sku, disabledPlans: [...l.disabledPlans] });
+let schema: (Node & { $defs: Record<string, Node> }) | undefined;
+const root = (): Node => (schema ??= planSchema() as unknown as Node & { $defs: Record<string, Node> });
+const resolve = (n: Node | undefined): Node | undefined => (n?.$ref ? root() && schema!.$defs[n.$ref.replace("#/$defs/", "")] : n);
 
-const consequence = (c: Consequence): Consequence => ({
-  kind: c.kind,
-  severity: c.severity,
-  message: c.message,
-  ...(c.date !== undefined ? { date: c.date } : {}),
-  source: c.source,
-});
-
-function change(c: PlanChange): PlanChange {
-  const out: PlanChange = {
-    user: c.user,
-    userId: c.userId,
-    action: c.action,
-    add: c.add.map(license),
-    remove: c.remove.map(license),
-    planChanges: c.planChanges.map((p) => ({ skuId: p.skuId, sku: p.sku, enable: [...p.enable], disable: [...p.disable], disabledPlans: [...p.disabledPlans] })),
-    consequences: c.consequences.map(consequence),
-    fingerprint: c.fingerprint,
-  };
-  if (c.usageLocation !== undefined) out.usageLocation = c.usageLocation;
-  return out;
-}
-
-function seat(s: SeatLine): SeatLine {
-  const out: SeatLine = { sku: s.sku, skuId: s.skuId, purchased: s.purchased, usedBefore: s.usedBefore, usedAfter: s.usedAfter };
-  if (s.price !== undefined) out.price = s.price;
+/** A copy of `value` with object keys in the schema's order; keys the schema does not name follow, sorted. */
+function inSchemaOrder(value: unknown, node: Node | undefined): unknown {
+  const n = resolve(node);
+  if (Array.isArray(value)) return value.map((v) => inSchemaOrder(v, n?.items));
+  if (value === null || typeof value !== "object") return value;
+  const known = Object.keys(n?.properties ?? {});
+  const rest = Object.keys(value).filter((k) => !known.includes(k)).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of [...known, ...rest]) {
+    if (!(k in value)) continue;
+    const child = n?.properties?.[k] ?? (typeof n?.additionalProperties === "object" ? n.additionalProperties : undefined);
+    out[k] = inSchemaOrder((value as Record<string, unknown>)[k], child);
+  }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Consequence, Plan, PlanChange } from "../plan/types";
-import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb } from "./wording";
+import { describePlanTenant } from "../plan/plan-tenant";
+import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
@@ -8,7 +9,7 @@ import type { ReportOptions } from "./wording";
  */
 export function renderMarkdown(plan: Plan, options: ReportOptions = {}): string {
   const mode = options.mode ?? "plan";
-  const out: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `**${headline(plan, mode)}**`, ""];
+  const out: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
 
   const atRisk = plan.changes.filter((c) => c.consequences.some((x) => x.severity === "data-at-risk"));
   if (plan.blocked.length) {
@@ -31,6 +32,12 @@ export function renderMarkdown(plan: Plan, options: ReportOptions = {}): string 
   if (plan.blocked.length) {
     out.push("### Blocked", "", "| user | reason | detail |", "| --- | --- | --- |");
     for (const b of plan.blocked) out.push(`| ${cell(b.user === "*" ? "(whole plan)" : `\`${b.user}\``)} | \`${b.reason}\` | ${cell(b.detail)} |`);
+    out.push("");
+  }
+  const kept = warningGroups(plan);
+  if (kept.length) {
+    out.push("### Warnings", "", "| warning | users |", "| --- | --- |");
+    for (const w of kept) out.push(`| ${cell(w.text)} | ${w.users.map((u) => `\`${u}\``).join(", ")} |`);
     out.push("");
   }
   out.push(`<sub>fingerprint \`${plan.fingerprint}\` · tenant read ${plan.snapshotAt} · planned ${plan.createdAt}</sub>`);

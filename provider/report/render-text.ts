@@ -1,5 +1,6 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
-import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb } from "./wording";
+import { describePlanTenant } from "../plan/plan-tenant";
+import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
@@ -21,11 +22,17 @@ export function renderText(plan: Plan, options: TextOptions): string {
     info: { mark: "i ", styles: ["dim"], label: "info" },
   };
 
-  const out: string[] = [paint(headline(plan, mode), "bold"), ""];
+  const out: string[] = [paint(`Tenant: ${describePlanTenant(plan.tenant)}`, "dim"), paint(headline(plan, mode), "bold"), ""];
   for (const change of changesWorstFirst(plan)) out.push(...changeBlock(change));
   if (plan.blocked.length) {
     out.push(paint(mode === "plan" ? "Blocked (apply refuses the plan until these are resolved):" : "Blocked (cannot be fixed by an apply as it stands):", "magenta", "bold"));
     for (const b of plan.blocked) out.push(`  ${paint("x", "magenta")} ${b.user}  ${paint(b.reason, "magenta")}: ${b.detail}`);
+    out.push("");
+  }
+  const kept = warningGroups(plan);
+  if (kept.length) {
+    out.push(paint("Warnings (apply goes on; read them):", "yellow", "bold"));
+    for (const w of kept) out.push(`  ${paint("!", "yellow")} ${w.text}: ${w.users.join(", ")}`);
     out.push("");
   }
   out.push(...seatTable(), "");

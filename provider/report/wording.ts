@@ -1,4 +1,5 @@
-import type { Consequence, Plan, PlanChange, PlannedLicense, Severity } from "../plan/types";
+import { SEVERITY_RANK } from "../plan/consequences";
+import type { Plan, PlanChange, PlannedLicense } from "../plan/types";
 
 /**
  * Shared phrasing of the renderers. The same comparison reads as a plan ("will add") before an
@@ -33,8 +34,25 @@ export function summaryParts(plan: Plan, mode: ReportMode): string[] {
         ];
   const out = parts.filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
   if (s.blocked) out.push(`${s.blocked} blocked`);
+  if (s.warnings) out.push(`${plural(s.warnings, "warning")}`);
   out.push(`${s.unchanged} unchanged`);
   return out;
+}
+
+/**
+ * The warnings grouped for reading: one line per SKU and groups, with the users behind it, so an
+ * all-staff group makes one line, not five hundred.
+ */
+export function warningGroups(plan: Plan): { text: string; users: string[] }[] {
+  const groups = new Map<string, { text: string; users: string[] }>();
+  for (const w of plan.warnings) {
+    const via = w.groups.map((g) => `'${g.displayName}'`).join(" and ");
+    const key = `${w.skuId}|${w.groups.map((g) => g.id).join(",")}`;
+    const entry = groups.get(key) ?? { text: `${w.sku} stays through group ${via}: \`licenses:\` lists direct licenses only; to take it away, remove the user from the group`, users: [] };
+    entry.users.push(w.user);
+    groups.set(key, entry);
+  }
+  return [...groups.values()];
 }
 
 export function headline(plan: Plan, mode: ReportMode): string {
@@ -44,7 +62,9 @@ export function headline(plan: Plan, mode: ReportMode): string {
       ? `Drift: the tenant differs from the desired state: ${summaryParts(plan, mode).join(", ")}.`
       : "No drift: the tenant matches the desired state.";
   }
-  return pending ? `Plan: ${summaryParts(plan, mode).join(", ")}.` : `No changes: the tenant matches the desired state${plan.blocked.length ? ", except where blocked" : ""}.`;
+  if (pending) return `Plan: ${summaryParts(plan, mode).join(", ")}.`;
+  const except = [plan.blocked.length ? "except where blocked" : "", plan.warnings.length ? `${plural(new Set(plan.warnings.map((w) => w.user)).size, "user")} keep a license through a group (see the warnings)` : ""].filter(Boolean);
+  return `No changes: the tenant matches the desired state${except.length ? `, ${except.join("; ")}` : ""}.`;
 }
 
 export function actionLabel(change: PlanChange, mode: ReportMode): string {
@@ -66,7 +86,6 @@ export function licenseText(l: PlannedLicense, plan: Plan): string {
 export const planNames = (ids: string[], plan: Plan): string[] =>
   ids.map((id) => plan.planNames?.[id] ?? id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-export const SEVERITY_RANK: Record<Severity, number> = { "data-at-risk": 0, "service-loss": 1, info: 2 };
 
 /** The worst severity of a change: changes that put data at risk are shown first. */
 export function worst(change: PlanChange): number {
@@ -76,8 +95,6 @@ export function worst(change: PlanChange): number {
 export function changesWorstFirst(plan: Plan): PlanChange[] {
   return [...plan.changes].sort((a, b) => worst(a) - worst(b) || (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
 }
-
-export const consequenceText = (c: Consequence): string => c.message;
 
 export function formatMoney(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`;

@@ -54,3 +54,10 @@ export function isLoopback(url: string): boolean {
 export function authorityFor(graphBaseUrl: string): string | undefined {
   return isLoopback(graphBaseUrl) ? new URL(graphBaseUrl).origin : undefined;
 }
+
+/** The cloud a Graph root belongs to: a national cloud's name, `local` on loopback, else `custom`. */
+export function cloudOfEndpoint(graphBaseUrl: string): CloudName | "local" | "custom" {
+  if (isLoopback(graphBaseUrl)) return "local";
+  const origin = new URL(graphBaseUrl).origin.toLowerCase();
+  return CLOUD_NAMES.find((c) => CLOUDS[c].graph === origin) ?? "custom";
+}

@@ -11,7 +11,7 @@ import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
 import { graphErrorOf } from "./graph-errors";
 import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
-import type { Snapshot, SnapshotQuery } from "./types";
+import type { Snapshot, SnapshotQuery, TenantIdentity } from "./types";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON */
 
@@ -55,6 +55,8 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     { method: "GET", url: "/subscribedSkus" },
     licensed("users", USER_SELECT),
     licensed("groups", GROUP_SELECT),
+    // Which tenant this is, in the same request (graph-facts.md 15.1).
+    { method: "GET", url: graphPath("/organization", { $select: "id,displayName,verifiedDomains" }) },
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
   // deleted user's UPN with its id, so a UPN filter would not find them.
@@ -64,8 +66,10 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
       url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
     });
   }
-  const [skusOut, usersOut, groupsOut, deletedOut] = await runInBatches(client, round1, options);
-  const skus = (await pages(client, round1[0]!, skusOut!)).map(mapSku);
+  const [skusOut, usersOut, groupsOut, orgOut, deletedOut] = await runInBatches(client, round1, options);
+  const skuJson = await pages(client, round1[0]!, skusOut!);
+  const skus = skuJson.map(mapSku);
+  const tenant = await tenantIdentity(client, round1[3]!, orgOut!, skuJson);
 
   // A tenant without advanced queries answers 400: then one `any` filter per SKU (default support,
   // section 3.1). That costs one request per SKU instead of one in total, so it is only the fallback.
@@ -130,14 +134,39 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
       }
     }
   }
-  const deleted = deletedOut ? (await pages(client, round1[3]!, deletedOut)).map(mapDeletedUser) : [];
+  const deleted = deletedOut ? (await pages(client, round1[4]!, deletedOut)).map(mapDeletedUser) : [];
   const takenAt = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
   return {
     takenAt: (Number.isNaN(takenAt.getTime()) ? new Date(options.clock.now()) : takenAt).toISOString(),
+    tenant,
     skus,
     users: [...userJson.values()].map(mapUser).sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName)),
     groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [])),
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
+  };
+}
+
+/**
+ * The tenant's id, name and verified domains from `/organization`. Credentials that may not read it
+ * (403) still name the tenant through its SKUs: `accountId`, or the `{tenantId}_{skuId}` key
+ * (graph-facts.md 4, 15.1); the domains are then unknown.
+ */
+async function tenantIdentity(client: GraphClient, job: BatchJob, out: BatchOutcome, skuJson: any[]): Promise<TenantIdentity> {
+  const endpoint = client.baseUrl;
+  if (out.status === 403) {
+    const fromSku = skuJson.map((s) => String(s.accountId ?? String(s.id ?? "").split("_")[0] ?? "")).find((id) => id !== "");
+    return { id: (fromSku ?? "").toLowerCase(), domains: null, endpoint };
+  }
+  const org = (await pages(client, job, out))[0] ?? {};
+  const domains: any[] = Array.isArray(org.verifiedDomains) ? org.verifiedDomains : [];
+  const names = domains.map((d) => String(d.name ?? "").toLowerCase()).filter(Boolean).sort();
+  const preferred = domains.find((d) => d.isDefault) ?? domains[0];
+  return {
+    id: String(org.id ?? "").toLowerCase(),
+    ...(org.displayName ? { displayName: String(org.displayName) } : {}),
+    domains: names,
+    ...(preferred?.name ? { defaultDomain: String(preferred.name).toLowerCase() } : {}),
+    endpoint,
   };
 }
 

@@ -64,9 +64,23 @@ export interface DeletedUser {
   assignments: LicenseAssignment[];
 }
 
+/** Which tenant a snapshot was read from (graph-facts.md 15.1, 4). */
+export interface TenantIdentity {
+  /** Directory (tenant) id, lower-case; "" when the tenant gave no way to tell. */
+  id: string;
+  displayName?: string;
+  /** Verified domains, lower-case; `null` when the credentials may not read them. */
+  domains: string[] | null;
+  /** The default verified domain, when known. */
+  defaultDomain?: string;
+  /** The Graph root the snapshot was read through. */
+  endpoint: string;
+}
+
 export interface Snapshot {
   /** ISO timestamp of the read (from the tenant's Date header when it gives one). */
   takenAt: string;
+  tenant: TenantIdentity;
   skus: TenantSku[];
   /** Every user holding a license, plus every user the desired state names. */
   users: TenantUser[];

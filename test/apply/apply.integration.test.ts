@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyPlan } from "../../provider/apply/apply-plan";
 import { Journal } from "../../provider/apply/journal";
 import { loadDesiredState, resolveLicenseState } from "../../provider/desired/load-state";
 import type { DesiredState, LicenseState } from "../../provider/desired/types";
 import { ApplyError } from "../../provider/errors";
 import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
-import { plan as makePlan } from "../../provider/plan/plan";
+import type { OverrideSpelling } from "../../provider/flow/gate";
+import { carryOut, planState, reviewSavedPlan } from "../../provider/flow/run";
 import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import type { Tenant } from "../../provider/tenant/types";
 import { batchItems, FABRIKAM_SEED, tenantTimeClock, wireRequests } from "../tenant/local-tenant-helpers";
@@ -20,10 +20,9 @@ afterEach(async () => {
   local = undefined;
 });
 
-async function planFor(tenant: Tenant, state: DesiredState) {
-  const snapshot = await tenant.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  return makePlan(state, snapshot, new Date(snapshot.takenAt));
-}
+const planFor = async (tenant: Tenant, state: DesiredState) => (await planState(state, tenant)).plan;
+const spell: OverrideSpelling = (o, n) => `${o} ${n}`;
+const tempJournal = (): string => join(mkdtempSync(join(tmpdir(), "m365-journal-")), "journal.jsonl");
 
 describe("apply against the local tenant", () => {
   it("Fabrikam: after an apply, planning again shows no changes; the journal holds nothing secret", async () => {
@@ -35,14 +34,12 @@ describe("apply against the local tenant", () => {
 
     // Blockers stop apply before the first write...
     local.requestLog.clear();
-    await expect(applyPlan(first, { tenant })).rejects.toThrow(ApplyError);
+    const journalPath = tempJournal();
+    await expect(carryOut(first, { tenant, journalPath, spell, what: "test" })).rejects.toThrow(ApplyError);
     expect(batchItems(local)).toEqual([]);
 
     // ...unless explicitly skipped; the protected user is untouched either way.
-    const journalPath = join(mkdtempSync(join(tmpdir(), "m365-journal-")), "journal.jsonl");
-    const journal = new Journal(journalPath, "run-1");
-    const report = await applyPlan(first, { tenant, journal, overrides: { skipBlocked: true } });
-    journal.close();
+    const report = await carryOut(first, { tenant, journalPath, spell, what: "test", overrides: { skipBlocked: true } });
     expect(report.failed).toEqual([]);
     expect(report.succeeded).toHaveLength(report.writes);
 
@@ -59,7 +56,7 @@ describe("apply against the local tenant", () => {
     expect(text).not.toMatch(/bearer/i);
   });
 
-  it("a stale saved plan is refused, naming the users; changes it already made are not repeated", async () => {
+  it("a saved plan whose user changed since is refused, naming the user; a rerun skips what it already made", async () => {
     local = await startLocalTenant({ seed: join(root, FABRIKAM_SEED) });
     const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local) });
     const state = loadDesiredState(["examples/fabrikam/licenses"], { cwd: root });
@@ -69,21 +66,20 @@ describe("apply against the local tenant", () => {
     const judy = saved.changes.find((c) => c.user === "judy@fabrikam.com")!;
     await tenant.write([{ kind: "assignLicense", userId: judy.userId, upn: judy.user, addLicenses: [{ skuId: "4b9405b0-7788-4568-add1-99614e613b69", disabledPlans: [] }], removeLicenses: [] }]);
     local.requestLog.clear();
-    const fresh = await tenant.readSnapshot({ upns: saved.changes.map((c) => c.user) });
-    const err = await applyPlan(saved, { tenant, fresh, overrides: { skipBlocked: true } }).catch((e) => e);
+    const err = await reviewSavedPlan(saved, state, tenant).catch((e) => e);
     expect(err).toBeInstanceOf(ApplyError);
-    expect(err.message).toMatch(/the saved plan is stale: 1 user changed since it was made\n {2}- judy@fabrikam.com: changed since the plan was made/);
+    expect(err.message).toMatch(/judy@fabrikam.com: changed since the plan was made/);
     expect(batchItems(local).filter((e) => e.method !== "GET")).toEqual([]);
 
-    // Apply the rest (without judy), then rerun the same saved plan minus judy: all already done.
-    const withoutJudy = { ...saved, changes: saved.changes.filter((c) => c !== judy) };
-    const r1 = await applyPlan(withoutJudy, { tenant, fresh: await tenant.readSnapshot({ upns: withoutJudy.changes.map((c) => c.user) }), overrides: { skipBlocked: true } });
+    // Undo the outside change, apply part of the plan (as an interrupted run would), then review the
+    // same saved plan again: the part already made is recognised and only the rest is left.
+    await tenant.write([{ kind: "assignLicense", userId: judy.userId, upn: judy.user, addLicenses: [], removeLicenses: ["4b9405b0-7788-4568-add1-99614e613b69"] }]);
+    const firstHalf = { ...saved, changes: saved.changes.filter((c) => c.user < "g") };
+    const r1 = await carryOut(firstHalf, { tenant, journalPath: tempJournal(), spell, what: "test", overrides: { skipBlocked: true, allowUnassignments: 99, allowDeletions: 99 } });
     expect(r1.failed).toEqual([]);
-    local.requestLog.clear();
-    const r2 = await applyPlan(withoutJudy, { tenant, fresh: await tenant.readSnapshot({ upns: withoutJudy.changes.map((c) => c.user) }), overrides: { skipBlocked: true } });
-    expect(r2.writes).toBe(0);
-    expect(r2.alreadyDone.sort()).toEqual(withoutJudy.changes.map((c) => c.user).sort());
-    expect(batchItems(local).filter((e) => e.method !== "GET")).toEqual([]);
+    const again = await reviewSavedPlan(saved, state, tenant);
+    expect(again.alreadyDone).toEqual(firstHalf.changes.map((c) => c.user).sort());
+    expect(again.plan.changes.map((c) => c.user)).toEqual(saved.changes.filter((c) => c.user >= "g").map((c) => c.user));
   });
 
   it("2,000 changes with 10% injected faults (429, 503, dropped connections) converge; no write repeated after it succeeded", async () => {
@@ -102,12 +98,12 @@ describe("apply against the local tenant", () => {
 
     local.setFaults({ throttle: 0.04, unavailable: 0.03, drop: 0.03, retryAfterSeconds: 2, seed: 11 });
     local.requestLog.clear();
-    const report = await applyPlan(before, { tenant });
+    const report = await carryOut(before, { tenant, journalPath: tempJournal(), spell, what: "test" });
     local.setFaults({});
     // Whatever a first run could not finish, a rerun finishes.
     if (report.failed.length || report.notAttempted.length) {
       const again = await planFor(tenant, state);
-      await applyPlan(again, { tenant });
+      await carryOut(again, { tenant, journalPath: tempJournal(), spell, what: "test" });
     }
     const after = await planFor(tenant, state);
     expect(after.changes).toEqual([]);

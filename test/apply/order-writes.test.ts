@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { orderWrites } from "../../provider/apply/order-writes";
-import { assertApplicable } from "../../provider/apply/apply-plan";
+import { assertApplicable as gate } from "../../provider/flow/gate";
 import { checkStale } from "../../provider/apply/stale-check";
 import { assignmentsFingerprint, userFingerprint } from "../../provider/plan/fingerprint";
 import type { Plan, PlanChange, SeatLine } from "../../provider/plan/types";
 import type { Snapshot, TenantUser } from "../../provider/tenant/types";
+import { TEST_TENANT } from "../plan/snapshot-builder";
 import { ApplyError } from "../../provider/errors";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
@@ -16,15 +17,20 @@ function change(user: string, parts: Partial<PlanChange>): PlanChange {
 }
 function plan(changes: PlanChange[], seats: SeatLine[], blocked: Plan["blocked"] = []): Plan {
   return {
-    version: 1, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
-    summary: { add: 0, remove: 0, update: 0, delete: 0, restore: 0, blocked: blocked.length, unchanged: 0 },
-    changes, blocked, seats, fingerprint: "x",
+    version: 2, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
+    tenant: { id: TEST_TENANT.id, cloud: "custom", endpoint: TEST_TENANT.endpoint }, guards: { protected: [] },
+    summary: {
+      add: changes.reduce((n, c) => n + c.add.length, 0), remove: changes.reduce((n, c) => n + c.remove.length, 0), update: 0,
+      delete: changes.filter((c) => c.action === "delete").length, restore: 0, blocked: blocked.length, warnings: 0, unchanged: 0,
+    },
+    changes, blocked, warnings: [], seats, fingerprint: "x",
   };
 }
 const seats = (e3: [number, number], e5: [number, number]): SeatLine[] => [
   { sku: "ENTERPRISEPACK", skuId: E3, purchased: e3[0], usedBefore: e3[1], usedAfter: 0 },
   { sku: "SPE_E5", skuId: E5, purchased: e5[0], usedBefore: e5[1], usedAfter: 0 },
 ];
+const assertApplicable = (p: Plan, o = {}) => gate(p, o, (name, n) => `${name} ${n}`);
 const summary = (p: Plan) => orderWrites(p).map((w) => `${w.name}: ${w.writes.map((x) => `${x.kind}(${x.upn})`).join(" ")}`);
 
 describe("orderWrites: free seats before using them", () => {
@@ -69,12 +75,23 @@ describe("orderWrites: free seats before using them", () => {
 });
 
 describe("assertApplicable: blockers and guards stop apply before the first write", () => {
-  const guard = { user: "*", reason: "guard-exceeded" as const, detail: "the plan removes 3 licenses; guards.maxUnassignments allows 2" };
+  const guard = { user: "*", reason: "guard-exceeded" as const, detail: "the plan removes 3 licenses; guards.maxUnassignments allows 2", guard: "maxUnassignments" as const };
   const p = plan([change("a", { remove: [lic(E3)] }), change("b", { remove: [lic(E3)] }), change("c", { remove: [lic(E3)] })], seats([5, 5], [1, 0]), [guard]);
 
   it("refuses, and names the override", () => {
     expect(() => assertApplicable(p)).toThrow(ApplyError);
     expect(() => assertApplicable(p)).toThrow(/maxUnassignments allows 2/);
+  });
+  it("names only the guard that was exceeded and its own override", () => {
+    const err = (() => {
+      try {
+        assertApplicable(p);
+      } catch (e) {
+        return e as ApplyError;
+      }
+    })()!;
+    expect(err.hint).toContain("allowUnassignments 3");
+    expect(err.hint).not.toMatch(/allowDeletions|skipBlocked/);
   });
   it("an explicit override that covers the plan lets it go", () => {
     expect(() => assertApplicable(p, { allowUnassignments: 3 })).not.toThrow();
@@ -89,7 +106,7 @@ describe("assertApplicable: blockers and guards stop apply before the first writ
 
 describe("checkStale: a saved plan is compared user by user", () => {
   const alice: TenantUser = { id: "id-alice", userPrincipalName: "alice", usageLocation: "US", accountEnabled: true, assignments: [{ skuId: E3, disabledPlans: [], assignedByGroup: null, state: "Active", error: null }] };
-  const snap = (users: TenantUser[]): Snapshot => ({ takenAt: "", skus: [], users, groups: [], deletedUsers: [] });
+  const snap = (users: TenantUser[]): Snapshot => ({ takenAt: "", tenant: TEST_TENANT, skus: [], users, groups: [], deletedUsers: [] });
   const c = change("alice", { userId: "id-alice", add: [lic(E5)], remove: [lic(E3)], fingerprint: userFingerprint(alice) });
   const p = plan([c], seats([5, 1], [5, 1]));
 
@@ -111,7 +128,7 @@ describe("checkStale: a saved plan is compared user by user", () => {
 describe("checkStale: a rerun after the first writes of a change went through", () => {
   const held = [{ skuId: E3, disabledPlans: [], assignedByGroup: null, state: "Active", error: null }];
   const deleted = { id: "id-grace", userPrincipalName: "grace", deletedDateTime: "2026-01-05T00:00:00Z", assignments: held };
-  const snap = (users: TenantUser[], deletedUsers = [] as (typeof deleted)[]): Snapshot => ({ takenAt: "", skus: [], users, groups: [], deletedUsers });
+  const snap = (users: TenantUser[], deletedUsers = [] as (typeof deleted)[]): Snapshot => ({ takenAt: "", tenant: TEST_TENANT, skus: [], users, groups: [], deletedUsers });
   // Restore grace, set her usage location, then swap E3 for E5: three writes.
   const c = change("grace", {
     userId: "id-grace", action: "restore", add: [lic(E5)], remove: [lic(E3)], usageLocation: "GB",

@@ -130,7 +130,7 @@ const cases: Case[] = [
     state: { guards: { maxDeletions: 0 }, users: { "a@x.com": { state: "deleted" } } },
     reason: "guard-exceeded",
     user: "*",
-    detail: /deletes 1 accounts; guards.maxDeletions allows 0/,
+    detail: /deletes 1 account; guards.maxDeletions allows 0/,
   },
 ];
 
@@ -204,7 +204,7 @@ describe("plan: seats are freed before they are used", () => {
       ["breakglass-01", "protected-user"], ["erin", "missing-usage-location"], ["frank", "inherited-license"],
       ["ghost", "user-not-found"], ["oscar", "insufficient-seats"],
     ]);
-    expect(p.summary).toEqual({ add: 3, remove: 4, update: 1, delete: 1, restore: 1, blocked: 5, unchanged: 1 });
+    expect(p.summary).toEqual({ add: 3, remove: 4, update: 1, delete: 1, restore: 1, blocked: 5, warnings: 10, unchanged: 1 });
   });
 
   it("prices the seats freed and taken", () => {

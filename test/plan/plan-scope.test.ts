@@ -92,12 +92,15 @@ describe("fingerprints", () => {
     expect(findAccount(snap, "nobody@x.com")).toBeUndefined();
   });
 
-  it("the plan's fingerprint moves with a user it changes and with the seats of a SKU it touches", () => {
+  it("the plan's fingerprint moves with a user it changes, its clock and the seats bought of a SKU it touches, not with seats in use", () => {
     const state = desired({ users: { "a@x.com": { licenses: ["SPE_E5"] } } });
     const p = plan(state, snap, NOW);
     expect(p.changes[0].fingerprint).toBe(userFingerprint(a));
-    const moreSeats = { ...snap, skus: snap.skus.map((s) => (s.skuPartNumber === "SPE_E5" ? { ...s, consumedUnits: s.consumedUnits + 1 } : s)) };
-    expect(plan(state, moreSeats, NOW).fingerprint).not.toBe(p.fingerprint);
+    const bought = { ...snap, skus: snap.skus.map((s) => (s.skuPartNumber === "SPE_E5" ? { ...s, purchased: s.purchased + 1 } : s)) };
+    expect(plan(state, bought, NOW).fingerprint).not.toBe(p.fingerprint);
+    expect(plan(state, snap, new Date(NOW.getTime() + 1000)).fingerprint).not.toBe(p.fingerprint);
+    const inUse = { ...snap, skus: snap.skus.map((s) => (s.skuPartNumber === "SPE_E5" ? { ...s, consumedUnits: s.consumedUnits - 1 } : s)) };
+    expect(plan(state, inUse, NOW).fingerprint).toBe(p.fingerprint);
     const untouched = { ...snap, skus: snap.skus.map((s) => (s.skuPartNumber === "POWER_BI_PRO" ? { ...s, purchased: 50 } : s)) };
     expect(plan(state, untouched, NOW).fingerprint).toBe(p.fingerprint);
   });

@@ -95,7 +95,7 @@ export class SnapshotBuilder {
       ...s,
       consumedUnits: fixedUsed ?? this.users.filter((u) => u.assignments.some((a) => a.skuId === s.skuId)).length,
     }));
-    return structuredClone({ takenAt: this.takenAt, skus, users: this.users, groups: this.groups, deletedUsers: this.deletedUsers });
+    return structuredClone({ takenAt: this.takenAt, tenant: TEST_TENANT, skus, users: this.users, groups: this.groups, deletedUsers: this.deletedUsers });
   }
 
   private assigned(l: LicenseRef): { skuId: string; disabledPlans: string[] } {
@@ -114,3 +114,12 @@ export class SnapshotBuilder {
     return [...direct, ...inherited];
   }
 }
+
+/** The tenant every built snapshot comes from: Fabrikam's id and domain, a test endpoint. */
+export const TEST_TENANT = {
+  id: "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15",
+  displayName: "Fabrikam",
+  domains: ["fabrikam.com"],
+  defaultDomain: "fabrikam.com",
+  endpoint: "https://graph.test/v1.0",
+};

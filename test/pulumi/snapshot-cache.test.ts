@@ -1,6 +1,10 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 /** The per-process snapshot cache: reads gathered into one, misses looked up once, writes followed. */
 import { describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
+import { TEST_TENANT } from "../plan/snapshot-builder";
 import { carryOutPlan, codeState } from "../../provider/pulumi/carry-out-plan";
 import { SnapshotCache } from "../../provider/pulumi/snapshot-cache";
 import { Catalog } from "../../provider/catalog/catalog";
@@ -29,6 +33,7 @@ function fakeTenant(users: TenantUser[]): Tenant & { queries: SnapshotQuery[]; w
       const named = new Set(query.upns);
       return {
         takenAt: "2026-01-15T09:00:00.000Z",
+        tenant: TEST_TENANT,
         skus: [{ skuId: E3, skuPartNumber: "ENTERPRISEPACK", appliesTo: "User", capabilityStatus: "Enabled", purchased: 1000, consumedUnits: users.filter((u) => u.assignments.length).length, servicePlans: [] }],
         users: users.filter((u) => u.assignments.length || named.has(u.userPrincipalName)),
         groups: [],
@@ -71,7 +76,7 @@ describe("SnapshotCache", () => {
 
   it("follows a successful plan without reading again, and reads again after a failed write", async () => {
     const tenant = fakeTenant(users);
-    const session = { tenant, cache: new SnapshotCache(tenant, 5), catalog: Catalog.load() };
+    const session = { tenant, cache: new SnapshotCache(tenant, 5), catalog: Catalog.load(), journalPath: join(mkdtempSync(join(tmpdir(), "m365-j-")), "journal.jsonl") };
     const subject = users[0]; // unlicensed
     const snapshot = await session.cache.snapshotFor([subject.userPrincipalName]);
     const desired = codeState([{ upn: subject.userPrincipalName, licenses: [{ skuId: E3, skuPartNumber: "ENTERPRISEPACK" }] }]);

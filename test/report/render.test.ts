@@ -23,8 +23,8 @@ describe("renderText", () => {
   });
 
   it("says so when there is nothing to do, as a plan and as drift", () => {
-    expect(renderText(quiet, { color: false })).toMatch(/^No changes: the tenant matches the desired state\.\n/);
-    expect(renderText(quiet, { color: false, mode: "drift" })).toMatch(/^No drift: the tenant matches the desired state\.\n/);
+    expect(renderText(quiet, { color: false })).toMatch(/^Tenant: .*\nNo changes: the tenant matches the desired state\.\n/);
+    expect(renderText(quiet, { color: false, mode: "drift" })).toMatch(/^Tenant: .*\nNo drift: the tenant matches the desired state\.\n/);
   });
 });
 

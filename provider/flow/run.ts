@@ -1,0 +1,139 @@
+/**
+ * THE flow, written once: read the tenant → check it is the state's tenant → plan at the tenant's
+ * clock → (for a saved plan: make it again and compare) → gate → apply under the lock, journaled →
+ * one summary of what was done and not done. The CLI and the Pulumi provider call these and
+ * assemble nothing themselves.
+ */
+import { randomUUID } from "node:crypto";
+import { dirname } from "node:path";
+import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
+import { Journal } from "../apply/journal";
+import type { DesiredState } from "../desired/types";
+import { ApplyError, UserError } from "../errors";
+import { plan as makePlan } from "../plan/plan";
+import { tenantMismatch } from "../plan/plan-tenant";
+import type { Plan } from "../plan/types";
+import type { Snapshot, Tenant } from "../tenant/types";
+import { acquireApplyLock } from "./apply-lock";
+import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
+import { checkSavedPlan } from "./saved-plan";
+
+export interface Planned {
+  state: DesiredState;
+  snapshot: Snapshot;
+  plan: Plan;
+}
+
+/** The plan of `state` against `snapshot`, refused when the snapshot is of another tenant. */
+export function planAgainst(state: DesiredState, snapshot: Snapshot, at?: Date): Plan {
+  const wrong = tenantMismatch(state.tenant, snapshot.tenant);
+  if (wrong) {
+    throw new UserError(
+      `wrong tenant: ${wrong}`,
+      "Point --tenant (or the provider's configuration) at the tenant the state is for, or fix tenant: in the state. Nothing was read beyond the tenant's identity and nothing was written.",
+    );
+  }
+  // The tenant's own clock (its Date header), so every date in the plan agrees with the tenant.
+  return makePlan(state, snapshot, at ?? new Date(snapshot.takenAt));
+}
+
+/** Read a fresh snapshot of the state's users and plan against it. */
+export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
+  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  return { state, snapshot, plan: planAgainst(state, snapshot) };
+}
+
+/**
+ * A saved plan, reviewed: the same state (by content hash) planned again against a fresh read at
+ * the saved plan's clock must give the saved plan. Returns the plan made now, which is what is
+ * written: every write goes to the object id the fresh read gives, never to an id from the file.
+ */
+export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned & { alreadyDone: string[] }> {
+  if (!saved.source) throw new ApplyError("the saved plan names no state files, so it cannot be checked", "Make the plan from files: m365-licenses plan <state> --out plan.json. Nothing was written.");
+  if (saved.source.sha256 !== state.sourceHash) {
+    throw new ApplyError(
+      `the state changed since the plan was made: ${saved.source.files.join(", ")} hashed ${saved.source.sha256.slice(0, 12)}… then, ${state.files.join(", ")} hash ${(state.sourceHash ?? "(none)").slice(0, 12)}… now`,
+      "Make a new plan from the state as it is and review it. Nothing was written.",
+    );
+  }
+  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  const replanned = planAgainst(state, snapshot, new Date(saved.createdAt));
+  const check = checkSavedPlan(saved, replanned, snapshot);
+  if (check.differences.length) {
+    throw new ApplyError(
+      `the saved plan is not what the state and the tenant give now (${check.differences.length} difference${check.differences.length === 1 ? "" : "s"}):\n${check.differences.map((d) => `  - ${d}`).join("\n")}`,
+      "The tenant moved on, or the plan file was edited. Make a new plan and review it again. Nothing was written.",
+    );
+  }
+  return { state, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
+}
+
+export interface CarryOutOptions {
+  tenant: Tenant;
+  /** JSON-lines journal; its folder holds the lock that allows one apply at a time. */
+  journalPath: string;
+  overrides?: ApplyOverrides;
+  /** How this adapter's user types an override, for the refusal's hint. */
+  spell: OverrideSpelling;
+  /** Who is applying, for a second apply's refusal ("m365-licenses apply", "pulumi up"). */
+  what: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: ApplyProgress) => void;
+  /** Users whose change a saved plan's earlier run already made, for the journal and the summary. */
+  alreadyDone?: string[];
+}
+
+/** Gate, then write the plan's changes under the lock, journaled before and after each write. */
+export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<ApplyReport> {
+  assertApplicable(plan, options.overrides ?? {}, options.spell);
+  const alreadyDone = options.alreadyDone ?? [];
+  if (options.dryRun) return applyPlan(plan, { tenant: options.tenant, dryRun: true, alreadyDone });
+  const release = await acquireApplyLock(dirname(options.journalPath), options.what);
+  try {
+    const journal = openJournal(options.journalPath);
+    try {
+      return await applyPlan(plan, { tenant: options.tenant, journal, signal: options.signal, onProgress: options.onProgress, alreadyDone });
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await release();
+  }
+}
+
+function openJournal(path: string): Journal {
+  try {
+    return new Journal(path, randomUUID());
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw e;
+    throw new UserError(`${path}: cannot open the journal (${code})`, "apply writes nothing without its journal: fix the path or pass --journal FILE.");
+  }
+}
+
+/** THE summary of an apply: what was done, what failed, what was not attempted. */
+export function reportLines(r: ApplyReport, journal?: string): string[] {
+  if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
+  const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
+  if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
+  for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
+  for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
+  if (journal) lines.push(`Journal: ${journal}`);
+  return lines;
+}
+
+/** Users whose writes did not all finish. */
+export function unfinishedUsers(report: ApplyReport): string[] {
+  return [...new Set([...report.failed.map((r) => r.write.upn), ...report.notAttempted.map((w) => w.upn)])].sort();
+}
+
+/** Throws when some write failed or was not attempted: the message says what, the hint how to converge. */
+export function assertFinished(report: ApplyReport, what: string, rerun: string): void {
+  const unfinished = unfinishedUsers(report);
+  if (unfinished.length === 0) return;
+  throw new ApplyError(
+    `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${unfinished.join(", ")})`,
+    `What succeeded is in the tenant and in the journal. ${rerun}`,
+  );
+}

@@ -1,0 +1,109 @@
+import { licenseWrite } from "../apply/order-writes";
+import { checkStale } from "../apply/stale-check";
+import type { Plan, PlanChange, SeatLine } from "../plan/types";
+import type { Snapshot } from "../tenant/types";
+
+export interface SavedPlanCheck {
+  /** Every way the saved plan is not the plan made again now; apply refuses unless it is empty. */
+  differences: string[];
+  /** Users whose saved change is already in the tenant (a rerun after an interrupted apply). */
+  alreadyDone: string[];
+}
+
+const MAX_SHOWN = 12;
+
+/**
+ * A saved plan is a review certificate, not a list of instructions: `replanned` is the plan made
+ * again from the same state and a fresh read, at the saved plan's clock. They must be the same plan:
+ * changes, blockers, warnings, guards, tenant, source, every field but the read time (`snapshotAt`,
+ * a label of the review) and the seats in use, which move all day (their change per SKU must agree).
+ *
+ * On a rerun after an interrupted apply, a saved change may already be in the tenant, in whole
+ * (then the plan made now has no change for that user) or in part (a restore or usage location
+ * went through: the plan made now holds the same remaining writes). That progress is read from the
+ * tenant, never from the file.
+ */
+export function checkSavedPlan(saved: Plan, replanned: Plan, fresh: Snapshot): SavedPlanCheck {
+  const progress = checkStale(saved, fresh);
+  const differences: string[] = progress.stale.map((s) => `${s.user}: ${s.why}`);
+  const doneUsers = new Set(progress.done.map((c) => c.user));
+  const partial = new Map(progress.pending.filter((c) => !saved.changes.includes(c)).map((c) => [c.user, c]));
+  if (progress.done.length === 0 && partial.size === 0) {
+    differences.push(...diffValues(comparable(saved), comparable(replanned), "", MAX_SHOWN));
+    return { differences: unique(differences), alreadyDone: [] };
+  }
+  // A rerun: the plan-wide parts as before; changes user by user against the progress in the tenant.
+  const keep = (p: Plan) => ({ ...comparable(p), summary: undefined, seats: undefined, fingerprint: undefined, changes: undefined, blocked: p.blocked.filter((b) => b.reason !== "guard-exceeded") });
+  differences.push(...diffValues(keep(saved), keep(replanned), "", MAX_SHOWN));
+  const now = new Map(replanned.changes.map((c) => [c.user, c]));
+  for (const c of saved.changes) {
+    const again = now.get(c.user);
+    now.delete(c.user);
+    if (doneUsers.has(c.user)) {
+      if (again) differences.push(`${c.user}: already as the saved plan left it, yet the plan made now changes it again`);
+    } else if (partial.has(c.user)) {
+      if (!again || !sameWrites(partial.get(c.user)!, again)) differences.push(`${c.user}: what is left of the saved change is not what the plan made now would write`);
+    } else if (!progress.stale.some((s) => s.user === c.user)) {
+      if (!again) differences.push(`${c.user}: the saved plan changes this user; the plan made now does not`);
+      else differences.push(...diffValues(c, again, `changes[${c.user}]`, MAX_SHOWN));
+    }
+  }
+  for (const extra of now.keys()) differences.push(`${extra}: the plan made now changes this user; the saved plan does not`);
+  return { differences: unique(differences), alreadyDone: [...doneUsers].sort() };
+}
+
+/** The writes a change makes, in order: restore, usage location, the license call, delete. */
+function sameWrites(a: PlanChange, b: PlanChange): boolean {
+  const writes = (c: PlanChange) => JSON.stringify([c.action === "restore", c.usageLocation ?? null, licenseWrite(c) ?? null, c.action === "delete", c.userId.toLowerCase()]);
+  return writes(a) === writes(b);
+}
+
+/** The plan as compared: the read time dropped, seats by what the plan does to them. */
+function comparable(p: Plan): Record<string, unknown> {
+  const { snapshotAt: _read, seats, ...rest } = p;
+  return { ...rest, seats: seats.map(seatEffect) };
+}
+
+const seatEffect = (s: SeatLine) => ({ sku: s.sku, skuId: s.skuId, purchased: s.purchased, change: s.usedAfter - s.usedBefore, over: s.usedAfter > s.purchased, price: s.price });
+
+const unique = (xs: string[]): string[] => {
+  const out = [...new Set(xs)];
+  return out.length > MAX_SHOWN ? [...out.slice(0, MAX_SHOWN), `… and ${out.length - MAX_SHOWN} more`] : out;
+};
+
+const show = (v: unknown): string => {
+  const text = v === undefined ? "(absent)" : JSON.stringify(v);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+};
+
+/** Where two JSON values differ, as `path: saved X, now Y`; arrays of users are matched by user. */
+export function diffValues(saved: unknown, now: unknown, path: string, max: number): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, at: string): void => {
+    if (out.length >= max) return;
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const keyed = (xs: unknown[]) => xs.every((x) => typeof x === "object" && x !== null && typeof (x as { user?: unknown }).user === "string");
+      if (keyed(a) && keyed(b) && new Set(a.map((x) => (x as { user: string }).user)).size === a.length) {
+        const byUser = new Map(b.map((x) => [(x as { user: string }).user, x]));
+        for (const x of a) {
+          const u = (x as { user: string }).user;
+          walk(x, byUser.get(u), `${at}[${u}]`);
+          byUser.delete(u);
+        }
+        for (const [u, y] of byUser) walk(undefined, y, `${at}[${u}]`);
+        return;
+      }
+      if (a.length === b.length) {
+        a.forEach((x, i) => walk(x, b[i], `${at}[${i}]`));
+        return;
+      }
+    } else if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])]) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+      return;
+    }
+    out.push(`${at || "plan"}: saved ${show(a)}, now ${show(b)}`);
+  };
+  walk(saved, now, path);
+  return out;
+}
