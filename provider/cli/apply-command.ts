@@ -108,7 +108,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     let report: ApplyReport;
     try {
       report = await carryOut(plan, {
-        tenant: conn.tenant, journalPath, overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
+        tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? join(".m365-licenses", "journal.jsonl")), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
         dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress?.update, alreadyDone,
       });
     } finally {

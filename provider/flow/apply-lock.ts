@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import * as lockfile from "proper-lockfile";
@@ -6,40 +6,61 @@ import { ApplyError } from "../errors";
 
 /**
  * One apply at a time per checkout: a lock on the journal folder (proper-lockfile: an atomic mkdir,
- * refreshed while held, taken over when stale after a crash). A second apply is refused and told
- * who holds it. Within one process the lock is shared: the Pulumi provider applies many resources
- * at once, and they are one apply.
+ * its mtime refreshed while held). A lock not refreshed for STALE_MS belongs to an apply that died
+ * (SIGKILL, power loss) and is taken over; a second apply that is alive is refused, told who holds
+ * it. Within one process the lock is shared: the Pulumi provider applies many resources at once,
+ * and they are one apply.
  */
-const held = new Map<string, { count: number; release: () => Promise<void> }>();
-
+const STALE_MS = 10_000;
+/** Refreshed five times per stale period, so a busy event loop is not mistaken for a dead holder. */
+const UPDATE_MS = 2_000;
 const HOLDER_FILE = "apply.lock.holder";
 
+const held = new Map<string, { count: number; ready: Promise<() => Promise<void>> }>();
+
 export async function acquireApplyLock(dir: string, what: string): Promise<() => Promise<void>> {
-  mkdirSync(dir, { recursive: true });
-  const mine = held.get(dir);
-  if (mine) {
-    mine.count++;
-    return () => releaseOnce(dir);
+  let entry = held.get(dir);
+  if (entry) entry.count++;
+  else {
+    entry = { count: 1, ready: lockDir(dir, what) };
+    held.set(dir, entry);
+    entry.ready.catch(() => held.delete(dir));
   }
-  let release: () => Promise<void>;
-  try {
-    // Stale after 30 s without a refresh: the holder died (SIGKILL, power loss).
-    release = await lockfile.lock(dir, { lockfilePath: join(dir, "apply.lock"), stale: 30_000, update: 5_000, retries: 0, realpath: false, onCompromised: () => undefined });
-  } catch (e) {
-    if ((e as { code?: string }).code !== "ELOCKED") throw e;
-    throw new ApplyError(`another apply is running in this checkout: ${holderOf(dir)}`, `Wait for it to finish (or, if it died, for its lock in ${dir} to go stale after 30 s) and run again. Nothing was written.`);
-  }
-  writeFileSync(join(dir, HOLDER_FILE), `${what}, pid ${process.pid} on ${hostname()}, since ${new Date().toISOString()}\n`);
-  held.set(dir, { count: 1, release });
-  return () => releaseOnce(dir);
+  await entry.ready;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const h = held.get(dir);
+    if (!h || --h.count > 0) return;
+    held.delete(dir);
+    const release = await h.ready;
+    await release().catch(() => undefined); // already gone (removed by hand): nothing to undo
+  };
 }
 
-async function releaseOnce(dir: string): Promise<void> {
-  const h = held.get(dir);
-  if (!h) return;
-  if (--h.count > 0) return;
-  held.delete(dir);
-  await h.release().catch(() => undefined); // already gone (compromised, removed by hand): nothing to undo
+async function lockDir(dir: string, what: string): Promise<() => Promise<void>> {
+  mkdirSync(dir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: join(dir, "apply.lock"),
+      stale: STALE_MS,
+      update: UPDATE_MS,
+      // Wait a little longer than the stale period: a lock left by a killed apply is then taken over.
+      retries: { retries: 7, minTimeout: 500, maxTimeout: 2_000, factor: 1.5 },
+      realpath: false,
+      onCompromised: () => undefined,
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ELOCKED") throw e;
+    throw new ApplyError(
+      `another apply is running in this checkout: ${holderOf(dir)}`,
+      `Wait for it to finish and run again (a lock in ${dir} that is not refreshed for ${STALE_MS / 1000} s is taken over). Nothing was written.`,
+    );
+  }
+  writeFileSync(join(dir, HOLDER_FILE), `${what}, pid ${process.pid} on ${hostname()}, since ${new Date().toISOString()}\n`);
+  return release;
 }
 
 function holderOf(dir: string): string {

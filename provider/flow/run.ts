@@ -72,6 +72,8 @@ export interface CarryOutOptions {
   tenant: Tenant;
   /** JSON-lines journal; its folder holds the lock that allows one apply at a time. */
   journalPath: string;
+  /** The journal path as the user gave it, for messages. */
+  journalShown?: string;
   overrides?: ApplyOverrides;
   /** How this adapter's user types an override, for the refusal's hint. */
   spell: OverrideSpelling;
@@ -91,7 +93,7 @@ export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<Ap
   if (options.dryRun) return applyPlan(plan, { tenant: options.tenant, dryRun: true, alreadyDone });
   const release = await acquireApplyLock(dirname(options.journalPath), options.what);
   try {
-    const journal = openJournal(options.journalPath);
+    const journal = openJournal(options.journalPath, options.journalShown ?? options.journalPath);
     try {
       return await applyPlan(plan, { tenant: options.tenant, journal, signal: options.signal, onProgress: options.onProgress, alreadyDone });
     } finally {
@@ -102,13 +104,13 @@ export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<Ap
   }
 }
 
-function openJournal(path: string): Journal {
+function openJournal(path: string, shown: string): Journal {
   try {
     return new Journal(path, randomUUID());
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code !== "string") throw e;
-    throw new UserError(`${path}: cannot open the journal (${code})`, "apply writes nothing without its journal: fix the path or pass --journal FILE.");
+    throw new UserError(`${shown}: cannot open the journal (${code}${code === "EISDIR" ? ": it is a folder" : ""})`, "apply writes nothing without its journal: fix the path or give another with --journal FILE. Nothing was written.");
   }
 }
 

@@ -33,7 +33,7 @@ export function checkSavedPlan(saved: Plan, replanned: Plan, fresh: Snapshot): S
     return { differences: unique(differences), alreadyDone: [] };
   }
   // A rerun: the plan-wide parts as before; changes user by user against the progress in the tenant.
-  const keep = (p: Plan) => ({ ...comparable(p), summary: undefined, seats: undefined, fingerprint: undefined, changes: undefined, blocked: p.blocked.filter((b) => b.reason !== "guard-exceeded") });
+  const keep = (p: Plan) => ({ ...comparable(p), summary: undefined, seats: undefined, fingerprint: undefined, changes: undefined, monthlySaving: undefined, planNames: undefined, blocked: p.blocked.filter((b) => b.reason !== "guard-exceeded") });
   differences.push(...diffValues(keep(saved), keep(replanned), "", MAX_SHOWN));
   const now = new Map(replanned.changes.map((c) => [c.user, c]));
   for (const c of saved.changes) {

@@ -31,7 +31,7 @@ describe("m365-licenses apply (in-process, embedded local tenant)", () => {
     const t = terminal({ isTTY: true, answer: false });
     const data = join(t.io.cwd, "tenant");
     expect(await main(["apply", state, "--skip-blocked", "--data", data], t.io)).toBe(1);
-    expect(t.asked).toEqual(["Apply these changes to the tenant?"]);
+    expect(t.asked).toEqual(["Apply these changes to Fabrikam (3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15, fabrikam.com, local, https://127.0.0.1/v1.0)?"]);
     expect(t.out.join("\n")).toContain("\x1b[");
     expect(t.out.at(-1)).toBe("Not applied.");
     const after = terminal({ isTTY: false });

@@ -60,7 +60,7 @@ describe("against the local tenant (Fabrikam)", () => {
     const tenant = connectLocalTenant(local);
     const s = await tenant.readSnapshot({ upns: NAMED });
     expect(wireRequests(local).map((e) => `${e.method} ${e.path} ${e.status} [${e.batchSize}]`)).toStrictEqual([
-      "POST /v1.0/$batch 200 [4]",
+      "POST /v1.0/$batch 200 [5]",
       "POST /v1.0/$batch 200 [1]", // one UPN filter for the named users that hold no license
     ]);
     const user = (upn: string) => s.users.find((u) => u.userPrincipalName === upn);
@@ -153,7 +153,7 @@ describe("against the local tenant (Fabrikam)", () => {
   it("logs every request and retry, and never a secret or token", async () => {
     const lines: string[] = [];
     const tenant = connectLocalTenant(local, { log: (l) => lines.push(l), timeScale: 0.001 });
-    local.setFaults({ throttle: 0.3, unavailable: 0.2, seed: 5 });
+    local.setFaults({ throttle: 0.3, unavailable: 0.2, seed: 8 });
     try {
       const s = await tenant.readSnapshot({ upns: NAMED });
       await tenant.write(s.users.slice(0, 5).map((u) => ({ kind: "assignLicense", userId: u.id, upn: u.userPrincipalName, addLicenses: [], removeLicenses: [] })));

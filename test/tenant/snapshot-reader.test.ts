@@ -21,7 +21,11 @@ interface Tenant {
   licensed: number;
   unlicensed: string[];
   advanced: boolean;
+  /** Whether the credentials may read /organization (graph-facts.md 15.1); default yes. */
+  orgReadable?: boolean;
 }
+
+const TENANT_ID = "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15";
 
 /** A tiny Graph: `licensed` users u0..uN holding E3, a few unlicensed ones, one licensed group. */
 function tenantHandler(t: Tenant, base: () => string) {
@@ -46,12 +50,16 @@ function tenantHandler(t: Tenant, base: () => string) {
     const q = req.path;
     const skip = Number(/skiptoken=(\d+)/.exec(q)?.[1] ?? 0);
     const top = Number(/\$top=(\d+)/.exec(q)?.[1] ?? 100);
+    if (q.startsWith("/organization")) {
+      if (t.orgReadable === false) return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      return { status: 200, body: { value: [{ id: TENANT_ID.toUpperCase(), displayName: "Fabrikam", verifiedDomains: [{ name: "fabrikam.onmicrosoft.com", isDefault: false }, { name: "Fabrikam.com", isDefault: true }] }] } };
+    }
     if (q === "/subscribedSkus") {
       return {
         status: 200,
         body: {
           value: [
-            { skuId: E3, skuPartNumber: "ENTERPRISEPACK", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: t.licensed, prepaidUnits: { enabled: 20, warning: 5, suspended: 3 }, servicePlans: [{ servicePlanId: "ABC", servicePlanName: "X", provisioningStatus: "Success", appliesTo: "User" }] },
+            { accountId: TENANT_ID, id: `${TENANT_ID}_${E3}`, skuId: E3, skuPartNumber: "ENTERPRISEPACK", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: t.licensed, prepaidUnits: { enabled: 20, warning: 5, suspended: 3 }, servicePlans: [{ servicePlanId: "ABC", servicePlanName: "X", provisioningStatus: "Success", appliesTo: "User" }] },
             { skuId: P1, skuPartNumber: "AAD_PREMIUM", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: 0, prepaidUnits: { enabled: 30 }, servicePlans: [] },
           ],
         },
@@ -95,11 +103,19 @@ async function read(t: Tenant, upns: string[], listGroupMembers = false) {
 }
 
 describe("readSnapshot", () => {
+  it("names the tenant from /organization in the first $batch; without the permission, its id from subscribedSkus", async () => {
+    const { fake, snapshot } = await read({ licensed: 3, unlicensed: [], advanced: true }, []);
+    expect(snapshot.tenant).toEqual({ id: TENANT_ID, displayName: "Fabrikam", domains: ["fabrikam.com", "fabrikam.onmicrosoft.com"], defaultDomain: "fabrikam.com", endpoint: fake.graphBaseUrl });
+    expect(fake.log).toStrictEqual(["POST /$batch [4]"]);
+    const { snapshot: narrow } = await read({ licensed: 3, unlicensed: [], advanced: true, orgReadable: false }, []);
+    expect(narrow.tenant).toMatchObject({ id: TENANT_ID, domains: null });
+  });
+
   it("reads 2,500 licensed users in ceil(2500/999) requests, plus one for 40 unlicensed names", async () => {
     const unlicensed = Array.from({ length: 40 }, (_, i) => `new${i}@fabrikam.com`);
     const { fake, snapshot } = await read({ licensed: 2500, unlicensed, advanced: true }, ["u1@fabrikam.com", "grace@fabrikam.com", ...unlicensed, "ghost@fabrikam.com"]);
     expect(fake.log).toStrictEqual([
-      "POST /$batch [4]",
+      "POST /$batch [5]", // SKUs, users, groups, organization, deleted users
       "GET /users?$top=999&$skiptoken=999",
       "GET /users?$top=999&$skiptoken=1998",
       "POST /$batch [3]", // 42 unknown names in 3 filters of 15
@@ -118,14 +134,14 @@ describe("readSnapshot", () => {
 
   it("lists group members (users only) when asked to", async () => {
     const { fake, snapshot } = await read({ licensed: 2, unlicensed: [], advanced: true }, [], true);
-    expect(fake.log).toStrictEqual(["POST /$batch [3]", "POST /$batch [1]"]);
+    expect(fake.log).toStrictEqual(["POST /$batch [4]", "POST /$batch [1]"]);
     expect(snapshot.groups[0]?.memberIds).toStrictEqual([snapshot.users[0]?.id]);
   });
 
   it("falls back to one `any` filter per SKU when advanced queries are refused", async () => {
     const { fake, snapshot } = await read({ licensed: 3, unlicensed: [], advanced: false }, []);
-    expect(fake.log).toStrictEqual(["POST /$batch [3]", "POST /$batch [4]"]);
-    expect(fake.items.slice(3, 7).map((i) => i.split("&")[0])).toStrictEqual([
+    expect(fake.log).toStrictEqual(["POST /$batch [4]", "POST /$batch [4]"]);
+    expect(fake.items.slice(4, 8).map((i) => i.split("&")[0])).toStrictEqual([
       `GET /users?$filter=assignedLicenses/any(x:x/skuId eq ${E3})`,
       `GET /users?$filter=assignedLicenses/any(x:x/skuId eq ${P1})`,
       `GET /groups?$filter=assignedLicenses/any(x:x/skuId eq ${E3})`,

@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 /**
  * Drives the real dynamic provider host that ships in @pulumi/pulumi (cmd/dynamic-provider) over
  * gRPC, as the Pulumi engine does: start it with an engine address, read its port from stdout, then
@@ -30,7 +32,8 @@ export class ProviderHost {
   static async start(options: { env?: NodeJS.ProcessEnv; engineAddress?: string; cwd?: string }): Promise<ProviderHost> {
     const child = spawn(process.execPath, ["-r", join(__dirname, "register-ts.cjs"), HOST, options.engineAddress ?? "127.0.0.1:1"], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, ...options.env },
+      // Each host journals (and locks) in a folder of its own: test files run in parallel.
+      env: { ...process.env, M365_LICENSES_JOURNAL: join(mkdtempSync(join(tmpdir(), "m365-host-journal-")), "journal.jsonl"), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let err = "";

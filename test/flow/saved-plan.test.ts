@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkSavedPlan } from "../../provider/flow/saved-plan";
+import { plan } from "../../provider/plan/plan";
+import type { Plan } from "../../provider/plan/types";
+import { readPlanFile } from "../../provider/report/read-plan-file";
+import { renderJson } from "../../provider/report/render-json";
+import { desiredArb, snapshotArb } from "../plan/arbitraries";
+import { fabrikamDesired, fabrikamSnapshot, FABRIKAM_NOW } from "../plan/fabrikam";
+
+/** Every leaf of a JSON value, as a path of keys and indexes. */
+function leaves(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...at, i]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, [...at, k]));
+  return [at];
+}
+
+/** The plan with one leaf changed, as a hand edit would: a string altered, a number moved, a flag flipped. */
+function edited(p: Plan, path: (string | number)[]): Plan {
+  const copy = readPlanFile(renderJson(p));
+  let node = copy as unknown as Record<string | number, unknown>;
+  for (const k of path.slice(0, -1)) node = node[k] as Record<string | number, unknown>;
+  const k = path.at(-1)!;
+  const v = node[k];
+  if (typeof v === "number") node[k] = v + 1;
+  else if (typeof v === "boolean") node[k] = !v;
+  else if (typeof v === "string" && !Number.isNaN(Date.parse(v)) && /^\d{4}-/.test(v)) node[k] = new Date(Date.parse(v) + 86_400_000).toISOString().slice(0, v.length === 10 ? 10 : undefined);
+  else node[k] = `${String(v)}x`;
+  return copy;
+}
+
+const saved = (p: Plan, snapshot: Parameters<typeof plan>[1], state: Parameters<typeof plan>[0]) =>
+  checkSavedPlan(p, plan(state, snapshot, new Date(p.createdAt)), snapshot);
+
+describe("a saved plan is a review certificate", () => {
+  it("the plan made again from the same state and tenant is accepted", () => {
+    const state = fabrikamDesired();
+    const snap = fabrikamSnapshot();
+    const p = plan(state, snap, FABRIKAM_NOW);
+    expect(saved(readPlanFile(renderJson(p)), snap, state)).toEqual({ differences: [], alreadyDone: [] });
+  });
+
+  it("any edit of any field of a saved plan is refused (except snapshotAt, the read time of the review)", () => {
+    fc.assert(
+      fc.property(snapshotArb, desiredArb, fc.nat(), (snapshot, state, pick) => {
+        const p = plan(state, snapshot, FABRIKAM_NOW);
+        const paths = leaves(p).filter((path) => path[0] !== "snapshotAt");
+        const path = paths[pick % paths.length]!;
+        const result = saved(edited(p, path), snapshot, state);
+        expect(result.differences.length, `edit of ${path.join(".")} went unnoticed`).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("the Fabrikam plan: each kind of hand edit the review found is named", () => {
+    const state = fabrikamDesired();
+    const snap = fabrikamSnapshot();
+    const p = plan(state, snap, FABRIKAM_NOW);
+    const alice = p.changes.findIndex((c) => c.user === "alice@fabrikam.com");
+    const bob = p.changes.find((c) => c.user === "bob@fabrikam.com")!;
+    const e5 = p.changes[alice]!.add[0]!;
+    const cases: [string, (q: Plan) => void, RegExp][] = [
+      ["a SKU changed", (q) => Object.assign(q.changes[alice]!.add[0]!, { skuId: bob.add[0]!.skuId, sku: bob.add[0]!.sku }), /changes\[alice@fabrikam.com\]\.add\[0\]\.skuId: saved/],
+      ["a userId pointed at another user", (q) => (q.changes[alice]!.userId = bob.userId), /changes\[alice@fabrikam.com\]\.userId/],
+      ["a blocker deleted", (q) => q.blocked.splice(0, 1), /blocked\[breakglass-01@fabrikam.com\]: saved \(absent\)/],
+      [
+        "a deletion added for the protected break-glass account",
+        (q) => q.changes.push({ ...structuredClone(q.changes.find((c) => c.action === "delete")!), user: "breakglass-01@fabrikam.com", userId: snap.users.find((u) => u.userPrincipalName.startsWith("breakglass"))!.id }),
+        /breakglass-01@fabrikam.com: changed since the plan was made/,
+      ],
+      ["an override-relevant guard loosened", (q) => (q.guards.maxDeletions = 99), /guards\.maxDeletions: saved 99, now 2/],
+    ];
+    expect(e5.sku).toBe("SPE_E5");
+    for (const [name, edit, why] of cases) {
+      const q = readPlanFile(renderJson(p));
+      edit(q);
+      const { differences } = saved(q, snap, state);
+      expect(differences.join("\n"), name).toMatch(why);
+    }
+  });
+});
