@@ -1,3 +1,4 @@
+import { SeatLedger } from "../plan/seats";
 import { compareStrings } from "../plan/tenant-index";
 import type { Plan, PlanChange } from "../plan/types";
 import type { TenantWrite } from "../tenant/types";
@@ -34,7 +35,7 @@ const seatNeeds = (change: PlanChange): string[] => change.add.map((l) => l.skuI
  * has the last word, and a call refused for seats is reported and converges on a rerun.
  */
 export function orderWrites(plan: Plan): Wave[] {
-  const free = new Map(plan.seats.map((s) => [s.skuId, s.purchased - s.usedBefore]));
+  const seats = new SeatLedger(plan.seats.map((s) => [s.skuId, s.purchased - s.usedBefore]));
   const waves: Wave[] = [];
   const push = (name: Wave["name"], writes: TenantWrite[]): void => {
     if (writes.length) waves.push({ name, writes });
@@ -49,7 +50,7 @@ export function orderWrites(plan: Plan): Wave[] {
   );
 
   const licensed = changes.filter((c) => c.action !== "delete" && licenseWrite(c));
-  const release = (c: PlanChange): void => c.remove.forEach((l) => free.set(l.skuId, (free.get(l.skuId) ?? 0) + 1));
+  const release = (c: PlanChange): void => seats.move(c.remove.map((l) => [l.skuId, -1]));
   const freeing = licensed.filter((c) => seatNeeds(c).length === 0);
   freeing.forEach(release);
   push("free-seats", freeing.map((c) => licenseWrite(c)!));
@@ -61,14 +62,13 @@ export function orderWrites(plan: Plan): Wave[] {
       const wave: PlanChange[] = [];
       const still: PlanChange[] = [];
       for (const c of waiting) {
-        const fits = seatNeeds(c).every((id) => (free.get(id) ?? 0) - (taken.get(id) ?? 0) > 0);
-        if (fits) {
+        if (seats.fits(seatNeeds(c), taken)) {
           seatNeeds(c).forEach((id) => taken.set(id, (taken.get(id) ?? 0) + 1));
           wave.push(c);
         } else still.push(c);
       }
       if (wave.length === 0) return;
-      for (const [id, n] of taken) free.set(id, (free.get(id) ?? 0) - n);
+      seats.move(taken);
       wave.forEach(release);
       push("use-seats", wave.map((c) => licenseWrite(c)!));
       waiting = still;

@@ -13,6 +13,30 @@ export function seatDelta(c: Candidate): Map<string, number> {
   return out;
 }
 
+/**
+ * THE seat arithmetic, shared by the planner (who fits) and apply (which writes go in which wave):
+ * free seats per SKU, taken by additions and given back by removals. One seat per SKU and user
+ * (graph-facts.md 2); a deletion frees its seats at once (5.2).
+ */
+export class SeatLedger {
+  private readonly free: Map<string, number>;
+  constructor(free: Iterable<[string, number]>) {
+    this.free = new Map(free);
+  }
+  /** Free seats of a SKU now. */
+  left(skuId: string): number {
+    return this.free.get(skuId) ?? 0;
+  }
+  /** Whether every SKU in `needs` has a free seat (`pending` seats already promised in this round). */
+  fits(needs: Iterable<string>, pending?: Map<string, number>): boolean {
+    return [...needs].every((id) => this.left(id) - (pending?.get(id) ?? 0) > 0);
+  }
+  /** Seats taken (positive) or given back (negative), per SKU. */
+  move(delta: Iterable<[string, number]>): void {
+    for (const [id, d] of delta) this.free.set(id, this.left(id) - d);
+  }
+}
+
 export interface SeatOutcome {
   accepted: Candidate[];
   blocked: Blocker[];
@@ -29,15 +53,13 @@ export interface SeatOutcome {
  * Restored licenses never wait: Graph restores them even past capacity (graph-facts.md 5.2).
  */
 export function allocateSeats(candidates: Candidate[], index: TenantIndex): SeatOutcome {
-  const used = new Map<string, number>();
-  for (const [id, sku] of index.skus) used.set(id, sku.consumedUnits);
   const purchased = (id: string): number => index.skus.get(id)?.purchased ?? 0;
-  const apply = (delta: Map<string, number>): void => {
-    for (const [id, d] of delta) used.set(id, (used.get(id) ?? 0) + d);
-  };
+  const ledger = new SeatLedger([...index.skus].map(([id, sku]) => [id, sku.purchased - sku.consumedUnits]));
+  const usedOf = (id: string): number => purchased(id) - ledger.left(id);
+  const apply = (delta: Map<string, number>): void => ledger.move(delta);
 
   type Waiting = { c: Candidate; delta: Map<string, number>; needs: string[]; frees: boolean };
-  const fits = (w: Waiting): boolean => w.needs.every((id) => (used.get(id) ?? 0) < purchased(id));
+  const fits = (w: Waiting): boolean => ledger.fits(w.needs);
   const accepted: Candidate[] = [];
   const waiting: Waiting[] = [];
   // Changes that need no seat go first: removals and deletions free theirs, and restores take
@@ -70,14 +92,15 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
   }
 
   const blocked = waiting.map(({ c, needs }): Blocker => {
-    const short = needs.filter((id) => (used.get(id) ?? 0) >= purchased(id));
+    const short = needs.filter((id) => ledger.left(id) <= 0);
     const parts = short.map((id) => {
       const today = index.skus.get(id)?.consumedUnits ?? 0;
-      return `${skuName(index, id)}: ${purchased(id)} purchased, ${today} used today, ${used.get(id) ?? 0} used after the plan's other changes (removals counted first)`;
+      return `${skuName(index, id)}: ${purchased(id)} purchased, ${today} used today, ${usedOf(id)} used after the plan's other changes (removals counted first)`;
     });
     return { user: c.upn, reason: "insufficient-seats", detail: `no free seat for ${c.upn}: ${parts.join("; ")}` };
   });
-  return { accepted, blocked, usedAfter: used };
+  const usedAfter = new Map([...index.skus.keys()].map((id) => [id, usedOf(id)]));
+  return { accepted, blocked, usedAfter };
 }
 
 export function seatLines(index: TenantIndex, usedAfter: Map<string, number>, prices: Record<string, number>): SeatLine[] {

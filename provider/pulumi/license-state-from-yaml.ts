@@ -8,7 +8,9 @@
 import { basename, extname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadDesiredState } from "../desired/load-state";
-import { openBlockers } from "../flow/gate";
+import { UserError } from "../errors";
+import { assertApplicable, openBlockers } from "../flow/gate";
+import { PULUMI_SPELLING } from "./carry-out-plan";
 import type { DesiredState } from "../desired/types";
 import type { Plan } from "../plan/types";
 import type { Tenant } from "../tenant/types";
@@ -68,10 +70,15 @@ export function licenseStateFromYaml(paths: string | string[], options: LicenseS
     }),
   );
   // At `up`, an exceeded guard stops every resource before its first write, as `apply` does.
+  // The one gate (flow/gate.ts); per-user blockers fail their own resources, so they are skipped here.
   const gate = planned.apply((p) => {
-    const exceeded = pulumi.runtime.isDryRun() ? [] : exceededGuards(p, options);
-    if (exceeded.length) {
-      throw new Error(`m365-licenses: guards exceeded, nothing written:\n${exceeded.map((d) => `  - ${d}`).join("\n")}\nPass allowUnassignments / allowDeletions to licenseStateFromYaml to go on.`);
+    if (!p || pulumi.runtime.isDryRun()) return true;
+    try {
+      assertApplicable(p, { allowUnassignments: options.allowUnassignments, allowDeletions: options.allowDeletions, skipBlocked: true }, PULUMI_SPELLING);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      // RunError: Pulumi ends the program with the message alone, without the program's stack.
+      throw new pulumi.RunError(`m365-licenses: guards exceeded, nothing written: ${e.message}\n${e.hint ?? ""}`);
     }
     return true;
   });

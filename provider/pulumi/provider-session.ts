@@ -53,9 +53,3 @@ export function sessionFor(settings: ProviderSettings, makeTenant: (s: ProviderS
   }
   return s;
 }
-
-/** Forget every session (tests). */
-export function resetSessions(): void {
-  sessions.clear();
-  configured = undefined;
-}

@@ -2,6 +2,7 @@
  * Injectable time for the retry wrapper and the batch scheduler. `timeScale` shrinks every wait
  * (octokit plugin-throttling style) so tests honour a `Retry-After: 2` in 2 ms.
  */
+import { InternalError } from "../errors";
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -16,7 +17,7 @@ export const systemClock: Clock = {
 
 /** Nominal time: `sleep(1000)` waits `1000 * scale` real ms; `now()` runs `1 / scale` times faster. */
 export function scaledClock(scale: number, base: Clock = systemClock): Clock {
-  if (!(scale > 0)) throw new Error(`timeScale must be > 0, got ${scale}`);
+  if (!(scale > 0)) throw new InternalError(`timeScale must be > 0, got ${scale}`);
   if (scale === 1) return base;
   const origin = base.now();
   return {

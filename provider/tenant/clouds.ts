@@ -2,6 +2,7 @@
  * National clouds: each maps to its own Graph root and login authority (graph-facts.md section 9).
  * Tokens are not interchangeable between clouds, so the pair always travels together.
  */
+import { InternalError } from "../errors";
 
 export type CloudName = "global" | "usgov" | "usgovdod" | "china";
 
@@ -30,7 +31,7 @@ export function isCloudName(value: string): value is CloudName {
 export function cloudEndpoints(cloud: CloudName): CloudEndpoints {
   const c = CLOUDS[cloud];
   if (c === undefined) {
-    throw new Error(`unknown cloud "${String(cloud)}": expected one of ${CLOUD_NAMES.join(", ")}`);
+    throw new InternalError(`unknown cloud "${String(cloud)}": expected one of ${CLOUD_NAMES.join(", ")}`);
   }
   return { graphBaseUrl: `${c.graph}/v1.0`, authorityHost: c.login };
 }

@@ -2,6 +2,7 @@
  * An @azure/identity `httpClient` built on OUR request function, so token requests trust the same
  * extra CA as Graph requests (the local tenant's self-signed one) without touching global state.
  */
+import { InternalError } from "../errors";
 import type { ClientSecretCredentialOptions } from "@azure/identity";
 import type { RequestFunction } from "./http-request";
 
@@ -44,7 +45,7 @@ function bodyText(body: PipelineRequest["body"]): string | undefined {
   if (body instanceof ArrayBuffer) return Buffer.from(body).toString("utf8");
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
   // Streams, forms and blobs are never used by the token flows.
-  throw new Error("identity http client: unsupported request body type");
+  throw new InternalError("identity http client: unsupported request body type");
 }
 
 export function identityHttpClient(request: RequestFunction): HttpClient {

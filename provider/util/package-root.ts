@@ -1,3 +1,4 @@
+import { InternalError } from "../errors";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -14,7 +15,7 @@ export function packageRoot(): string {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "m365-licenses") return (cached = dir);
     const up = dirname(dir);
-    if (up === dir) throw new Error("m365-licenses: cannot find the package root (package.json)");
+    if (up === dir) throw new InternalError("m365-licenses: cannot find the package root (package.json)");
     dir = up;
   }
 }

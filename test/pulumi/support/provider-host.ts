@@ -1,10 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 /**
  * Drives the real dynamic provider host that ships in @pulumi/pulumi (cmd/dynamic-provider) over
  * gRPC, as the Pulumi engine does: start it with an engine address, read its port from stdout, then
  * call Configure / Check / Diff / Create / Read / Update / Delete with `__provider` in the properties.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
