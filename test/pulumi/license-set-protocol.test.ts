@@ -1,4 +1,6 @@
 /** LicenseSet through the real dynamic provider host, against the Fabrikam local tenant. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -113,5 +115,36 @@ describe("LicenseSet", () => {
     // carol's Exchange Online is now recorded as the set's (refresh took it in), peggy's too.
     expect(await directOf("carol@fabrikam.com")).toEqual([]);
     expect(await directOf("peggy@fabrikam.com")).toEqual([]);
+  });
+});
+
+describe("LicenseSet: the same gate as the CLI, and its journal", () => {
+  const URN_GUARDED = "urn:pulumi:test::m365::pulumi-nodejs:dynamic/m365-licenses:LicenseSet::guarded";
+  // dave and ivan each lose their E3: 2 removals against maxUnassignments 1.
+  const users = { "dave@fabrikam.com": { licenses: ["EXCHANGESTANDARD"] }, "ivan@fabrikam.com": { licenses: [] as string[] } };
+  const guards = { maxUnassignments: 1 };
+
+  it("refuses a set whose plan exceeds a guard, naming its override, and writes nothing", async () => {
+    local.requestLog.clear();
+    const err = await host.create(URN_GUARDED, { __provider: providerText, users, guards }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/guards.maxUnassignments allows 1/);
+    expect(String(err)).toMatch(/allowUnassignments: 2 to licenseStateFromYaml/);
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(0);
+  });
+
+  it("goes on when the program's override covers it (sets mode), and journals every write", async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), "m365-set-journal-")), "journal.jsonl");
+    const own = await ProviderHost.start({ env: { ...hostEnv(local), M365_LICENSES_JOURNAL: journal } });
+    await own.configure(stackConfig(local));
+    try {
+      local.requestLog.clear();
+      await own.create(URN_GUARDED, { __provider: providerText, users, guards, overrides: { allowUnassignments: 2 } });
+    } finally {
+      await own.stop();
+    }
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(2);
+    const events = readFileSync(journal, "utf8").trim().split("\n").map((l) => JSON.parse(l).event);
+    expect(events.filter((e) => e === "write-done")).toHaveLength(2);
+    expect(events[0]).toBe("run-start");
   });
 });

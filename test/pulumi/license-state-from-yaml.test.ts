@@ -117,6 +117,8 @@ describe("guards at up", () => {
   it("an exceeded guard is reported unless an allow option covers it", async () => {
     const p = await valueOf(licenseStateFromYaml("state.yaml", { cwd: dir, tenant: connectLocalTenant(local), log, namePrefix: "g0-" }).plan);
     expect(exceededGuards(p, {})).toEqual([expect.stringMatching(/maxUnassignments/)]);
+    // The tenant's clock, as in the CLI (the local tenant's starts at its seed's 2026-01-15), not this machine's.
+    expect(p!.createdAt.slice(0, 10)).toBe("2026-01-15");
     expect(exceededGuards(p, { allowUnassignments: 2 })).toEqual([]);
     expect(exceededGuards(p, { allowUnassignments: 1 })).toHaveLength(1);
   });
