@@ -65,7 +65,7 @@ describe("license-plan-pr.yml", () => {
     const r = runStep(step(w, "Plan").run!, npxExit);
     expect(r.status).toBe(stepExit);
     expect(r.output).toContain(`exitcode=${npxExit}`);
-    if (stepExit === 0) expect(r.summary).toContain("plan licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown --detailed-exitcode");
+    if (stepExit === 0) expect(r.summary).toContain("plan licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown --detailed-exitcode --out plan.json");
   });
 
   it("posts the markdown plan as the pull request's comment", () => {
@@ -74,6 +74,29 @@ describe("license-plan-pr.yml", () => {
     expect(r.status).toBe(0);
     expect(r.gh).toEqual(["pr comment 42 --body-file plan.md --edit-last"]);
     expect(post.env?.GH_TOKEN).toBe("${{ github.token }}");
+  });
+});
+
+describe("license-apply-on-merge.yml", () => {
+  const w = workflow("license-apply-on-merge.yml") as Workflow & { concurrency: { group: string; "cancel-in-progress": boolean } };
+
+  it("applies on merge, one run per tenant at a time, never cancelled half-way", () => {
+    expect(w.on.push).toEqual({ branches: ["main"], paths: ["licenses/**"] });
+    expect(w.concurrency).toEqual({ group: "license-apply-${{ vars.AZURE_TENANT_ID }}", "cancel-in-progress": false });
+  });
+
+  it("applies the plan reviewed on the pull request, not a new one", () => {
+    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx m365-licenses apply --plan plan.json --yes /);
+    const fetch = step(w, "Fetch the reviewed plan").run!;
+    expect(fetch).toContain("gh run download");
+    expect(fetch).toContain("--name license-plan");
+    expect(workflow("license-plan-pr.yml").jobs.plan.steps.find((s) => s.name === "Keep the reviewed plan")).toMatchObject({ uses: "actions/upload-artifact@v4" });
+  });
+
+  it("fails without a reviewed plan to apply", () => {
+    const r = runStep(step(w, "Fetch the reviewed plan").run!, 0);
+    expect(r.status).toBe(1);
+    expect(r.gh[0]).toMatch(/^pr list --state merged --search/);
   });
 });
 
