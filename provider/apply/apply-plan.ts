@@ -32,6 +32,8 @@ export interface ApplyReport {
   notAttempted: TenantWrite[];
   /** Users whose change was already in the tenant (a rerun of a saved plan). */
   alreadyDone: string[];
+  /** Why the journal could not be written, when it could not: apply then stopped sending writes. */
+  journalError?: string;
 }
 
 /**
@@ -50,6 +52,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   if (options.dryRun) return report;
 
   journal.record("run-start", { detail: { planFingerprint: plan.fingerprint, writes: total, alreadyDone: alreadyDone.length } });
+  journal.flush();
+  // A journal that cannot be written stops the run at once: no write goes out unrecorded.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted || journal.failure) stop.abort();
   const failedUsers = new Set<string>();
   const record = (given: WriteResult): void => {
     const r = lostAnswer(given);
@@ -62,20 +70,25 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     journal.finish(r);
     (r.ok ? report.succeeded : report.failed).push(r);
     if (!r.ok) failedUsers.add(r.write.userId);
+    if (journal.failure) stop.abort();
   };
   try {
     for (const wave of waves) {
       const ready = wave.writes.filter((w) => !failedUsers.has(w.userId));
       report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(w.userId)));
-      if (options.signal?.aborted) {
+      if (stop.signal.aborted) {
         report.notAttempted.push(...ready);
         continue;
       }
       const seen = new Set<TenantWrite>();
       const results = await options.tenant.write(ready, {
-        signal: options.signal,
+        signal: stop.signal,
         // Journaled as each $batch goes out: a start with no end after a crash means "sent, outcome unknown".
-        onSend: (sent) => sent.forEach((w) => journal.start(w)),
+        onSend: (sent) => {
+          sent.forEach((w) => journal.start(w));
+          journal.flush();
+          if (journal.failure) stop.abort();
+        },
         onResult: (r) => {
           seen.add(r.write);
           record(r);
@@ -86,11 +99,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       journal.flush();
     }
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     journal.record("run-end", {
       detail: { succeeded: report.succeeded.length, failed: report.failed.length, notAttempted: report.notAttempted.length },
     });
     journal.flush();
   }
+  if (journal.failure) report.journalError = `${journal.failure.code ?? "error"}: ${journal.failure.message}`;
   return report;
 }
 

@@ -27,6 +27,11 @@ export interface JournalEntry {
 export class Journal {
   private fd: number | undefined;
   readonly entries: JournalEntry[] = [];
+  /**
+   * The first write to the file that failed (disk full, I/O error). From then on nothing more is
+   * written to it; apply stops sending writes and reports from memory what was done.
+   */
+  failure: NodeJS.ErrnoException | undefined;
 
   constructor(
     readonly path: string | undefined,
@@ -40,7 +45,17 @@ export class Journal {
     const entry: JournalEntry = { time: this.clock().toISOString(), run: this.run, event, ...fields };
     if (entry.message) entry.message = redact(entry.message);
     this.entries.push(entry);
-    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(entry) + "\n");
+    this.guard(() => writeSync(this.fd!, JSON.stringify(entry) + "\n"));
+  }
+
+  /** Runs a file operation unless the journal already failed; a failure is kept, not thrown. */
+  private guard(op: () => void): void {
+    if (this.fd === undefined || this.failure) return;
+    try {
+      op();
+    } catch (e) {
+      this.failure = e as NodeJS.ErrnoException;
+    }
   }
 
   start(w: TenantWrite): void {
@@ -57,13 +72,17 @@ export class Journal {
   }
 
   flush(): void {
-    if (this.fd !== undefined) fsyncSync(this.fd);
+    this.guard(() => fsyncSync(this.fd!));
   }
 
   close(): void {
     if (this.fd === undefined) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    this.flush();
+    try {
+      closeSync(this.fd);
+    } catch (e) {
+      this.failure ??= e as NodeJS.ErrnoException;
+    }
     this.fd = undefined;
   }
 

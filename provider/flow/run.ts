@@ -118,6 +118,7 @@ function openJournal(path: string, shown: string): Journal {
 export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
+  if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
   for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
   for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
@@ -133,6 +134,12 @@ export function unfinishedUsers(report: ApplyReport): string[] {
 /** Throws when some write failed or was not attempted: the message says what, the hint how to converge. */
 export function assertFinished(report: ApplyReport, what: string, rerun: string): void {
   const unfinished = unfinishedUsers(report);
+  if (report.journalError) {
+    throw new ApplyError(
+      `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `Free the disk or give another --journal FILE. ${rerun}`,
+    );
+  }
   if (unfinished.length === 0) return;
   throw new ApplyError(
     `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${unfinished.join(", ")})`,

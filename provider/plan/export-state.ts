@@ -1,6 +1,7 @@
 import type { Catalog } from "../catalog/catalog";
 import type { LicenseSpec, LicenseState, UserSpec } from "../desired/types";
 import type { Snapshot, TenantSku } from "../tenant/types";
+import { cloudOfEndpoint } from "../tenant/clouds";
 import { compareStrings, isDirect, sortedIds } from "./tenant-index";
 
 /**
@@ -25,7 +26,19 @@ export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState
     if (u.usageLocation) spec.usageLocation = u.usageLocation;
     users[u.userPrincipalName.toLowerCase()] = spec;
   }
-  return { version: 1, scope: { mode: "listed-users-only" }, users };
+  return { version: 1, ...exportedTenant(snapshot), scope: { mode: "listed-users-only" }, users };
+}
+
+/** The tenant the export came from, so the state is refused against any other (flow/run.ts). */
+function exportedTenant(snapshot: Snapshot): Pick<LicenseState, "tenant"> {
+  const t = snapshot.tenant;
+  const cloud = cloudOfEndpoint(t.endpoint);
+  const spec = {
+    ...(t.id ? { id: t.id } : {}),
+    ...(t.defaultDomain ? { domain: t.defaultDomain } : {}),
+    ...(cloud === "global" || cloud === "usgov" || cloud === "usgovdod" || cloud === "china" ? { cloud } : {}),
+  };
+  return Object.keys(spec).length ? { tenant: spec } : {};
 }
 
 const skuOf = (l: LicenseSpec): string => (typeof l === "string" ? l : l.sku);

@@ -56,7 +56,7 @@ export function outputsFor(inputs: UserLicensesInputs, account: TenantUser | Del
     accountState: deleted ? "deleted" : "present",
     directLicenses: live,
     inheritedLicenses: account.assignments
-      .filter((a) => a.assignedByGroup !== null)
+      .filter((a) => !isDirect(a))
       .map((a) => ({
         sku: snapshot.skus.find((s) => s.skuId.toLowerCase() === a.skuId.toLowerCase())?.skuPartNumber ?? catalog.skuName(a.skuId),
         skuId: a.skuId.toLowerCase(),

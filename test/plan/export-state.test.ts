@@ -31,6 +31,7 @@ describe("exportState", () => {
       .build();
     expect(exportState(snap, catalog)).toEqual({
       version: 1,
+      tenant: { id: "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15", domain: "fabrikam.com" }, // bound to the tenant it came from
       scope: { mode: "listed-users-only" },
       users: {
         "amy@x.com": { licenses: ["ENTERPRISEPACK", "POWER_BI_PRO"], usageLocation: "US" },
