@@ -125,14 +125,16 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   }
 
   if (!options.listGroupMembers) {
-    for (const id of groupJson.keys()) members.set(id, []);
+    // A Set per group: a user inherits several SKUs from one group, and an all-staff group has
+    // every user (a list lookup here was O(users x group size)).
+    const derived = new Map<string, Set<string>>([...groupJson.keys()].map((id) => [id, new Set<string>()]));
     for (const u of userJson.values()) {
+      const uid = String(u.id).toLowerCase();
       for (const st of u.licenseAssignmentStates ?? []) {
-        const list = st.assignedByGroup ? members.get(String(st.assignedByGroup).toLowerCase()) : undefined;
-        const uid = String(u.id).toLowerCase();
-        if (list && !list.includes(uid)) list.push(uid);
+        if (st.assignedByGroup) derived.get(String(st.assignedByGroup).toLowerCase())?.add(uid);
       }
     }
+    for (const [id, set] of derived) members.set(id, [...set]);
   }
   const deleted = deletedOut ? (await pages(client, round1[4]!, deletedOut)).map(mapDeletedUser) : [];
   const takenAt = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
