@@ -26,6 +26,8 @@ export interface ConsequenceRule {
   source: string;
   /** When set, the consequence carries the date `now + afterDays`. */
   afterDays?: number;
+  /** The consequence counts plans (`plans` on it) rather than naming them in its sentence. */
+  listsPlans?: true;
   message: (c: RuleContext) => string;
 }
 
@@ -247,7 +249,8 @@ export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>>
       kind: "service-plans-lost",
       severity: "service-loss",
       source: "graph-facts.md 10.1",
-      message: (c) => `also loses ${c.plans.length} other service plan${c.plans.length === 1 ? "" : "s"}: ${list(c.plans)}`,
+      listsPlans: true,
+      message: (c) => `also loses ${c.plans.length} other service plan${c.plans.length === 1 ? "" : "s"}${c.plans.length <= 3 ? `: ${list(c.plans)}` : ""}`,
     },
   ],
 };

@@ -20,6 +20,7 @@ function fire(rules: ConsequenceRule[], ctx: Omit<RuleContext, "date">, now: Dat
     const date = r.afterDays === undefined ? undefined : isoDateAfter(now, r.afterDays);
     const c: Consequence = { kind: r.kind, severity: r.severity, message: r.message({ ...ctx, date }), source: r.source };
     if (date !== undefined) c.date = date;
+    if (r.listsPlans) c.plans = [...ctx.plans];
     return c;
   });
 }

@@ -19,6 +19,8 @@ export interface Consequence {
   date?: string;
   /** Where the rule comes from (graph-facts.md section). */
   source: string;
+  /** The service plans a list-valued consequence counts ("also loses 30 other service plans"). */
+  plans?: string[];
 }
 
 export interface PlannedLicense {

@@ -1,99 +1,158 @@
-import type { Consequence, Plan, PlanChange } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
-import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups } from "./wording";
+import type { Consequence, Plan, PlanChange } from "../plan/types";
+import { linkSources, sourceLink } from "./sources";
+import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups, worst } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
- * The plan as a pull-request comment: summary, seat table and chart, per-user changes with their
- * consequences (the changes that put data at risk first), blockers, saving and fingerprint.
+ * GitHub refuses an issue or pull-request comment over 65,536 characters (graph-facts.md 14.5); the
+ * plan stays under this, whatever its size, leaving room for the workflow's own lines around it.
  */
-export function renderMarkdown(plan: Plan, options: ReportOptions = {}): string {
+export const COMMENT_LIMIT = 60_000;
+/** Rows of a summary table before the rest is counted instead of listed. */
+const MAX_ROWS = 100;
+
+export interface MarkdownOptions extends ReportOptions {
+  /** Characters at most (default COMMENT_LIMIT); per-user detail is cut first. */
+  limit?: number;
+  /** Where the full plan is, named when detail had to be cut (e.g. "the job summary"). */
+  fullPlanAt?: string;
+}
+
+/**
+ * The plan as a pull-request comment, reviewer first: the tenant, what data is at risk and when,
+ * the blockers, the warnings and the seats of the SKUs that change; then each user's detail folded.
+ */
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const mode = options.mode ?? "plan";
-  const out: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
-
-  const atRisk = plan.changes.filter((c) => c.consequences.some((x) => x.severity === "data-at-risk"));
-  if (plan.blocked.length) {
-    out.push("> [!CAUTION]", `> ${plan.blocked.length} blocker${plan.blocked.length === 1 ? "" : "s"}: ${mode === "plan" ? "`apply` refuses this plan until they are resolved" : "an apply could not fix these as things stand"} (see [Blocked](#blocked)).`, "");
-  }
-  if (atRisk.length) {
-    out.push("> [!WARNING]", `> ${atRisk.length} user${atRisk.length === 1 ? "" : "s"} would have data at risk: ${atRisk.map((c) => `\`${c.user}\``).join(", ")}.`, "");
-  }
-
-  out.push("### Seats", "", ...seatTable(plan), "", ...seatChart(plan), "");
+  const limit = options.limit ?? COMMENT_LIMIT;
+  const top: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
+  top.push(...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...seats(plan));
   if (plan.monthlySaving) {
     const { amount, currency } = plan.monthlySaving;
-    out.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
+    top.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
   }
-
-  if (plan.changes.length) {
+  const footer = `<sub>fingerprint \`${plan.fingerprint}\` · tenant read ${plan.snapshotAt} · planned ${plan.createdAt}</sub>`;
+  const out = [...top];
+  const changes = changesWorstFirst(plan);
+  if (changes.length) {
     out.push(mode === "plan" ? "### Changes" : "### Differences", "");
-    for (const change of changesWorstFirst(plan)) out.push(...changeSection(change, plan, mode));
+    let used = length(out) + footer.length + 400; // room for the cut notice
+    let shown = 0;
+    for (const change of changes) {
+      const section = changeSection(change, plan, mode);
+      if (used + length(section) > limit) break;
+      used += length(section);
+      out.push(...section);
+      shown++;
+    }
+    if (shown < changes.length) {
+      out.push(`> ${changes.length - shown} more user${changes.length - shown === 1 ? "" : "s"} not shown here: this comment is capped at ${limit.toLocaleString("en-US")} characters. The full plan is in ${options.fullPlanAt ?? "`plan --format markdown` and the plan file (`plan --out`)"}.`, "");
+    }
   }
-  if (plan.blocked.length) {
-    out.push("### Blocked", "", "| user | reason | detail |", "| --- | --- | --- |");
-    for (const b of plan.blocked) out.push(`| ${cell(b.user === "*" ? "(whole plan)" : `\`${b.user}\``)} | \`${b.reason}\` | ${cell(b.detail)} |`);
-    out.push("");
-  }
-  const kept = warningGroups(plan);
-  if (kept.length) {
-    out.push("### Warnings", "", "| warning | users |", "| --- | --- |");
-    for (const w of kept) out.push(`| ${cell(w.text)} | ${w.users.map((u) => `\`${u}\``).join(", ")} |`);
-    out.push("");
-  }
-  out.push(`<sub>fingerprint \`${plan.fingerprint}\` · tenant read ${plan.snapshotAt} · planned ${plan.createdAt}</sub>`);
-  return `${out.join("\n")}\n`;
+  out.push(footer);
+  const text = `${out.join("\n")}\n`;
+  // The summary tables are capped by rows; a plan of very long lines is cut as a last resort.
+  return text.length <= limit ? text : `${text.slice(0, limit - 80)}\n\n> (cut at ${limit.toLocaleString("en-US")} characters)\n`;
 }
+
+const length = (lines: string[]): number => lines.reduce((n, l) => n + l.length + 1, 0);
 
 /** Table cells: no line breaks, pipes escaped. */
 const cell = (text: string): string => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 
 const ICON: Record<Consequence["severity"], string> = { "data-at-risk": "🔴 **data at risk**", "service-loss": "🟠 service loss", info: "ℹ️ info" };
 
+/** A short name of each data-at-risk consequence, for the summary table (the detail has the sentence). */
+const AT_RISK: Record<string, string> = {
+  "mailbox-purge": "mailbox purged",
+  "ediscovery-unsearchable": "mailbox no longer searchable by eDiscovery",
+  "mailbox-deleted": "mailbox deleted",
+  "onedrive-archive": "OneDrive archived, inaccessible",
+  "onedrive-retention": "OneDrive deleted after retention",
+  "restore-window": "account deleted for good",
+};
+
+/** Capped rows: the first MAX_ROWS, then a count of the rest. */
+function capped(rows: string[], what: string): string[] {
+  if (rows.length <= MAX_ROWS) return rows;
+  return [...rows.slice(0, MAX_ROWS), "", `… and ${rows.length - MAX_ROWS} more ${what} (see the changes below).`];
+}
+
+function dataAtRisk(plan: Plan): string[] {
+  const rows = changesWorstFirst(plan).flatMap((c) =>
+    c.consequences.filter((x) => x.severity === "data-at-risk").map((x) => `| \`${c.user}\` | ${cell(AT_RISK[x.kind] ?? x.message)} | ${x.date ?? "at once"} | ${sourceLink(x.source)} |`),
+  );
+  if (!rows.length) return [];
+  const users = new Set(plan.changes.filter((c) => worst(c) === 0).map((c) => c.user)).size;
+  return ["> [!WARNING]", `> ${users} user${users === 1 ? "" : "s"} would have data at risk.`, "", "### Data at risk", "", "| user | what | when | source |", "| --- | --- | --- | --- |", ...capped(rows, "consequences"), ""];
+}
+
+function blockers(plan: Plan, mode: "plan" | "drift"): string[] {
+  if (!plan.blocked.length) return [];
+  const n = plan.blocked.length;
+  const rows = plan.blocked.map((b) => `| ${cell(b.user === "*" ? "(whole plan)" : `\`${b.user}\``)} | \`${b.reason}\` | ${linkSources(cell(b.detail))} |`);
+  return [
+    "> [!CAUTION]",
+    `> ${n} blocker${n === 1 ? "" : "s"}: ${mode === "plan" ? "`apply` refuses this plan until they are resolved" : "an apply could not fix these as things stand"}.`,
+    "",
+    "### Blocked",
+    "",
+    "| user | reason | detail |",
+    "| --- | --- | --- |",
+    ...capped(rows, "blockers"),
+    "",
+  ];
+}
+
+function warnings(plan: Plan): string[] {
+  const kept = warningGroups(plan);
+  if (!kept.length) return [];
+  const users = (list: string[]) => (list.length <= 20 ? list : [...list.slice(0, 20), `and ${list.length - 20} more`]).map((u) => (u.startsWith("and ") ? u : `\`${u}\``)).join(", ");
+  return ["### Warnings", "", "| warning | users |", "| --- | --- |", ...kept.map((w) => `| ${linkSources(cell(w.text))} | ${users(w.users)} |`), ""];
+}
+
+/** The SKUs the plan changes, as numbers and a bar of seats used after against seats bought. */
+function seats(plan: Plan): string[] {
+  const changed = plan.seats.filter((s) => s.usedAfter !== s.usedBefore);
+  if (!changed.length) return [];
+  const priced = changed.some((s) => s.price !== undefined);
+  const head = ["SKU", "purchased", "used now", "used after", "change", "", ...(priced ? ["price / month"] : [])];
+  const bar = (used: number, bought: number): string => {
+    const width = 20;
+    const filled = bought > 0 ? Math.min(width, Math.round((used / bought) * width)) : width;
+    return `\`${"█".repeat(filled)}${"░".repeat(width - filled)}\`${used > bought ? " ⚠️ over" : ""}`;
+  };
+  const rows = changed.map((s) => {
+    const delta = s.usedAfter - s.usedBefore;
+    return [`\`${s.sku}\``, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}`, delta > 0 ? `+${delta}` : `${delta}`, bar(s.usedAfter, s.purchased), ...(priced ? [s.price === undefined ? "" : s.price.toFixed(2)] : [])];
+  });
+  return ["### Seats the plan changes", "", `| ${head.join(" | ")} |`, `| ${head.map((_, i) => (i === 0 || i === 5 ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""];
+}
+
 function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): string[] {
-  const lines = [`#### \`${change.user}\` — ${actionLabel(change, mode)}`, ""];
+  const atRisk = change.consequences.filter((c) => c.severity === "data-at-risk").length;
+  const parts = [
+    ...change.add.map((l) => `+ ${l.sku}`),
+    ...change.remove.map((l) => `− ${l.sku}`),
+    ...change.planChanges.map((p) => `~ ${p.sku}`),
+    ...(atRisk ? [`🔴 ${atRisk} data at risk`] : []),
+  ];
+  const lines = ["<details>", `<summary><code>${change.user}</code> — ${actionLabel(change, mode)}${parts.length ? ` · ${parts.join(" · ")}` : ""}</summary>`, ""];
   if (change.usageLocation) lines.push(`- 📍 usage location → \`${change.usageLocation}\``);
   for (const l of change.add) lines.push(`- ➕ ${verb("add", mode)} **${licenseText(l, plan)}**`);
   for (const l of change.remove) lines.push(`- ➖ ${verb("remove", mode)} **${licenseText(l, plan)}**`);
-  for (const p of change.planChanges) {
-    lines.push(`- 🔧 **${p.sku}**: ${planChangeText(p, plan)}`);
-  }
+  for (const p of change.planChanges) lines.push(`- 🔧 **${p.sku}**: ${planChangeText(p, plan)}`);
   if (change.consequences.length) {
-    if (lines.length > 2) lines.push("");
-    if (mode === "drift") lines.push("What an apply would do:", "");
-    lines.push("| | consequence | date | source |", "| --- | --- | --- | --- |");
-    for (const c of change.consequences) lines.push(`| ${ICON[c.severity]} | ${cell(c.message)} | ${c.date ?? ""} | ${c.source} |`);
+    lines.push("", ...(mode === "drift" ? ["What an apply would do:", ""] : []));
+    for (const c of change.consequences) lines.push(`- ${ICON[c.severity]}: ${consequenceLine(c)}${c.date ? ` (${c.date})` : ""} · ${sourceLink(c.source)}`);
   }
-  lines.push("");
+  lines.push("", "</details>", "");
   return lines;
 }
 
-function seatTable(plan: Plan): string[] {
-  const priced = plan.seats.some((s) => s.price !== undefined);
-  const head = ["SKU", "purchased", "used now", "used after", "change", ...(priced ? ["price / month"] : [])];
-  const rows = plan.seats.map((s) => {
-    const delta = s.usedAfter - s.usedBefore;
-    const over = s.usedAfter > s.purchased ? " ⚠️ over" : "";
-    return [
-      `\`${s.sku}\``, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}${over}`, delta === 0 ? "" : delta > 0 ? `+${delta}` : `${delta}`,
-      ...(priced ? [s.price === undefined ? "" : s.price.toFixed(2)] : []),
-    ];
-  });
-  return [`| ${head.join(" | ")} |`, `| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
-}
-
-/** A mermaid xychart: bars are the seats used now, the line the seats used after the plan. */
-function seatChart(plan: Plan): string[] {
-  if (!plan.seats.length) return [];
-  const names = plan.seats.map((s) => JSON.stringify(s.sku));
-  const max = Math.max(1, ...plan.seats.flatMap((s) => [s.purchased, s.usedBefore, s.usedAfter]));
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `    title "Seats used: bars now, line after ${plan.changes.length ? "the plan" : "(no change)"}"`,
-    `    x-axis [${names.join(", ")}]`,
-    `    y-axis "seats" 0 --> ${max}`,
-    `    bar [${plan.seats.map((s) => s.usedBefore).join(", ")}]`,
-    `    line [${plan.seats.map((s) => s.usedAfter).join(", ")}]`,
-    "```",
-  ];
+/** A consequence's sentence; a long list of service plans is counted, its names folded. */
+function consequenceLine(c: Consequence): string {
+  if (!c.plans || c.plans.length <= 3) return cell(c.message);
+  return `${cell(c.message)} <details><summary>which</summary>${c.plans.join(", ")}</details>`;
 }

@@ -57,7 +57,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
     if (mode === "drift" && change.consequences.length) lines.push(`    ${paint("what an apply would do:", "dim")}`);
     for (const c of change.consequences) {
       const s = severity[c.severity];
-      lines.push(`    ${paint(s.mark, ...s.styles)} ${paint(s.label, ...s.styles)}: ${c.message}`);
+      const named = c.plans && c.plans.length > 3 ? `: ${c.plans.join(", ")}` : "";
+      lines.push(`    ${paint(s.mark, ...s.styles)} ${paint(s.label, ...s.styles)}: ${c.message}${named}`);
     }
     lines.push("");
     return lines;

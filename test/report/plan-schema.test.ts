@@ -28,7 +28,7 @@ const FIELDS = {
   change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true, licenseFingerprint: true } satisfies Record<keyof PlanChange, true>,
   plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
-  consequence: { kind: true, severity: true, message: true, date: true, source: true } satisfies Record<keyof Consequence, true>,
+  consequence: { kind: true, severity: true, message: true, date: true, source: true, plans: true } satisfies Record<keyof Consequence, true>,
   blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
   seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true } satisfies Record<keyof SeatLine, true>,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
-import { renderMarkdown } from "../../provider/report/render-markdown";
+import { COMMENT_LIMIT, renderMarkdown } from "../../provider/report/render-markdown";
 import { renderText } from "../../provider/report/render-text";
 import { desired } from "../plan/desired-builder";
 import { fabrikamDesired, fabrikamSnapshot, FABRIKAM_NOW } from "../plan/fabrikam";
@@ -31,19 +31,42 @@ describe("renderText", () => {
 describe("renderMarkdown", () => {
   const md = renderMarkdown(fabrikam);
 
-  it("has the summary, a seat table, a mermaid chart, the saving and the blockers", () => {
+  it("puts the reviewer's questions first: the tenant, the data at risk with dates, the blockers, the seats that change", () => {
+    const at = (text: string) => md.indexOf(text);
+    expect(md).toContain("Tenant: Fabrikam (3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15, fabrikam.com");
     expect(md).toContain("**Plan: 3 licenses to add, 4 licenses to remove");
-    expect(md).toContain("| `SPE_E5` | 5 | 5 | 5 |  | 57.00 |");
-    expect(md).toMatch(/```mermaid\nxychart-beta\n[\s\S]*bar \[13, 6, 2, 1, 5\]\n {4}line \[12, 5, 2, 1, 5\]\n```/);
-    expect(md).toContain("Monthly saving: **23.00 USD**");
+    expect(md).toMatch(/\| `carol@fabrikam.com` \| mailbox purged \| 2026-12-20 \| \[Remove licenses from users\]\(https:\/\/learn\.microsoft\.com\/[^)]+\) \|/);
     expect(md).toContain("| `frank@fabrikam.com` | `inherited-license` | POWER_BI_PRO is inherited from group 'Analysts'");
+    expect(at("### Data at risk")).toBeLessThan(at("### Blocked"));
+    expect(at("### Blocked")).toBeLessThan(at("### Seats the plan changes"));
+    expect(at("### Seats the plan changes")).toBeLessThan(at("### Changes"));
+    expect(md).toContain("Monthly saving: **23.00 USD**");
   });
 
-  it("lists users with data at risk first, and their data-at-risk consequences first", () => {
-    const order = [...md.matchAll(/^#### `([^`]+)`/gm)].map((m) => m[1].split("@")[0]);
+  it("shows only the SKUs the plan changes, with purchased, now and after, as bars; no chart", () => {
+    const table = md.slice(md.indexOf("### Seats the plan changes"), md.indexOf("Monthly saving"));
+    expect(table).toContain("| `ENTERPRISEPACK` | 20 | 6 | 5 | -1 | `█████░░░░░░░░░░░░░░░` | 23.00 |");
+    expect(table).not.toContain("SPE_E5"); // 5 of 5 before and after
+    expect(md).not.toContain("mermaid");
+  });
+
+  it("folds each user's detail, data at risk first, sources linked, long plan lists folded", () => {
+    const order = [...md.matchAll(/^<summary><code>([^<]+)<\/code>/gm)].map((m) => m[1].split("@")[0]);
     expect(order.slice(0, 3)).toEqual(["carol", "dave", "heidi"]);
-    const carol = md.slice(md.indexOf("#### `carol"), md.indexOf("#### `dave"));
+    const carol = md.slice(md.indexOf("<summary><code>carol"), md.indexOf("<summary><code>dave"));
     expect(carol.indexOf("data at risk")).toBeLessThan(carol.indexOf("service loss"));
+    expect(carol).toMatch(/also loses 30 other service plans <details><summary>which<\/summary>BPOS_S_TODO_2, /);
+    expect(md).not.toContain("graph-facts.md");
+  });
+
+  it("stays under GitHub's comment limit whatever the plan's size, and says where the rest is", () => {
+    const carol = fabrikam.changes.find((c) => c.user === "carol@fabrikam.com")!;
+    const many = { ...fabrikam, changes: Array.from({ length: 3_000 }, (_, i) => ({ ...carol, user: `user${String(i).padStart(4, "0")}@fabrikam.com` })) };
+    const big = renderMarkdown(many, { fullPlanAt: "the job summary" });
+    expect(big.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(big).toMatch(/\d+ more users not shown here: this comment is capped at 60,000 characters\. The full plan is in the job summary\./);
+    expect(big).toContain("### Data at risk");
+    expect(big).toMatch(/… and \d+ more consequences/);
   });
 
   it("leaves prices out when the state gives none, and escapes pipes in cells", () => {
@@ -51,5 +74,21 @@ describe("renderMarkdown", () => {
     const out = renderMarkdown(p);
     expect(out).not.toContain("price / month");
     expect(out).toContain("a \\| b");
+  });
+});
+
+describe("sources", () => {
+  it("every consequence rule's source links to a public Microsoft page", async () => {
+    const { LINKED_SECTIONS } = await import("../../provider/report/sources");
+    const { ACCOUNT_RULES, SERVICE_PLAN_RULES } = await import("../../provider/plan/consequence-rules");
+    const rules = [...Object.values(ACCOUNT_RULES).flat(), ...Object.values(SERVICE_PLAN_RULES).flatMap((r) => [...r.onLoss, ...r.onDelete])];
+    const cited = [...new Set(rules.map((r) => r.source.replace("graph-facts.md ", "")))];
+    expect(cited.filter((s) => !LINKED_SECTIONS.includes(s))).toEqual([]);
+    // And every section a planner sentence cites (blockers, warnings).
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = join(__dirname, "..", "..", "provider", "plan");
+    const inText = readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/graph-facts\.md ([0-9][0-9.]*[0-9]|[0-9]+)/g)].map((m) => m[1]!));
+    expect([...new Set(inText)].filter((s) => !LINKED_SECTIONS.includes(s))).toEqual([]);
   });
 });
