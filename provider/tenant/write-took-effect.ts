@@ -3,11 +3,8 @@
  * lost-answer check asks it of an account read after a write's answer was lost, and a saved plan's
  * stale check can ask it of a fresh snapshot.
  */
-import { isDirect, sameList, sortedIds } from "../plan/tenant-index";
+import { isDeletedAccount, isDirect, sameList, sortedIds } from "../plan/tenant-index";
 import type { DeletedUser, TenantUser, TenantWrite } from "./types";
-
-/** A soft-deleted account (from `directory/deletedItems`, graph-facts.md 5.3) rather than a present one. */
-export const isDeletedAccount = (a: TenantUser | DeletedUser): a is DeletedUser => "deletedDateTime" in a;
 
 /**
  * Whether `account` (the write's user as the tenant shows it now: present, soft-deleted, or not
