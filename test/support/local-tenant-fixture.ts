@@ -5,17 +5,21 @@
  *
  * - `useLocalTenant(options)` inside a `describe`: started before the tests (`each: true`: before
  *   each test), closed after; `fx.local`, `fx.token`, `fx.tenant` inside tests and hooks.
+ * - `useLocalTenants()` inside a `describe` or file: `await tenants.start(options)` in a test (each
+ *   test its own seed), every tenant started closed after that test.
  * - `withLocalTenant(options, fn)`: one tenant for the length of `fn`, closed however it ends.
  * - `call` / `tokenFor`: one raw HTTPS request trusting only the tenant's own certificate.
  */
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import type { LocalTenant, LocalTenantOptions, RequestLogEntry } from "../../provider/local-tenant";
+import type { LocalTenant, LocalTenantOptions } from "../../provider/local-tenant";
 import { startLocalTenant } from "../../provider/local-tenant";
 import type { GraphTenant } from "../../provider/tenant";
 import { connectLocalTenant } from "../../provider/tenant";
-import type { Clock } from "../../provider/tenant/clock";
+import { tenantTimeClock } from "./request-log";
+
+export { batchItems, tenantTimeClock, tokenRequests, wireRequests } from "./request-log";
 
 export const FABRIKAM_SEED = join(__dirname, "..", "..", "examples", "fabrikam", "tenant-seed.yaml");
 /** The Fabrikam seed's read-only app (User.Read.All, no write permission). */
@@ -51,20 +55,6 @@ export interface LocalTenantFixture {
 /** Starts a local tenant seeded with the Fabrikam example unless another seed is given. */
 export function startFabrikam(options: LocalTenantOptions = {}): Promise<LocalTenant> {
   return startLocalTenant({ seed: FABRIKAM_SEED, ...options });
-}
-
-/**
- * The client waits on the TENANT's clock: a sleep advances it, so a `Retry-After: 30` from the
- * tenant's token buckets is honoured in full without the test waiting 30 s.
- */
-export function tenantTimeClock(local: LocalTenant): Clock {
-  return {
-    now: () => local.clock.now().getTime(),
-    sleep: async (ms) => {
-      local.clock.advance(Math.max(0, ms));
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
 }
 
 /** The product's client, waiting on the tenant's clock unless `options.clock` says otherwise. */
@@ -120,6 +110,20 @@ export function useLocalTenant(options: FixtureOptions = {}): LocalTenantFixture
   };
 }
 
+export function useLocalTenants(): { start(options?: FixtureOptions): Promise<LocalTenantFixture> } {
+  const started: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((t) => t.close()));
+  });
+  return {
+    start: async (options = {}) => {
+      const fx = await open(options);
+      started.push(fx);
+      return fx;
+    },
+  };
+}
+
 export async function withLocalTenant<T>(options: FixtureOptions, fn: (fx: LocalTenantFixture) => Promise<T>): Promise<T> {
   const fx = await open(options);
   try {
@@ -127,20 +131,6 @@ export async function withLocalTenant<T>(options: FixtureOptions, fn: (fx: Local
   } finally {
     await fx.close();
   }
-}
-
-/** Graph requests as the server saw them on the wire: envelopes and plain GETs, not token requests. */
-export function wireRequests(local: LocalTenant): RequestLogEntry[] {
-  return local.requestLog.entries().filter((e) => !e.inBatch && e.path.startsWith("/v1.0/"));
-}
-
-export function tokenRequests(local: LocalTenant): RequestLogEntry[] {
-  return local.requestLog.entries().filter((e) => e.path.startsWith(`/${local.tenantId}/`));
-}
-
-/** Items executed inside batches. */
-export function batchItems(local: LocalTenant): RequestLogEntry[] {
-  return local.requestLog.entries().filter((e) => e.inBatch);
 }
 
 export interface Reply {

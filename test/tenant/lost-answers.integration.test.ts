@@ -9,12 +9,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyPlan } from "../../provider/apply/apply-plan";
 import { Journal } from "../../provider/apply/journal";
 import { resolveLicenseState } from "../../provider/desired/load-state";
 import type { LicenseState } from "../../provider/desired/types";
+import { carryOut, planState, reportLines } from "../../provider/flow/run";
 import { generateSyntheticSeed } from "../../provider/local-tenant";
-import { plan as makePlan } from "../../provider/plan/plan";
 import type { TenantWrite, WriteResult } from "../../provider/tenant/types";
 import { batchItems, useLocalTenant } from "../support/local-tenant-fixture";
 import type { Fate, LossyProxy, WriteEnvelope } from "../support/lossy-proxy";
@@ -102,11 +101,11 @@ describe("writes whose answers are lost after the tenant carried them out", () =
 });
 
 /**
- * The product's apply path (plan → ordered waves → Tenant.write → journal) through the proxy. The CLI
- * entry cannot be pointed at the proxy: it asks for a token for the Graph URL's own origin, and the
- * local tenant issues tokens only for its own URL.
+ * The product's flow (flow/run.ts: plan → gate → apply under the lock → journal → summary), the one
+ * the CLI calls, through the proxy. The CLI entry itself cannot be pointed at the proxy: it asks for
+ * a token for the Graph URL's own origin, and the local tenant issues tokens only for its own URL.
  */
-describe("the same through apply: plan, applyPlan, journal, plan again", () => {
+describe("the same through the flow: planState, carryOut, journal, plan again", () => {
   const fx = useLocalTenant({ seed, throttling: false });
 
   it("every write is journaled done once (found done where its answer was lost); planning again shows no changes", async () => {
@@ -128,17 +127,12 @@ describe("the same through apply: plan, applyPlan, journal, plan again", () => {
 
     proxy = await startLossyProxy(fx.local, fate);
     const viaProxy = proxy.connect();
-    const planFor = async () => {
-      const snapshot = await viaProxy.readSnapshot({ upns: state.users.map((u) => u.upn) });
-      return makePlan(state, snapshot, new Date(snapshot.takenAt));
-    };
-    const plan = await planFor();
+    const { plan } = await planState(state, viaProxy);
     expect(plan.blocked).toStrictEqual([]);
     const journalPath = join(mkdtempSync(join(tmpdir(), "m365-lost-answers-")), "journal.jsonl");
-    const journal = new Journal(journalPath, "run-1");
     fx.local.requestLog.clear();
-    const report = await applyPlan(plan, { tenant: viaProxy, journal });
-    journal.close();
+    const report = await carryOut(plan, { tenant: viaProxy, journalPath, spell: (o, n) => `${o} ${n}`, what: "test" });
+    expect(reportLines(report)[0]).toBe(`Applied ${report.writes} of ${report.writes} writes.`);
 
     expect(report.failed).toStrictEqual([]);
     expect(report.notAttempted).toStrictEqual([]);
@@ -157,6 +151,6 @@ describe("the same through apply: plan, applyPlan, journal, plan again", () => {
       lostAfter.reduce((n, e) => n + e.items.length, 0),
     );
 
-    expect((await planFor()).changes).toStrictEqual([]);
+    expect((await planState(state, viaProxy)).plan.changes).toStrictEqual([]);
   });
 });
