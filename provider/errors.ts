@@ -86,6 +86,15 @@ export class TenantUnreachableError extends UserError {
   override name = "TenantUnreachableError";
 }
 
+/**
+ * A request that changes the tenant was sent and no answer came back (the connection dropped or
+ * timed out): the tenant may or may not have carried it out, so it is not simply sent again.
+ */
+export class AnswerLostError extends TenantUnreachableError {
+  override name = "AnswerLostError";
+  readonly code = "AnswerLost";
+}
+
 /** The credentials may not do what the command needs; says which permission or role is missing. */
 export class PermissionError extends UserError {
   override name = "PermissionError";

@@ -67,7 +67,8 @@ export class Journal {
       ...describeWrite(r.write),
       status: r.status,
       ...(r.requestId ? { requestId: r.requestId } : {}),
-      ...(r.ok ? {} : { code: r.code, message: r.message }),
+      // An ok write may carry a message too: "found done after a lost answer" (tenant/lost-answer.ts).
+      ...(r.ok ? (r.message ? { message: r.message } : {}) : { code: r.code, message: r.message }),
     });
   }
 

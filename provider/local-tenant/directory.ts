@@ -182,6 +182,10 @@ export class Directory {
     return true;
   }
 
+  setUsageLocation(userId: string, location: string): void {
+    this.db.prepare("UPDATE users SET usage_location = ? WHERE id = ?").run(location, userId);
+  }
+
   /** Permanent deletion: nothing of the user remains. */
   purgeUser(id: string): void {
     const present = this.db.prepare("SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL").get(id) !== undefined;

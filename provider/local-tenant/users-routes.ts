@@ -7,6 +7,7 @@ import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
 import { demand } from "./permissions";
 import type { RouteContext } from "./route-context";
+import { updateUser } from "./update-user";
 import { FILTERABLE_USER_PROPERTIES, queryUsers } from "./user-query";
 import { DEFAULT_USER_PROPERTIES, fullUser, parseSelect, project, USER_PROPERTIES } from "./user-view";
 
@@ -63,6 +64,11 @@ export function usersRoutes(ctx: RouteContext): GraphResponse | undefined {
     if (!user) throw notFound(ref);
     const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
     return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#${contextFor("users", select)}/$entity`, ...renderUsers(ctx, [user], select)[0] });
+  }
+  if (action === undefined && req.method === "PATCH") {
+    demand(ctx.principal, "updateUser");
+    updateUser(dir, ref, req.body);
+    return { status: 204, headers: {} }; // "204 No Content" (graph-facts.md 15.2)
   }
   if (action === undefined && req.method === "DELETE") {
     demand(ctx.principal, "deleteRestoreUser");

@@ -3,10 +3,16 @@
  * under AIMD concurrency. An item answered 429/503/504 is put back and retried on its own in a later
  * batch after ITS Retry-After (section 6: "retry each failed request using the retry-after value
  * from that response's headers"); the rest of its batch is done and never sent twice.
+ *
+ * A write whose answer was lost (the `$batch` envelope's connection dropped, a 504, or no response
+ * for the item) is NOT sent again here: the tenant may have carried it out. It finishes with
+ * `answerLost`, and the caller reads the tenant before deciding (batch-writer.ts, lost-answer.ts).
  */
 import type { AdaptiveConcurrency } from "./adaptive-concurrency";
 import type { Clock } from "./clock";
+import { AnswerLostError, GraphError } from "../errors";
 import type { BatchRequestItem, BatchResponseItem, GraphClient } from "./graph-client";
+import { changesTenant } from "./graph-client";
 import { headerValue, parseRetryAfter } from "./retry-after";
 import type { RetryPolicy } from "./with-retry";
 import { DEFAULT_RETRY_POLICY, RETRY_STATUSES, backoffMs } from "./with-retry";
@@ -23,6 +29,24 @@ export interface BatchOutcome {
   attempts: number;
   /** Set when the item was never answered: the batch failed as a whole, or the run was aborted. */
   notSent?: { code: string; message: string; cause?: unknown };
+  /** Set when a write was sent and its answer lost: the tenant may or may not have carried it out. */
+  answerLost?: { code: string; message: string };
+}
+
+/** Graph's error code and message of an outcome that is not a success (graph-facts.md section 0). */
+export function outcomeError(out: BatchOutcome): { code: string; message: string } {
+  const error = out.notSent ?? out.answerLost ?? out.body?.error;
+  return { code: String(error?.code ?? `HTTP${out.status}`), message: String(error?.message ?? "no error message") };
+}
+
+/** 504 Gateway Timeout: a gateway stopped waiting; the service may still have done the work. */
+const GATEWAY_TIMEOUT = 504;
+
+/** The envelope of a batch of writes got no answer the tenant can be held to. */
+function lostEnvelope(err: unknown): { code: string; message: string } | undefined {
+  if (err instanceof AnswerLostError) return { code: err.code, message: err.message };
+  if (err instanceof GraphError && err.status === GATEWAY_TIMEOUT) return { code: "AnswerLost", message: `no answer the tenant can be held to: ${err.message}` };
+  return undefined;
 }
 
 export interface BatchRunOptions {
@@ -69,6 +93,11 @@ export async function runInBatches(
       options.onSend?.(taken.map((p) => p.index));
       responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })));
     } catch (err) {
+      const lost = taken.some((p) => changesTenant(jobs[p.index]!)) ? lostEnvelope(err) : undefined;
+      if (lost) {
+        for (const p of taken) finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts + 1, answerLost: lost });
+        return;
+      }
       // The envelope itself failed after the client's own retries: stop starting new batches.
       const e = err as { code?: string; name?: string; message?: string; status?: number };
       fatal ??= { code: String(e.code ?? e.name ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0, cause: err };
@@ -81,8 +110,15 @@ export async function runInBatches(
     let throttledWait = -1;
     for (const p of taken) {
       p.attempts++;
-      // A missing response is treated like a 503: the item was not answered.
-      const r = responses.get(String(p.index)) ?? { id: String(p.index), status: 503, headers: {}, body: null };
+      const answered = responses.get(String(p.index));
+      if (changesTenant(jobs[p.index]!) && (!answered || answered.status === GATEWAY_TIMEOUT)) {
+        const message = answered ? "the tenant answered 504 Gateway Timeout: it may have carried the write out" : "the $batch answer had no response for this write";
+        const { status, headers, body } = answered ?? { status: 0, headers: {}, body: null };
+        finish(p.index, { status, headers, body, attempts: p.attempts, answerLost: { code: "AnswerLost", message } });
+        continue;
+      }
+      // A read with no response is treated like a 503: it was not answered, and is sent again.
+      const r = answered ?? { id: String(p.index), status: 503, headers: {}, body: null };
       if (!RETRY_STATUSES.has(r.status)) {
         finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
         continue;

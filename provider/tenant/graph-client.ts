@@ -45,6 +45,9 @@ export interface BatchRequestItem {
 
 export type BatchResponseItem = GraphResponse & { id: string };
 
+/** A request that changes the tenant: sent once, never repeated blindly after a lost answer. */
+export const changesTenant = (item: Pick<BatchRequestItem, "method">): boolean => item.method !== "GET";
+
 /** Encodes a query the way Graph expects: `$filter=a eq 'b'` with the value percent-encoded. */
 export function graphPath(path: string, params: Record<string, string | number | boolean> = {}): string {
   const q = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
@@ -122,7 +125,7 @@ export class GraphClient {
   async call(
     method: string,
     pathOrUrl: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
+    options: { body?: unknown; headers?: Record<string, string>; sentOnce?: boolean } = {},
   ): Promise<GraphResponse> {
     const url = this.resolveUrl(pathOrUrl);
     let res: HttpResponse | undefined;
@@ -138,6 +141,7 @@ export class GraphClient {
         url,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        ...(options.sentOnce ? { sentOnce: true } : {}),
       });
       // An expired or revoked token: fetch a fresh one once, then let the 401 through.
       if (res.status !== 401 || attempt > 0) break;
@@ -171,7 +175,11 @@ export class GraphClient {
     return items;
   }
 
-  /** One `POST /$batch` of at most 20 items (graph-facts.md section 6); responses by id. */
+  /**
+   * One `POST /$batch` of at most 20 items (graph-facts.md section 6); responses by id. A batch that
+   * carries a write is sent once: a lost answer comes back as AnswerLostError (or the 504), never as
+   * a blind resend of writes the tenant may already have carried out.
+   */
   async batch(items: BatchRequestItem[]): Promise<Map<string, BatchResponseItem>> {
     if (items.length > 20) throw new Error(`a $batch holds at most 20 requests, got ${items.length}`);
     const requests = items.map((i) => {
@@ -185,7 +193,7 @@ export class GraphClient {
       if (Object.keys(headers).length > 0) r.headers = headers;
       return r;
     });
-    const res = await this.call("POST", "$batch", { body: { requests } });
+    const res = await this.call("POST", "$batch", { body: { requests }, sentOnce: items.some(changesTenant) });
     const out = new Map<string, BatchResponseItem>();
     for (const r of (res.body?.responses ?? []) as any[]) {
       out.set(String(r.id), {

@@ -16,6 +16,12 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /**
+   * The request changes the tenant and must not be repeated blindly: when its answer may be lost
+   * (a dropped connection, a 504) the retry wrapper hands that back instead of sending it again.
+   * The request function itself ignores it.
+   */
+  sentOnce?: boolean;
 }
 
 export interface HttpResponse {

@@ -23,7 +23,7 @@ export const UPNS_PER_FILTER = 15;
 export const USER_SELECT =
   "id,userPrincipalName,displayName,usageLocation,accountEnabled,assignedLicenses,licenseAssignmentStates";
 const GROUP_SELECT = "id,displayName,assignedLicenses";
-const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,usageLocation,assignedLicenses,licenseAssignmentStates";
+export const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,usageLocation,assignedLicenses,licenseAssignmentStates";
 // `/$count ne 0` on assignedLicenses is an advanced query: header + $count=true (section 3.1).
 const ADVANCED = { ConsistencyLevel: "eventual" };
 

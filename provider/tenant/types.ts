@@ -120,8 +120,12 @@ export interface WriteResult {
   requestId?: string;
   /** How many times the write was sent (more than 1 after a retry). */
   attempts?: number;
-  /** Graph's error code and message when `ok` is false. */
+  /** Graph's error code when `ok` is false. */
   code?: string;
+  /**
+   * Graph's error message when `ok` is false. On an ok write, set only when the write was found done
+   * after its answer was lost (tenant/lost-answer.ts: FOUND_DONE), and then it says so.
+   */
   message?: string;
 }
 

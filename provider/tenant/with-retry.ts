@@ -3,7 +3,7 @@
  * Retries 429, 503, 504 and dropped connections; honours `Retry-After`; otherwise backs off
  * exponentially with jitter up to a cap, all within an overall deadline. The caller owns the policy.
  */
-import { TenantUnreachableError, redact } from "../errors";
+import { AnswerLostError, TenantUnreachableError, redact } from "../errors";
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import type { RequestFunction } from "./http-request";
@@ -31,9 +31,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export const RETRY_STATUSES = new Set([429, 503, 504]);
 /**
- * Connection dropped before a response: the request is sent again, POSTs included. Every write we
- * send survives a repeat: assignLicense sets a state, and a repeated delete or restore is answered
- * 404, which the result reports.
+ * Connection dropped before a response. A read is sent again. A request marked `sentOnce` (a
+ * `$batch` carrying writes) is not: the tenant may have carried it out before the answer was lost,
+ * and a repeat is refused (a removal already done is a 400, a delete or restore already done a 404:
+ * graph-facts.md 1.4, 0, 5.3) or adds twice. The caller finds out from the tenant (lost-answer.ts).
  */
 export const RETRY_ERROR_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
@@ -89,6 +90,9 @@ export function withRetry(request: RequestFunction, options: RetryOptions = {}):
       let lastError: unknown;
       try {
         const res = await request(req);
+        // 504: a gateway stopped waiting for the service, which may still finish the work (RFC 9110
+        // 15.6.5); 429 and 503 say the request was not taken (graph-facts.md 7), so those are retried.
+        if (req.sentOnce && res.status === 504) return res;
         if (!RETRY_STATUSES.has(res.status) || retry >= policy.maxRetries) return res;
         status = res.status;
         const hinted = parseRetryAfter(res.headers["retry-after"], clock.now());
@@ -98,6 +102,7 @@ export function withRetry(request: RequestFunction, options: RetryOptions = {}):
         if (waitMs > policy.maxDelayMs || clock.now() - started + waitMs > policy.deadlineMs) return res;
       } catch (err) {
         if (!isTransientError(err) || req.signal?.aborted) throw unreachable(req.method, path, err);
+        if (req.sentOnce) throw answerLost(req.method, path, err);
         lastError = err;
         errorCode = (err as { code?: string }).code ?? "ECONNRESET";
         waitMs = backoffMs(retry, policy, random);
@@ -111,11 +116,21 @@ export function withRetry(request: RequestFunction, options: RetryOptions = {}):
   };
 }
 
-function unreachable(method: string, path: string, err: unknown, attempts?: number): TenantUnreachableError {
+const why = (err: unknown): string => {
   const e = err as { code?: string; message?: string };
-  const why = redact(`${e?.code ? `${e.code}: ` : ""}${e?.message ?? String(err)}`);
+  return redact(`${e?.code ? `${e.code}: ` : ""}${e?.message ?? String(err)}`);
+};
+
+function answerLost(method: string, path: string, err: unknown): AnswerLostError {
+  return new AnswerLostError(
+    `${method} ${path}: the request was sent and no answer came back (${why(err)}); the tenant may have carried it out`,
+    "The tenant is read to find out whether the writes took effect before any is sent again.",
+  );
+}
+
+function unreachable(method: string, path: string, err: unknown, attempts?: number): TenantUnreachableError {
   return new TenantUnreachableError(
-    `${method} ${path} failed${attempts ? ` after ${attempts} attempts` : ""}: ${why}`,
+    `${method} ${path} failed${attempts ? ` after ${attempts} attempts` : ""}: ${why(err)}`,
     "Check the network, the Graph URL and (for the local tenant) that it is running and its CA is trusted.",
   );
 }

@@ -3,19 +3,18 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateSyntheticSeed } from "../../provider/local-tenant";
 import type { LicenseState } from "../../provider/desired/types";
-import { batchItems } from "../tenant/local-tenant-helpers";
+import { batchItems, useLocalTenant } from "../support/local-tenant-fixture";
 
 const bin = join(__dirname, "..", "..", "bin", "m365-licenses.js");
-let local: LocalTenant;
+const seed = generateSyntheticSeed({ users: 600, deletedShare: 0, noUsageLocationShare: 0, licensedShare: 1, seed: 3 });
+const fx = useLocalTenant({ seed, throttling: false });
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
-  const seed = generateSyntheticSeed({ users: 600, deletedShare: 0, noUsageLocationShare: 0, licensedShare: 1, seed: 3 });
-  local = await startLocalTenant({ seed, throttling: false });
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "m365-kill-"));
   const users: LicenseState["users"] = {};
   for (const u of seed.users!.slice(0, 500)) users[u.userPrincipalName] = { licenses: [] };
@@ -23,17 +22,16 @@ beforeAll(async () => {
   // The CLI reaches the tenant as it would reach Graph: by URL, with credentials from the environment.
   env = {
     PATH: process.env.PATH,
-    AZURE_TENANT_ID: local.tenantId,
-    AZURE_CLIENT_ID: local.defaultApp.clientId,
-    AZURE_CLIENT_SECRET: local.defaultApp.clientSecret,
-    M365_LICENSES_CA_FILE: local.caCertPath,
+    AZURE_TENANT_ID: fx.local.tenantId,
+    AZURE_CLIENT_ID: fx.local.defaultApp.clientId,
+    AZURE_CLIENT_SECRET: fx.local.defaultApp.clientSecret,
+    M365_LICENSES_CA_FILE: fx.local.caCertPath,
   };
 });
-afterAll(() => local?.close());
 
 /** Run the CLI asynchronously: the local tenant answers from this process, so it must not block. */
 function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args, "--tenant", local.graphBaseUrl], { cwd: dir, env });
+  const child = spawn(process.execPath, [bin, ...args, "--tenant", fx.local.graphBaseUrl], { cwd: dir, env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -43,19 +41,19 @@ function cli(...args: string[]): Promise<{ status: number | null; stdout: string
 
 describe("an apply killed with SIGKILL halfway", () => {
   it("converges when run again, without repeating finished writes", async () => {
-    local.setFaults({ slow: 1, slowMs: 150, seed: 5 }); // every request slow: time to kill mid-way
-    const child = spawn(process.execPath, [bin, "apply", "state.yaml", "--yes", "--tenant", local.graphBaseUrl], { cwd: dir, env, stdio: "ignore" });
+    fx.local.setFaults({ slow: 1, slowMs: 150, seed: 5 }); // every request slow: time to kill mid-way
+    const child = spawn(process.execPath, [bin, "apply", "state.yaml", "--yes", "--tenant", fx.local.graphBaseUrl], { cwd: dir, env, stdio: "ignore" });
     const journal = join(dir, ".m365-licenses", "journal.jsonl");
     const done = () => (existsSync(journal) ? readFileSync(journal, "utf8").split("\n").filter((l) => l.includes('"write-done"')).length : 0);
     const deadline = Date.now() + 30_000;
     while (done() < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
-    local.setFaults({});
+    fx.local.setFaults({});
     // Requests already received are still answered (to nobody): let them finish before counting.
     await new Promise((r) => setTimeout(r, 1_000));
 
-    const firstRun = batchItems(local).filter((e) => e.method === "POST" && e.status === 200).map((e) => e.path);
+    const firstRun = batchItems(fx.local).filter((e) => e.method === "POST" && e.status === 200).map((e) => e.path);
     expect(firstRun.length).toBeGreaterThanOrEqual(40);
     expect(firstRun.length).toBeLessThan(500); // really killed halfway
 
@@ -71,7 +69,7 @@ describe("an apply killed with SIGKILL halfway", () => {
     expect(plan2.stdout).toContain("No changes");
     expect(plan2.status).toBe(0);
 
-    const all = batchItems(local).filter((e) => e.method === "POST" && e.status === 200).map((e) => e.path);
+    const all = batchItems(fx.local).filter((e) => e.method === "POST" && e.status === 200).map((e) => e.path);
     expect(all).toHaveLength(500);
     expect(new Set(all).size).toBe(500);
   });

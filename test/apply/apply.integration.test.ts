@@ -1,24 +1,19 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Journal } from "../../provider/apply/journal";
 import { loadDesiredState, resolveLicenseState } from "../../provider/desired/load-state";
 import type { DesiredState, LicenseState } from "../../provider/desired/types";
 import { ApplyError } from "../../provider/errors";
-import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
+import { generateSyntheticSeed } from "../../provider/local-tenant";
 import type { OverrideSpelling } from "../../provider/flow/gate";
 import { carryOut, planState, reviewSavedPlan } from "../../provider/flow/run";
-import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import type { Tenant } from "../../provider/tenant/types";
-import { batchItems, FABRIKAM_SEED, tenantTimeClock, wireRequests } from "../tenant/local-tenant-helpers";
+import { batchItems, useLocalTenants, wireRequests } from "../support/local-tenant-fixture";
 
 const root = join(__dirname, "..", "..");
-let local: LocalTenant | undefined;
-afterEach(async () => {
-  await local?.close();
-  local = undefined;
-});
+const tenants = useLocalTenants();
 
 const planFor = async (tenant: Tenant, state: DesiredState) => (await planState(state, tenant)).plan;
 const spell: OverrideSpelling = (o, n) => `${o} ${n}`;
@@ -26,8 +21,7 @@ const tempJournal = (): string => join(mkdtempSync(join(tmpdir(), "m365-journal-
 
 describe("apply against the local tenant", () => {
   it("Fabrikam: after an apply, planning again shows no changes; the journal holds nothing secret", async () => {
-    local = await startLocalTenant({ seed: join(root, FABRIKAM_SEED) });
-    const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local) });
+    const { local, tenant } = await tenants.start();
     const state = loadDesiredState(["examples/fabrikam/licenses"], { cwd: root });
     const first = await planFor(tenant, state);
     expect(first.changes.length).toBeGreaterThan(5);
@@ -57,8 +51,7 @@ describe("apply against the local tenant", () => {
   });
 
   it("a saved plan whose user changed since is refused, naming the user; a rerun skips what it already made", async () => {
-    local = await startLocalTenant({ seed: join(root, FABRIKAM_SEED) });
-    const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local) });
+    const { local, tenant } = await tenants.start();
     const state = loadDesiredState(["examples/fabrikam/licenses"], { cwd: root });
     const saved = await planFor(tenant, state);
 
@@ -84,8 +77,7 @@ describe("apply against the local tenant", () => {
 
   it("2,000 changes with 10% injected faults (429, 503, dropped connections) converge; no write repeated after it succeeded", async () => {
     const seed = generateSyntheticSeed({ users: 2_300, deletedShare: 0, noUsageLocationShare: 0, licensedShare: 1, seed: 7 });
-    local = await startLocalTenant({ seed, throttling: false });
-    const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local) });
+    const { local, tenant } = await tenants.start({ seed, throttling: false });
     // 2,000 users change: E3 holders move to Exchange Online (Plan 1) + E3 without Yammer, others lose everything.
     const users: LicenseState["users"] = {};
     for (const u of seed.users!.slice(0, 2_000)) {

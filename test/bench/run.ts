@@ -22,7 +22,7 @@ import { plan as makePlan } from "../../provider/plan/plan";
 import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import { packageRoot } from "../../provider/util/package-root";
 import { syntheticWorkload } from "../plan/synthetic-workload";
-import { tenantTimeClock, wireRequests } from "../tenant/local-tenant-helpers";
+import { tenantTimeClock, wireRequests } from "../support/request-log";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const CHANGING = 0.05;

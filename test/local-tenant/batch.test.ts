@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LocalTenant } from "../../provider/local-tenant";
-import { call, consumed, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { call, consumed, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 const assignItem = (id: string, who: string, add: string[], remove: string[] = [], dependsOn?: string[]) => ({
   id,
@@ -12,15 +11,9 @@ const assignItem = (id: string, who: string, add: string[], remove: string[] = [
 });
 
 describe("POST /$batch", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeEach(async () => {
-    tenant = await startFabrikam();
-    token = await tokenFor(tenant);
-    tenant.requestLog.clear();
-  });
-  afterEach(() => tenant.close());
-  const batch = (requests: unknown) => call(tenant, "POST", "/v1.0/$batch", { token, body: { requests } });
+  const fx = useLocalTenant({ each: true, token: true });
+  beforeEach(() => fx.local.requestLog.clear());
+  const batch = (requests: unknown) => call(fx.local, "POST", "/v1.0/$batch", { token: fx.token, body: { requests } });
 
   it("answers 200 with a status, headers and body per item", async () => {
     const r = await batch([
@@ -32,19 +25,19 @@ describe("POST /$batch", () => {
     const byId = Object.fromEntries(r.body.responses.map((x: any) => [x.id, x]));
     expect(byId["1"].status).toBe(200);
     expect(byId["1"].body.value).toHaveLength(2);
-    expect(byId["1"].body["@odata.nextLink"]).toMatch(new RegExp(`^${tenant.graphBaseUrl}/users\\?`));
+    expect(byId["1"].body["@odata.nextLink"]).toMatch(new RegExp(`^${fx.local.graphBaseUrl}/users\\?`));
     expect(byId["2"].status).toBe(404);
     expect(byId["2"].body.error.code).toBe("Request_ResourceNotFound");
     expect(byId["3"].status).toBe(200);
     expect(byId["3"].headers["Content-Type"]).toMatch(/^application\/json/);
-    expect(await consumed(tenant, token, SKU.E3)).toBe(7);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(7);
   });
 
   it("refuses more than 20 requests with 400, executing none", async () => {
     const items = Array.from({ length: 21 }, (_, i) => assignItem(String(i), "judy", [SKU.EXO1]));
     const r = await batch(items);
     expect([r.status, r.body.error.message]).toEqual([400, "Number of requests inside batch exceeds the limit."]);
-    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2);
+    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(2);
     expect((await batch(items.slice(0, 20))).status).toBe(200);
   });
 
@@ -57,7 +50,7 @@ describe("POST /$batch", () => {
   ])("refuses a malformed envelope (%s) with 400", async (_n, requests) => {
     const r = await batch(requests);
     expect(r.status).toBe(400);
-    expect(await consumed(tenant, token, SKU.E3)).toBe(6);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(6);
   });
 
   it("fails an item whose dependency failed with 424, without running it", async () => {
@@ -69,23 +62,23 @@ describe("POST /$batch", () => {
     ]);
     const status = Object.fromEntries(r.body.responses.map((x: any) => [x.id, x.status]));
     expect(status).toEqual({ a: 400, b: 424, c: 200, d: 200 });
-    const judy = await call(tenant, "GET", `/v1.0/users/${upn("judy")}?$select=assignedLicenses`, { token });
+    const judy = await call(fx.local, "GET", `/v1.0/users/${upn("judy")}?$select=assignedLicenses`, { token: fx.token });
     expect(judy.body.assignedLicenses.map((l: any) => l.skuId)).not.toContain(SKU.E3);
   });
 
   it("logs the envelope with its size and each item, for exact request counting", async () => {
     await batch([assignItem("1", "judy", [SKU.E3]), { id: "2", method: "GET", url: "/subscribedSkus" }]);
-    const log = tenant.requestLog.entries();
+    const log = fx.local.requestLog.entries();
     expect(log.map((e) => [e.method, e.path, e.status, e.batchSize, e.inBatch])).toEqual([
       ["POST", "/v1.0/$batch", 200, 2, undefined],
       ["POST", `/users/${upn("judy")}/assignLicense`, 200, undefined, true],
       ["GET", "/subscribedSkus", 200, undefined, true],
     ]);
-    expect(log.every((e) => e.appId === tenant.defaultApp.clientId)).toBe(true);
+    expect(log.every((e) => e.appId === fx.local.defaultApp.clientId)).toBe(true);
   });
 
   it("throttles items one by one: a 429 with Retry-After in that item's headers", async () => {
-    tenant.setThrottling({ appTenantWrites: 3 });
+    fx.local.setThrottling({ appTenantWrites: 3 });
     const r = await batch(["judy", "carol", "mallory", "nina", "bob"].map((who, i) => assignItem(String(i), who, [SKU.EXO1])));
     expect(r.status).toBe(200);
     const items = r.body.responses;
@@ -93,6 +86,6 @@ describe("POST /$batch", () => {
     expect(items[3].headers["Retry-After"]).toMatch(/^\d+$/);
     expect(Number(items[3].headers["Retry-After"])).toBeGreaterThan(0);
     expect(items[3].body.error.code).toBe("TooManyRequests");
-    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2 + 3);
+    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(2 + 3);
   });
 });

@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalTenant } from "../../provider/local-tenant";
-import { call, consumed, licensesOf, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { call, consumed, licensesOf, SKU, tokenFor, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 /** Every case docs/example-company.md promises is readable through Graph's wire protocol. */
 describe("the Fabrikam seed", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startFabrikam();
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
+  const fx = useLocalTenant({ token: true });
 
   it("is the documented tenant with the documented default app", () => {
-    expect(tenant.tenantId).toBe("3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15");
-    expect(tenant.defaultApp.clientId).toBe("0c5e2a9b-7f14-4d3e-8a61-2b9f0e7c4d58");
+    expect(fx.local.tenantId).toBe("3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15");
+    expect(fx.local.defaultApp.clientId).toBe("0c5e2a9b-7f14-4d3e-8a61-2b9f0e7c4d58");
     // The clock starts at the seed's `now` and runs at real speed from there.
-    const since = tenant.clock.now().getTime() - Date.parse("2026-01-15T09:00:00Z");
+    const since = fx.local.clock.now().getTime() - Date.parse("2026-01-15T09:00:00Z");
     expect(since).toBeGreaterThanOrEqual(0);
     expect(since).toBeLessThan(60_000);
   });
 
   it("owns the five SKUs with their seats; E5 has no free seat", async () => {
-    const r = await call(tenant, "GET", "/v1.0/subscribedSkus", { token });
+    const r = await call(fx.local, "GET", "/v1.0/subscribedSkus", { token: fx.token });
     expect(r.status).toBe(200);
     const seats = Object.fromEntries(r.body.value.map((s: any) => [s.skuPartNumber, [s.consumedUnits, s.prepaidUnits.enabled]]));
     expect(seats).toEqual({
@@ -34,30 +27,30 @@ describe("the Fabrikam seed", () => {
     });
     const e3 = r.body.value.find((s: any) => s.skuId === SKU.E3);
     expect(e3.servicePlans.map((p: any) => p.servicePlanName)).toEqual(expect.arrayContaining(["EXCHANGE_S_ENTERPRISE", "YAMMER_ENTERPRISE", "SWAY"]));
-    expect(e3).toMatchObject({ appliesTo: "User", capabilityStatus: "Enabled", id: `${tenant.tenantId}_${SKU.E3}` });
+    expect(e3).toMatchObject({ appliesTo: "User", capabilityStatus: "Enabled", id: `${fx.local.tenantId}_${SKU.E3}` });
   });
 
   it("frank's POWER_BI_PRO is inherited from Analysts", async () => {
-    const groups = await call(tenant, "GET", "/v1.0/groups?$select=id,displayName,assignedLicenses", { token });
+    const groups = await call(fx.local, "GET", "/v1.0/groups?$select=id,displayName,assignedLicenses", { token: fx.token });
     const analysts = groups.body.value.find((g: any) => g.displayName === "Analysts");
     expect(analysts.assignedLicenses).toEqual([{ skuId: SKU.PBI, disabledPlans: [] }]);
-    const frank = await licensesOf(tenant, token, "frank");
+    const frank = await licensesOf(fx.local, fx.token, "frank");
     expect(frank.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.PBI, assignedByGroup: analysts.id, state: "Active" }));
     expect(frank.body.assignedLicenses.map((l: any) => l.skuId).sort()).toEqual([SKU.P1, SKU.PBI].sort());
   });
 
   it("erin has no usage location, judy is unlicensed in GB, ghost does not exist", async () => {
-    expect((await licensesOf(tenant, token, "erin")).body.usageLocation).toBeNull();
-    const judy = await licensesOf(tenant, token, "judy");
+    expect((await licensesOf(fx.local, fx.token, "erin")).body.usageLocation).toBeNull();
+    const judy = await licensesOf(fx.local, fx.token, "judy");
     expect(judy.body.usageLocation).toBe("GB");
     expect(judy.body.assignedLicenses.map((l: any) => l.skuId)).toEqual([SKU.P1]); // All Staff only
-    const ghost = await licensesOf(tenant, token, "ghost");
+    const ghost = await licensesOf(fx.local, fx.token, "ghost");
     expect(ghost.status).toBe(404);
     expect(ghost.body.error.code).toBe("Request_ResourceNotFound");
   });
 
   it("grace is soft-deleted 10 days before the seed's clock, holding E3", async () => {
-    const r = await call(tenant, "GET", "/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,userPrincipalName,deletedDateTime,assignedLicenses", { token });
+    const r = await call(fx.local, "GET", "/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,userPrincipalName,deletedDateTime,assignedLicenses", { token: fx.token });
     expect(r.status).toBe(200);
     expect(r.body.value).toHaveLength(1);
     const grace = r.body.value[0];
@@ -67,20 +60,20 @@ describe("the Fabrikam seed", () => {
   });
 
   it("has two break-glass accounts holding E5, outside All Staff", async () => {
-    const r = await call(tenant, "GET", `/v1.0/users?$filter=startswith(userPrincipalName,'breakglass-')&$select=userPrincipalName,assignedLicenses`, { token });
+    const r = await call(fx.local, "GET", `/v1.0/users?$filter=startswith(userPrincipalName,'breakglass-')&$select=userPrincipalName,assignedLicenses`, { token: fx.token });
     expect(r.body.value.map((u: any) => [u.userPrincipalName, u.assignedLicenses.map((l: any) => l.skuId)])).toEqual(
       expect.arrayContaining([
         [upn("breakglass-01"), [SKU.E5]],
         [upn("breakglass-02"), [SKU.E5]],
       ]),
     );
-    expect(await consumed(tenant, token, SKU.E5)).toBe(5);
+    expect(await consumed(fx.local, fx.token, SKU.E5)).toBe(5);
   });
 
   it("the read-only app may read but holds no write permission in its token", async () => {
-    const ro = await tokenFor(tenant, { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" });
+    const ro = await tokenFor(fx.local, { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" });
     const claims = JSON.parse(Buffer.from(ro.split(".")[1], "base64url").toString());
     expect(claims.roles.sort()).toEqual(["LicenseAssignment.Read.All", "User.Read.All"]);
-    expect((await call(tenant, "GET", "/v1.0/users", { token: ro })).status).toBe(200);
+    expect((await call(fx.local, "GET", "/v1.0/users", { token: ro })).status).toBe(200);
   });
 });

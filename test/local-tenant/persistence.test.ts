@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalTenant } from "../../provider/local-tenant";
-import { call, consumed, FABRIKAM_SEED, licensesOf, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+import { call, consumed, FABRIKAM_SEED, licensesOf, SKU, startFabrikam, tokenFor, upn } from "../support/local-tenant-fixture";
 
 const DAY = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveSeed, type SeedFile } from "../../provider/local-tenant";
 import { UserError } from "../../provider/errors";
-import { FABRIKAM_SEED, SKU } from "./helpers";
+import { FABRIKAM_SEED, SKU } from "../support/local-tenant-fixture";
 
 const base = (): SeedFile => ({
   tenant: { id: "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15", domain: "example.com" },

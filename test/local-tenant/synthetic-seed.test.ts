@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateSyntheticSeed, startLocalTenant } from "../../provider/local-tenant";
-import { call, tokenFor } from "./helpers";
+import { generateSyntheticSeed } from "../../provider/local-tenant";
+import { call, withLocalTenant } from "../support/local-tenant-fixture";
 
 describe("generateSyntheticSeed", () => {
   it("is deterministic for the same options", () => {
@@ -10,9 +10,7 @@ describe("generateSyntheticSeed", () => {
 
   it("seeds a 100,000-user tenant that Graph queries can count", async () => {
     const seed = generateSyntheticSeed({ users: 100_000 });
-    const tenant = await startLocalTenant({ seed });
-    try {
-      const token = await tokenFor(tenant);
+    await withLocalTenant({ seed, token: true }, async ({ local: tenant, token }) => {
       const count = await call(tenant, "GET", "/v1.0/users/$count", { token, headers: { ConsistencyLevel: "eventual" } });
       const deleted = seed.users!.filter((u) => u.deletedDaysAgo !== undefined).length;
       expect(Number(count.text)).toBe(100_000 - deleted);
@@ -27,8 +25,6 @@ describe("generateSyntheticSeed", () => {
       const page = await call(tenant, "GET", "/v1.0/users?$top=999&$select=id,licenseAssignmentStates", { token });
       expect(page.body.value).toHaveLength(999);
       expect(page.body.value.some((u: any) => u.licenseAssignmentStates.some((s: any) => s.assignedByGroup))).toBe(true);
-    } finally {
-      await tenant.close();
-    }
+    });
   });
 });

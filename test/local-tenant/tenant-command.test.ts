@@ -6,7 +6,7 @@ import { parseServeArgs, serveTenant } from "../../provider/cli/tenant-command";
 import type { CliIo } from "../../provider/cli/main";
 import { main } from "../../provider/cli/main";
 import { UserError } from "../../provider/errors";
-import { FABRIKAM_SEED } from "./helpers";
+import { FABRIKAM_SEED } from "../support/local-tenant-fixture";
 
 function captureIo(): CliIo & { outText: string[]; errText: string[] } {
   const outText: string[] = [];

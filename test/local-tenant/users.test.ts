@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
-import { call, SKU, startFabrikam, tokenFor, upn } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { generateSyntheticSeed } from "../../provider/local-tenant";
+import { call, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 describe("GET /users on Fabrikam", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startFabrikam();
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
-  const get = (path: string, headers?: Record<string, string>) => call(tenant, "GET", path, { token, headers });
+  const fx = useLocalTenant({ token: true });
+  const get = (path: string, headers?: Record<string, string>) => call(fx.local, "GET", path, { token: fx.token, headers });
 
   it("returns Graph's default property set without $select, and request-id headers", async () => {
     const r = await get("/v1.0/users?$top=1", { "client-request-id": "abc-123" });
-    expect(r.body["@odata.context"]).toBe(`${tenant.graphBaseUrl}/$metadata#users`);
+    expect(r.body["@odata.context"]).toBe(`${fx.local.graphBaseUrl}/$metadata#users`);
     expect(Object.keys(r.body.value[0]).sort()).toEqual(
       ["businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName"].sort(),
     );
@@ -24,7 +18,7 @@ describe("GET /users on Fabrikam", () => {
 
   it("projects $select and refuses an unknown property", async () => {
     const r = await get("/v1.0/users?$select=id,usageLocation,accountEnabled&$top=2");
-    expect(r.body["@odata.context"]).toBe(`${tenant.graphBaseUrl}/$metadata#users(id,usageLocation,accountEnabled)`);
+    expect(r.body["@odata.context"]).toBe(`${fx.local.graphBaseUrl}/$metadata#users(id,usageLocation,accountEnabled)`);
     expect(Object.keys(r.body.value[0])).toEqual(["id", "usageLocation", "accountEnabled"]);
     const bad = await get("/v1.0/users?$select=id,shoeSize");
     expect([bad.status, bad.body.error.code, bad.body.error.message]).toEqual([400, "Request_BadRequest", "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'."]);
@@ -101,7 +95,7 @@ describe("GET /users on Fabrikam", () => {
     const members = await get(`/v1.0/groups/${staff.id}/members?$select=userPrincipalName&$top=5`);
     expect(members.body.value).toHaveLength(5);
     expect(members.body.value[0]["@odata.type"]).toBe("#microsoft.graph.user");
-    const rest = await call(tenant, "GET", members.body["@odata.nextLink"], { token });
+    const rest = await call(fx.local, "GET", members.body["@odata.nextLink"], { token: fx.token });
     expect(rest.body.value.length).toBeGreaterThan(0);
     const byGuid = await get(`/v1.0/groups?$filter=assignedLicenses/any(x:x/skuId eq ${SKU.PBI})&$select=displayName`);
     expect(byGuid.body.value).toEqual([{ displayName: "Analysts" }]);
@@ -114,26 +108,20 @@ describe("GET /users on Fabrikam", () => {
 });
 
 describe("paging a 250-user tenant", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startLocalTenant({ seed: generateSyntheticSeed({ users: 250, deletedShare: 0 }) });
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
+  const fx = useLocalTenant({ seed: generateSyntheticSeed({ users: 250, deletedShare: 0 }), token: true });
 
   it("pages by 100 by default, with absolute https nextLinks carrying $skiptoken and the other options", async () => {
-    tenant.requestLog.clear();
+    fx.local.requestLog.clear();
     const seen: string[] = [];
     let next: string | undefined = `/v1.0/users?$select=id,userPrincipalName`;
     let pages = 0;
     while (next) {
-      const r = await call(tenant, "GET", next, { token });
+      const r = await call(fx.local, "GET", next, { token: fx.token });
       expect(r.status).toBe(200);
       seen.push(...r.body.value.map((u: any) => u.id));
       next = r.body["@odata.nextLink"];
       if (next) {
-        expect(next.startsWith(`${tenant.graphBaseUrl}/users?`)).toBe(true);
+        expect(next.startsWith(`${fx.local.graphBaseUrl}/users?`)).toBe(true);
         expect(next).toContain("$skiptoken=");
         expect(next).toContain("$select=id,userPrincipalName");
       }
@@ -141,11 +129,11 @@ describe("paging a 250-user tenant", () => {
     }
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(250);
-    expect(tenant.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/users"))).toHaveLength(3);
+    expect(fx.local.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/users"))).toHaveLength(3);
   });
 
   it("honours $top=999 in one page", async () => {
-    const r = await call(tenant, "GET", "/v1.0/users?$top=999&$select=id", { token });
+    const r = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=id", { token: fx.token });
     expect(r.body.value).toHaveLength(250);
     expect(r.body["@odata.nextLink"]).toBeUndefined();
   });

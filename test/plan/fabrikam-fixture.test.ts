@@ -1,11 +1,8 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
+import { beforeAll, describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
 import { isDirect } from "../../provider/plan/tenant-index";
-import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import type { Snapshot } from "../../provider/tenant/types";
-import { FABRIKAM_SEED, tenantTimeClock } from "../tenant/local-tenant-helpers";
+import { useLocalTenant } from "../support/local-tenant-fixture";
 import { fabrikamDesired, fabrikamSnapshot } from "./fabrikam";
 
 /**
@@ -34,14 +31,11 @@ function facts(s: Snapshot) {
 }
 
 describe("the Fabrikam fixture is the seed", () => {
-  let local: LocalTenant;
+  const fx = useLocalTenant();
   let read: Snapshot;
   beforeAll(async () => {
-    local = await startLocalTenant({ seed: join(__dirname, "..", "..", FABRIKAM_SEED) });
-    const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local) });
-    read = await tenant.readSnapshot({ upns: fabrikamDesired().users.map((u) => u.upn) });
+    read = await fx.tenant.readSnapshot({ upns: fabrikamDesired().users.map((u) => u.upn) });
   });
-  afterAll(() => local.close());
 
   it("holds the same SKUs, seats, groups, users and deleted accounts", () => {
     const fixture = facts(fabrikamSnapshot());

@@ -2,12 +2,11 @@
  * Delegated-style tokens (scp + wids) from the local tenant: the client's claim check agrees with
  * what the tenant itself enforces, and refuses a Billing Administrator before any write.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PermissionError } from "../../provider/errors";
-import type { LocalTenant } from "../../provider/local-tenant";
-import { readSeed, ROLES, startLocalTenant } from "../../provider/local-tenant";
+import { readSeed, ROLES } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
-import { FABRIKAM_SEED, wireRequests } from "./local-tenant-helpers";
+import { FABRIKAM_SEED, useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const app = (n: number, roles: string[]) => ({
@@ -20,14 +19,8 @@ const BILLING = app(1, [ROLES.billingAdministrator]);
 const LICENSE_ADMIN = app(2, [ROLES.licenseAdministrator]);
 
 describe("delegated tokens against the local tenant", () => {
-  let local: LocalTenant;
-  beforeAll(async () => {
-    const seed = readSeed(FABRIKAM_SEED);
-    local = await startLocalTenant({ seed: { ...seed, apps: [...(seed.apps ?? []), BILLING, LICENSE_ADMIN] }, throttling: false });
-  });
-  afterAll(async () => {
-    await local?.close();
-  });
+  const seed = readSeed(FABRIKAM_SEED);
+  const fx = useLocalTenant({ seed: { ...seed, apps: [...(seed.apps ?? []), BILLING, LICENSE_ADMIN] }, throttling: false });
 
   const aliceWrite = async (tenant: ReturnType<typeof connectLocalTenant>) => {
     const s = await tenant.readSnapshot({ upns: ["alice@fabrikam.com"] });
@@ -36,21 +29,21 @@ describe("delegated tokens against the local tenant", () => {
   };
 
   it("refuses a Billing Administrator before any write, and the tenant would have refused it too", async () => {
-    const tenant = connectLocalTenant(local, { app: BILLING });
-    local.requestLog.clear();
+    const tenant = connectLocalTenant(fx.local, { app: BILLING });
+    fx.local.requestLog.clear();
     const err = await tenant.checkWriteAccess().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
     expect((err as Error).message).toMatch(/Billing Administrator cannot assign licenses/);
-    expect(wireRequests(local)).toStrictEqual([]);
+    expect(wireRequests(fx.local)).toStrictEqual([]);
     await expect(aliceWrite(tenant)).rejects.toThrow(PermissionError); // write() checks first
-    expect(wireRequests(local).filter((e) => e.method !== "GET" && !e.path.endsWith("$batch"))).toStrictEqual([]);
-    const unchecked = connectLocalTenant(local, { app: BILLING, skipWriteCheck: true });
+    expect(wireRequests(fx.local).filter((e) => e.method !== "GET" && !e.path.endsWith("$batch"))).toStrictEqual([]);
+    const unchecked = connectLocalTenant(fx.local, { app: BILLING, skipWriteCheck: true });
     const [r] = await aliceWrite(unchecked);
     expect(r).toMatchObject({ ok: false, status: 403, code: "Authorization_RequestDenied" });
   });
 
   it("lets a License Administrator write", async () => {
-    const tenant = connectLocalTenant(local, { app: LICENSE_ADMIN });
+    const tenant = connectLocalTenant(fx.local, { app: LICENSE_ADMIN });
     await tenant.checkWriteAccess();
     const [r] = await aliceWrite(tenant);
     expect(r).toMatchObject({ ok: true, status: 200 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TenantUnreachableError } from "../../provider/errors";
+import { AnswerLostError, TenantUnreachableError } from "../../provider/errors";
 import type { Clock } from "../../provider/tenant/clock";
 import { scaledClock } from "../../provider/tenant/clock";
 import type { HttpResponse, RequestFunction } from "../../provider/tenant/http-request";
@@ -127,6 +127,24 @@ describe("withRetry", () => {
     const bad = scripted(Array(3).fill(errno("ECONNRESET")));
     await expect(withRetry(bad, { clock, policy: { maxRetries: 2 } })(req)).rejects.toThrow(TenantUnreachableError);
     expect(bad.seen).toHaveLength(3);
+  });
+
+  it("a request marked sentOnce is not sent again after a dropped connection or a 504; 429 and 503 still are", async () => {
+    const write = { method: "POST", url: "https://graph.example/v1.0/$batch", sentOnce: true };
+    const dropped = scripted([errno("ECONNRESET"), { status: 200 }]);
+    const err = await withRetry(dropped, { clock: fakeClock() })(write).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AnswerLostError);
+    expect((err as AnswerLostError).code).toBe("AnswerLost");
+    expect((err as Error).message).toBe(
+      "POST /v1.0/$batch: the request was sent and no answer came back (ECONNRESET: ECONNRESET); the tenant may have carried it out",
+    );
+    expect(dropped.seen).toHaveLength(1);
+    const timedOut = scripted([{ status: 504 }, { status: 200 }]);
+    expect((await withRetry(timedOut, { clock: fakeClock() })(write)).status).toBe(504);
+    expect(timedOut.seen).toHaveLength(1);
+    const refused = scripted([{ status: 429, headers: { "retry-after": "1" } }, { status: 503 }, { status: 200 }]);
+    expect((await withRetry(refused, { clock: fakeClock() })(write)).status).toBe(200);
+    expect(refused.seen).toHaveLength(3);
   });
 
   it("does not retry a refused connection", async () => {

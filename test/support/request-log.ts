@@ -1,4 +1,8 @@
-/** Helpers for the integration tests against the local tenant (provider/local-tenant). */
+/**
+ * Reading a local tenant's request log, and a clock that runs on the tenant's clock. No test runner
+ * here: the benchmarks (test/bench, plain node) use these too. Tests import them through
+ * local-tenant-fixture.ts.
+ */
 import type { LocalTenant, RequestLogEntry } from "../../provider/local-tenant";
 import type { Clock } from "../../provider/tenant/clock";
 
@@ -29,6 +33,3 @@ export function tenantTimeClock(local: LocalTenant): Clock {
     },
   };
 }
-
-export const FABRIKAM_SEED = "examples/fabrikam/tenant-seed.yaml";
-export const READONLY_APP = { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" };
