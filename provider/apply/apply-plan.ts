@@ -59,8 +59,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted || journal.failure) stop.abort();
   const failedUsers = new Set<string>();
-  const record = (given: WriteResult): void => {
-    const r = lostAnswer(given);
+  const record = (r: WriteResult): void => {
     if (r.code === "Aborted") {
       // Never sent: the run was interrupted before this write's batch went out.
       report.notAttempted.push(r.write);
@@ -109,13 +108,3 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   return report;
 }
 
-/**
- * A delete or restore that was sent again (its first answer was lost with a dropped connection) and
- * then found nothing to do: the first attempt did it. Graph answers 404 for an account already
- * deleted or already restored (graph-facts.md 0, 5.3).
- */
-function lostAnswer(r: WriteResult): WriteResult {
-  const accountWrite = r.write.kind === "deleteUser" || r.write.kind === "restoreUser";
-  if (!accountWrite || r.ok || r.status !== 404 || (r.attempts ?? 1) < 2) return r;
-  return { ...r, ok: true, message: `already done by an earlier attempt whose answer was lost (then ${r.code})`, code: undefined };
-}

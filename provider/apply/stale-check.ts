@@ -1,5 +1,7 @@
 import { assignmentsFingerprint, findAccount, userFingerprint } from "../plan/fingerprint";
-import { isDeletedAccount, isDirect, sameList, sortedIds } from "../plan/tenant-index";
+import { isDeletedAccount } from "../plan/tenant-index";
+import { writeTookEffect } from "../tenant/write-took-effect";
+import { licenseWrite } from "./order-writes";
 import type { Plan, PlanChange } from "../plan/types";
 import type { DeletedUser, Snapshot, TenantUser } from "../tenant/types";
 
@@ -56,13 +58,8 @@ function remaining(change: PlanChange, account: TenantUser | DeletedUser): PlanC
   return rest;
 }
 
-/** Whether the account's direct licenses already show the change's license call. */
+/** Whether the account's direct licenses already show the change's license call (tenant/write-took-effect.ts). */
 export function licensesAsPlanned(change: PlanChange, account: TenantUser): boolean {
-  const direct = new Map(account.assignments.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
-  const has = (skuId: string, disabled: string[]) => direct.has(skuId) && sameList(direct.get(skuId)!, sortedIds(disabled));
-  return (
-    change.add.every((l) => has(l.skuId, l.disabledPlans)) &&
-    change.planChanges.every((p) => has(p.skuId, p.disabledPlans)) &&
-    change.remove.every((l) => !direct.has(l.skuId))
-  );
+  const call = licenseWrite(change);
+  return !call || writeTookEffect(call, account);
 }

@@ -40,11 +40,6 @@ export interface GraphTenantOptions {
   random?: () => number;
   /** List every licensed group's members when reading (costs ceil(members/999) requests a group). */
   listGroupMembers?: boolean;
-  /**
-   * `write` checks the token's permissions once before its first write (issue 4: "before the first
-   * write"). Tests that want the tenant's own verdict turn this off.
-   */
-  skipWriteCheck?: boolean;
   /** One line per request, retry and throttle; never a secret. */
   log?: (line: string) => void;
 }
@@ -105,7 +100,7 @@ export class GraphTenant implements Tenant {
   }
 
   async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
-    if (!this.options.skipWriteCheck && writes.length > 0) {
+    if (writes.length > 0) {
       const needs = writeNeeds(writes);
       const level = needs.deleteOrRestore ? "users" : "licenses";
       if (!this.checked.has(level)) {

@@ -1,28 +1,22 @@
 import { closeSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyPlan } from "../../provider/apply/apply-plan";
 import { Journal } from "../../provider/apply/journal";
 import { resolveLicenseState } from "../../provider/desired/load-state";
 import type { LicenseState } from "../../provider/desired/types";
 import { planState } from "../../provider/flow/run";
-import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
-import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
+import { generateSyntheticSeed } from "../../provider/local-tenant";
 import { main, type CliIo } from "../../provider/cli/main";
-import { tenantTimeClock } from "../tenant/local-tenant-helpers";
+import { useLocalTenants } from "../support/local-tenant-fixture";
 
-let local: LocalTenant | undefined;
-afterEach(async () => {
-  await local?.close();
-  local = undefined;
-});
+const tenants = useLocalTenants();
 
 describe("apply when the journal cannot be written", () => {
   it("stops sending writes at once, reports from memory what was done and not, and a rerun converges", async () => {
     const seed = generateSyntheticSeed({ users: 300, deletedShare: 0, noUsageLocationShare: 0, licensedShare: 1, seed: 3 });
-    local = await startLocalTenant({ seed, throttling: false });
-    const tenant = connectLocalTenant(local, { clock: tenantTimeClock(local), concurrency: { initial: 1, max: 1 } });
+    const { tenant } = await tenants.start({ seed, throttling: false, connect: { concurrency: { initial: 1, max: 1 } } });
     const users: LicenseState["users"] = {};
     for (const u of seed.users!.slice(0, 200)) users[u.userPrincipalName] = { licenses: [] };
     const state = resolveLicenseState({ version: 1, users });

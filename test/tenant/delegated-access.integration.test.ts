@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { PermissionError } from "../../provider/errors";
 import { readSeed, ROLES } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
-import { FABRIKAM_SEED, useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
+import { call, FABRIKAM_SEED, tokenFor, useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const app = (n: number, roles: string[]) => ({
@@ -37,9 +37,14 @@ describe("delegated tokens against the local tenant", () => {
     expect(wireRequests(fx.local)).toStrictEqual([]);
     await expect(aliceWrite(tenant)).rejects.toThrow(PermissionError); // write() checks first
     expect(wireRequests(fx.local).filter((e) => e.method !== "GET" && !e.path.endsWith("$batch"))).toStrictEqual([]);
-    const unchecked = connectLocalTenant(fx.local, { app: BILLING, skipWriteCheck: true });
-    const [r] = await aliceWrite(unchecked);
-    expect(r).toMatchObject({ ok: false, status: 403, code: "Authorization_RequestDenied" });
+    // The tenant's own verdict, asked directly: the same refusal.
+    const alice = (await tenant.readSnapshot({ upns: ["alice@fabrikam.com"] })).users.find((u) => u.userPrincipalName === "alice@fabrikam.com")!;
+    const r = await call(fx.local, "POST", `/v1.0/users/${alice.id}/assignLicense`, {
+      token: await tokenFor(fx.local, BILLING),
+      body: { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] },
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("Authorization_RequestDenied");
   });
 
   it("lets a License Administrator write", async () => {
