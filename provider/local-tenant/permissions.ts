@@ -11,7 +11,7 @@ export interface Principal {
   wids: string[];
 }
 
-/** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3). */
+/** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3, 14.6). */
 export const PERMISSIONS = {
   readUsers: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   readSkus: [
@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  /** PATCH /users/{id}: application User.ReadWrite.All, Directory.ReadWrite.All (GD user-update.md, 14.6). */
+  updateUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
 } as const;
 
 /** Well-known directory role template ids. */
@@ -44,6 +46,8 @@ const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
   assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  // A License Administrator may "edit their usage location", a User Administrator "Manage most users properties" (8).
+  updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */

@@ -100,10 +100,43 @@ describe("auth", () => {
     const { signAccessToken, newTokenClaims } = await import("../../provider/local-tenant/access-token");
     const { readFileSync } = await import("node:fs");
     const key = Buffer.from(readFileSync(`${tenant.dataDir}/token-signing.key`, "utf8").trim(), "hex");
-    const claims = newTokenClaims({ aud: tenant.url, iss: "x", tid: tenant.tenantId, app: { clientId: tenant.defaultApp.clientId, displayName: "x", roles: ["User.Read.All"], scopes: null, wids: [] } });
+    const claims = newTokenClaims({ aud: tenant.url, iss: `${tenant.url}/${tenant.tenantId}/`, tid: tenant.tenantId, app: { clientId: tenant.defaultApp.clientId, displayName: "x", roles: ["User.Read.All"], scopes: null, wids: [] } });
     const expired = signAccessToken(key, { ...claims, exp: Math.floor(Date.now() / 1000) - 10 });
     const r = await call(tenant, "GET", "/v1.0/users", { token: expired });
     expect([r.status, r.body.error.message]).toEqual([401, "Lifetime validation failed, the token is expired."]);
+  });
+
+  describe("a validly signed token is still checked claim by claim", () => {
+    const forge = async (over: Record<string, unknown>) => {
+      const { signAccessToken, newTokenClaims } = await import("../../provider/local-tenant/access-token");
+      const { readFileSync } = await import("node:fs");
+      const key = Buffer.from(readFileSync(`${tenant.dataDir}/token-signing.key`, "utf8").trim(), "hex");
+      const claims = newTokenClaims({
+        aud: tenant.url,
+        iss: `${tenant.url}/${tenant.tenantId}/`,
+        tid: tenant.tenantId,
+        app: { clientId: tenant.defaultApp.clientId, displayName: "x", roles: ["User.Read.All"], scopes: null, wids: [] },
+      });
+      return signAccessToken(key, { ...claims, ...over } as typeof claims);
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it("accepts the token as issued (the forging itself is sound)", async () => {
+      expect((await call(tenant, "GET", "/v1.0/users?$top=1", { token: await forge({}) })).status).toBe(200);
+    });
+
+    it.each([
+      ["nbf an hour ahead", () => ({ nbf: now() + 3600 }), "IDX10222: Lifetime validation failed. The token is not yet valid."],
+      ["an app id this tenant does not know", () => ({ appid: "00000000-0000-4000-8000-00000000abcd" }), "Access token validation failure. Invalid application."],
+      ["another audience", () => ({ aud: "https://graph.microsoft.com" }), "Access token validation failure. Invalid audience."],
+      ["another issuer", () => ({ iss: `https://login.microsoftonline.com/${tenant.tenantId}/` }), "Access token validation failure. Invalid issuer."],
+      ["another tenant", () => ({ tid: "00000000-0000-4000-8000-000000000001" }), "Access token validation failure. Invalid issuer."],
+      ["no exp", () => ({ exp: undefined }), "Access token validation failure."],
+    ])("refuses %s with 401 InvalidAuthenticationToken", async (_n, over, message) => {
+      const r = await call(tenant, "GET", "/v1.0/users", { token: await forge(over()) });
+      expect([r.status, r.body.error.code, r.body.error.message]).toEqual([401, "InvalidAuthenticationToken", message]);
+      expect(r.headers["www-authenticate"]).toMatch(/^Bearer /);
+    });
   });
 
   it("403s a write without a write permission, and nothing changes", async () => {

@@ -25,14 +25,15 @@ export function call(
   tenant: LocalTenant,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  opts: { token?: string; body?: unknown; form?: Record<string, string>; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
-  const url = new URL(path.startsWith("https://") ? path : `${tenant.url}${path}`);
-  const payload = opts.form ? new URLSearchParams(opts.form).toString() : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  // A path is sent byte for byte as given (no URL normalising), so malformed escapes reach the server.
+  const url = path.startsWith("https://") ? new URL(path) : { hostname: "127.0.0.1", port: new URL(tenant.url).port, pathname: path, search: "" };
+  const payload = opts.rawBody ?? (opts.form ? new URLSearchParams(opts.form).toString() : opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.form) headers["content-type"] = "application/x-www-form-urlencoded";
-  else if (payload !== undefined) headers["content-type"] = "application/json";
+  else if (payload !== undefined) headers["content-type"] ??= "application/json";
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, ca: tenant.caCertPem, agent: false },
