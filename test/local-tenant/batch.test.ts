@@ -2,6 +2,23 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LocalTenant } from "../../provider/local-tenant";
 import { call, consumed, SKU, startFabrikam, tokenFor, upn } from "./helpers";
 
+const ALIASES = ["alice", "bob", "carol", "dave", "erin", "frank", "heidi", "ivan", "judy", "oscar", "mallory", "nina"];
+const reads = ALIASES.map((a, i) => ({ id: `r${i}`, method: "GET", url: `/users/${upn(a)}?$select=id` }));
+
+/** The ids in the order a tenant started with `batchSeed` answers, and the order it ran them. */
+async function orders(batchSeed: number | undefined, requests: unknown[]): Promise<{ answered: string[]; ran: string[] }> {
+  const t = await startFabrikam(batchSeed === undefined ? {} : { batchSeed });
+  try {
+    const token = await tokenFor(t);
+    t.requestLog.clear();
+    const r = await call(t, "POST", "/v1.0/$batch", { token, body: { requests } });
+    const idOf = new Map((requests as { id: string; url: string }[]).map((q) => [q.url.startsWith("/") ? q.url : `/${q.url}`, q.id]));
+    return { answered: r.body.responses.map((x: any) => x.id), ran: t.requestLog.entries().filter((e) => e.inBatch).map((e) => idOf.get(e.path)!) };
+  } finally {
+    await t.close();
+  }
+}
+
 const assignItem = (id: string, who: string, add: string[], remove: string[] = [], dependsOn?: string[]) => ({
   id,
   method: "POST",
@@ -83,6 +100,52 @@ describe("POST /$batch", () => {
       ["POST", `/users/${upn("judy")}/assignLicense`, 200, undefined, true],
     ]);
     expect(log.every((e) => e.appId === tenant.defaultApp.clientId)).toBe(true);
+  });
+
+  it("answers in a shuffled order and runs independent items in a shuffled order, both repeatable by seed", async () => {
+    const ids = reads.map((r) => r.id);
+    const a = await orders(7, reads);
+    expect([...a.answered].sort()).toEqual([...ids].sort());
+    expect(a.answered).not.toEqual(ids); // Graph: answers "might appear in a different order" (section 6)
+    expect(a.ran).not.toEqual(ids); // items without dependsOn run as if in parallel
+    expect(await orders(7, reads)).toEqual(a);
+    const b = await orders(8, reads);
+    expect(b.answered).not.toEqual(a.answered);
+  });
+
+  it("takes its seed from M365_LICENSES_BATCH_SEED when none is given", async () => {
+    const saved = process.env.M365_LICENSES_BATCH_SEED;
+    process.env.M365_LICENSES_BATCH_SEED = "7";
+    try {
+      expect(await orders(undefined, reads)).toEqual(await orders(7, reads));
+    } finally {
+      if (saved === undefined) delete process.env.M365_LICENSES_BATCH_SEED;
+      else process.env.M365_LICENSES_BATCH_SEED = saved;
+    }
+  });
+
+  it("runs an item only after every item it dependsOn, whatever the shuffle", async () => {
+    const chain = [
+      { ...reads[0], dependsOn: [reads[1].id] },
+      { ...reads[1], dependsOn: [reads[2].id] },
+      reads[2],
+      ...reads.slice(3),
+    ];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { ran } = await orders(seed, chain);
+      expect(ran.indexOf("r2")).toBeLessThan(ran.indexOf("r1"));
+      expect(ran.indexOf("r1")).toBeLessThan(ran.indexOf("r0"));
+    }
+  });
+
+  it.each([
+    ["ids that differ only in case (ids are not case-sensitive)", [reads[0], { ...reads[1], id: "R0" }]],
+    ["a body without a Content-Type header", [{ id: "1", method: "POST", url: `/users/${upn("judy")}/assignLicense`, body: { addLicenses: [], removeLicenses: [] } }]],
+    ["a dependency cycle", [{ ...reads[0], dependsOn: ["r1"] }, { ...reads[1], dependsOn: ["r0"] }]],
+  ])("refuses %s with 400 before running any item", async (_n, requests) => {
+    const r = await batch(requests);
+    expect([r.status, r.body.error.code]).toEqual([400, "BadRequest"]);
+    expect(tenant.requestLog.entries().filter((e) => e.inBatch)).toEqual([]);
   });
 
   it("throttles items one by one: a 429 with Retry-After in that item's headers", async () => {

@@ -27,8 +27,10 @@ export function call(
   path: string,
   opts: { token?: string; body?: unknown; form?: Record<string, string>; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
-  // A path is sent byte for byte as given (no URL normalising), so malformed escapes reach the server.
-  const url = path.startsWith("https://") ? new URL(path) : { hostname: "127.0.0.1", port: new URL(tenant.url).port, pathname: path, search: "" };
+  // A path keeps its % escapes as given (no URL normalising), so malformed ones reach the server;
+  // only what HTTP cannot carry (spaces, non-ASCII) is escaped.
+  const escaped = path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  const url = path.startsWith("https://") ? new URL(path) : { hostname: "127.0.0.1", port: new URL(tenant.url).port, pathname: escaped, search: "" };
   const payload = opts.rawBody ?? (opts.form ? new URLSearchParams(opts.form).toString() : opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
