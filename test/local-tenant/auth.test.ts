@@ -1,23 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLES, startLocalTenant, type LocalTenant, type SeedFile } from "../../provider/local-tenant";
-import { readSeed } from "../../provider/local-tenant/seed-file";
-import { call, FABRIKAM_SEED, licensesOf, READONLY, SKU, tokenFor } from "./helpers";
-
-const BILLING = { clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "billing-secret" };
-const LICENSE_ADMIN = { clientId: "66666666-7777-4888-9999-aaaaaaaaaaaa", clientSecret: "license-admin-secret" };
-
-/** Fabrikam plus two delegated-style apps: a Billing Administrator and a License Administrator. */
-function seedWithDelegatedApps(): SeedFile {
-  const seed = readSeed(FABRIKAM_SEED);
-  return {
-    ...seed,
-    apps: [
-      ...seed.apps,
-      { displayName: "billing admin", ...BILLING, delegated: { scopes: ["User.ReadWrite.All", "Directory.Read.All"], directoryRoles: [ROLES.billingAdministrator] } },
-      { displayName: "license admin", ...LICENSE_ADMIN, delegated: { scopes: ["LicenseAssignment.ReadWrite.All", "User.Read.All"], directoryRoles: [ROLES.licenseAdministrator] } },
-    ],
-  };
-}
+import { ROLES, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
+import { BILLING, call, fabrikamWithDelegatedApps, LICENSE_ADMIN, licensesOf, READONLY, SKU, tokenFor } from "./helpers";
 
 describe("auth", () => {
   let tenant: LocalTenant;
@@ -30,7 +13,9 @@ describe("auth", () => {
     ...over,
   });
   beforeAll(async () => {
-    tenant = await startLocalTenant({ seed: seedWithDelegatedApps() });
+    tenant = await startLocalTenant({
+      seed: fabrikamWithDelegatedApps({ billing: ["User.ReadWrite.All", "Directory.Read.All"], licenseAdmin: ["LicenseAssignment.ReadWrite.All", "User.Read.All"] }),
+    });
   });
   afterAll(() => tenant.close());
 

@@ -1,6 +1,8 @@
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
-import { startLocalTenant, type LocalTenant, type LocalTenantOptions } from "../../provider/local-tenant";
+import { afterAll, beforeAll } from "vitest";
+import { ROLES, startLocalTenant, type LocalTenant, type LocalTenantOptions, type SeedFile } from "../../provider/local-tenant";
+import { readSeed } from "../../provider/local-tenant/seed-file";
 
 export const FABRIKAM_SEED = join(__dirname, "..", "..", "examples", "fabrikam", "tenant-seed.yaml");
 export const READONLY = { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" };
@@ -84,4 +86,31 @@ export async function consumed(tenant: LocalTenant, token: string, skuId: string
   const r = await call(tenant, "GET", "/v1.0/subscribedSkus", { token });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return r.body.value.find((s: any) => s.skuId === skuId).consumedUnits;
+}
+
+/** One tenant for a describe block (started before its tests, closed after), with the default app's token. */
+export function sharedTenant(start: () => Promise<LocalTenant> = () => startFabrikam()): { tenant: LocalTenant; token: string } {
+  const ctx = {} as { tenant: LocalTenant; token: string };
+  beforeAll(async () => {
+    ctx.tenant = await start();
+    ctx.token = await tokenFor(ctx.tenant);
+  });
+  afterAll(() => ctx.tenant?.close());
+  return ctx;
+}
+
+export const BILLING = { clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "billing-secret" };
+export const LICENSE_ADMIN = { clientId: "66666666-7777-4888-9999-aaaaaaaaaaaa", clientSecret: "license-admin-secret" };
+
+/** Fabrikam plus two delegated-style apps, a Billing Administrator and a License Administrator, with these scopes. */
+export function fabrikamWithDelegatedApps(scopes: { billing: string[]; licenseAdmin: string[] }): SeedFile {
+  const seed = readSeed(FABRIKAM_SEED);
+  return {
+    ...seed,
+    apps: [
+      ...seed.apps,
+      { displayName: "billing admin", ...BILLING, delegated: { scopes: scopes.billing, directoryRoles: [ROLES.billingAdministrator] } },
+      { displayName: "license admin", ...LICENSE_ADMIN, delegated: { scopes: scopes.licenseAdmin, directoryRoles: [ROLES.licenseAdministrator] } },
+    ],
+  };
 }

@@ -1,8 +1,8 @@
 import { request as httpsRequest } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LocalTenant } from "../../provider/local-tenant";
 import { MAX_REQUEST_BYTES } from "../../provider/local-tenant/request-body";
-import { call, startFabrikam, tokenFor, upn } from "./helpers";
+import { call, sharedTenant, upn } from "./helpers";
 
 const MB = 1024 * 1024;
 
@@ -82,37 +82,31 @@ function upload(
 }
 
 describe("request bodies: Graph's 4 MB limit, and no body read before the token is checked", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startFabrikam();
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
+  const ctx = sharedTenant();
 
   it("is 4 MB, as Graph says (graph-facts.md 14.6)", () => {
     expect(MAX_REQUEST_BYTES).toBe(4 * MB);
   });
 
   it("refuses a 700 MB unauthenticated upload with 401 before it is sent, without the server's memory growing", async () => {
-    tenant.requestLog.clear();
-    const r = await upload(tenant, "/v1.0/$batch", { total: 700 * MB, declareLength: true });
+    ctx.tenant.requestLog.clear();
+    const r = await upload(ctx.tenant, "/v1.0/$batch", { total: 700 * MB, declareLength: true });
     expect([r.status, r.body.error.code]).toEqual([401, "InvalidAuthenticationToken"]);
     expect(r.sentAtAnswer).toBeLessThan(700 * MB);
     expect(r.peakRssGrowth).toBeLessThan(200 * MB);
-    expect(tenant.requestLog.entries().map((e) => [e.method, e.path, e.status])).toEqual([["POST", "/v1.0/$batch", 401]]);
+    expect(ctx.tenant.requestLog.entries().map((e) => [e.method, e.path, e.status])).toEqual([["POST", "/v1.0/$batch", 401]]);
   });
 
   it("holds no more memory when an unauthenticated client streams on after the 401 (chunked, no Content-Length)", async () => {
-    const r = await upload(tenant, "/v1.0/$batch", { total: 700 * MB, declareLength: false, afterAnswer: 96 * MB });
+    const r = await upload(ctx.tenant, "/v1.0/$batch", { total: 700 * MB, declareLength: false, afterAnswer: 96 * MB });
     expect(r.status).toBe(401);
     expect(r.sentAtAnswer).toBeLessThan(700 * MB);
     expect(r.peakRssGrowth).toBeLessThan(200 * MB);
-    expect((await call(tenant, "GET", "/v1.0/subscribedSkus", { token })).status).toBe(200); // still serving
+    expect((await call(ctx.tenant, "GET", "/v1.0/subscribedSkus", { token: ctx.token })).status).toBe(200); // still serving
   });
 
   it("answers 413 in Graph's shape to a declared length over 4 MB, before reading it", async () => {
-    const r = await upload(tenant, "/v1.0/$batch", { total: 700 * MB, token, declareLength: true });
+    const r = await upload(ctx.tenant, "/v1.0/$batch", { total: 700 * MB, token: ctx.token, declareLength: true });
     expect([r.status, r.body.error.code, r.body.error.message]).toEqual([413, "BadRequest", "The maximum request length supported is 4MB."]);
     expect(r.body.error.innerError["request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.sentAtAnswer).toBeLessThan(700 * MB);
@@ -120,33 +114,27 @@ describe("request bodies: Graph's 4 MB limit, and no body read before the token 
   });
 
   it("counts a body without Content-Length as it streams and answers 413 once past 4 MB", async () => {
-    const r = await upload(tenant, "/v1.0/$batch", { total: 700 * MB, token, declareLength: false });
+    const r = await upload(ctx.tenant, "/v1.0/$batch", { total: 700 * MB, token: ctx.token, declareLength: false });
     expect([r.status, r.body.error.message]).toEqual([413, "The maximum request length supported is 4MB."]);
     expect(r.sentAtAnswer).toBeLessThan(700 * MB);
     expect(r.peakRssGrowth).toBeLessThan(200 * MB);
   });
 
   it("takes a body of exactly 4 MB, and refuses one byte more", async () => {
-    const at = await upload(tenant, "/v1.0/$batch", { total: 4 * MB, token, declareLength: true });
+    const at = await upload(ctx.tenant, "/v1.0/$batch", { total: 4 * MB, token: ctx.token, declareLength: true });
     expect([at.status, at.body.error.message]).toEqual([400, "Invalid batch payload format."]); // read, then judged: all spaces
-    const over = await upload(tenant, "/v1.0/$batch", { total: 4 * MB + 1, token, declareLength: true });
+    const over = await upload(ctx.tenant, "/v1.0/$batch", { total: 4 * MB + 1, token: ctx.token, declareLength: true });
     expect(over.status).toBe(413);
   });
 
   it("caps the token endpoint's form body too", async () => {
-    const r = await upload(tenant, `/${tenant.tenantId}/oauth2/v2.0/token`, { total: 64 * MB, declareLength: false });
+    const r = await upload(ctx.tenant, `/${ctx.tenant.tenantId}/oauth2/v2.0/token`, { total: 64 * MB, declareLength: false });
     expect([r.status, r.body.error]).toEqual([413, "invalid_request"]);
   });
 });
 
 describe("malformed %-escapes are the client's 400, never a 500", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startFabrikam();
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
+  const ctx = sharedTenant();
 
   it.each([
     ["a truncated escape in the path", "/v1.0/users/%E0%A4%A"],
@@ -155,16 +143,16 @@ describe("malformed %-escapes are the client's 400, never a 500", () => {
     ["a malformed escape in the query", "/v1.0/users?$filter=userPrincipalName%20eq%20%27a%zz%27"],
     ["a lone % in the query", "/v1.0/users?$top=5%"],
   ])("answers %s with 400 in Graph's error shape", async (_n, path) => {
-    const r = await call(tenant, "GET", path, { token });
+    const r = await call(ctx.tenant, "GET", path, { token: ctx.token });
     expect([r.status, r.body.error.code]).toEqual([400, "BadRequest"]);
     expect(r.body.error.message).toMatch(/malformed percent-encoding/);
     expect(r.body.error.innerError).toMatchObject({ "request-id": expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect((await call(tenant, "GET", "/v1.0/subscribedSkus", { token })).status).toBe(200);
+    expect((await call(ctx.tenant, "GET", "/v1.0/subscribedSkus", { token: ctx.token })).status).toBe(200);
   });
 
   it("fails only the batch item with the bad url; the rest of the batch runs", async () => {
-    const r = await call(tenant, "POST", "/v1.0/$batch", {
-      token,
+    const r = await call(ctx.tenant, "POST", "/v1.0/$batch", {
+      token: ctx.token,
       body: {
         requests: [
           { id: "bad", method: "GET", url: "/users/%E0%A4%A" },
@@ -180,20 +168,20 @@ describe("malformed %-escapes are the client's 400, never a 500", () => {
     expect(byId.after.status).toBe(424);
   });
 
-  const tokenPath = () => `/${tenant.tenantId}/oauth2/v2.0/token`;
+  const tokenPath = () => `/${ctx.tenant.tenantId}/oauth2/v2.0/token`;
   it("answers a malformed form body at the token endpoint with Entra's 400 (AADSTS9002313)", async () => {
-    const body = `grant_type=client_credentials&client_id=${tenant.defaultApp.clientId}&client_secret=%zz&scope=${encodeURIComponent(`${tenant.url}/.default`)}`;
-    const r = await call(tenant, "POST", tokenPath(), { headers: { "content-type": "application/x-www-form-urlencoded" }, body: undefined, rawBody: body });
+    const body = `grant_type=client_credentials&client_id=${ctx.tenant.defaultApp.clientId}&client_secret=%zz&scope=${encodeURIComponent(`${ctx.tenant.url}/.default`)}`;
+    const r = await call(ctx.tenant, "POST", tokenPath(), { headers: { "content-type": "application/x-www-form-urlencoded" }, body: undefined, rawBody: body });
     expect([r.status, r.body.error, r.body.error_codes]).toEqual([400, "invalid_request", [9002313]]);
   });
 
   it("answers malformed Basic client credentials with the same 400, and takes well-formed ones", async () => {
-    const form = `grant_type=client_credentials&scope=${encodeURIComponent(`${tenant.url}/.default`)}`;
+    const form = `grant_type=client_credentials&scope=${encodeURIComponent(`${ctx.tenant.url}/.default`)}`;
     const basic = (pair: string) => ({ "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(pair).toString("base64")}` });
-    const bad = await call(tenant, "POST", tokenPath(), { headers: basic(`${tenant.defaultApp.clientId}:%E0%A4%A`), rawBody: form });
+    const bad = await call(ctx.tenant, "POST", tokenPath(), { headers: basic(`${ctx.tenant.defaultApp.clientId}:%E0%A4%A`), rawBody: form });
     expect([bad.status, bad.body.error_codes]).toEqual([400, [9002313]]);
-    const secret = encodeURIComponent(tenant.defaultApp.clientSecret);
-    const good = await call(tenant, "POST", tokenPath(), { headers: basic(`${tenant.defaultApp.clientId}:${secret}`), rawBody: form });
+    const secret = encodeURIComponent(ctx.tenant.defaultApp.clientSecret);
+    const good = await call(ctx.tenant, "POST", tokenPath(), { headers: basic(`${ctx.tenant.defaultApp.clientId}:${secret}`), rawBody: form });
     expect(good.status).toBe(200);
   });
 });

@@ -1,41 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLES, startLocalTenant, type LocalTenant, type SeedFile } from "../../provider/local-tenant";
-import { readSeed } from "../../provider/local-tenant/seed-file";
+import { describe, expect, it } from "vitest";
+import { startLocalTenant } from "../../provider/local-tenant";
 import { ISO_3166_ALPHA2 } from "../../provider/local-tenant/user-update";
-import { call, FABRIKAM_SEED, READONLY, SKU, tokenFor, upn } from "./helpers";
-
-const LICENSE_ADMIN = { clientId: "66666666-7777-4888-9999-aaaaaaaaaaaa", clientSecret: "license-admin-secret" };
-const BILLING = { clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "billing-secret" };
-
-function seed(): SeedFile {
-  const s = readSeed(FABRIKAM_SEED);
-  return {
-    ...s,
-    apps: [
-      ...s.apps,
-      { displayName: "license admin", ...LICENSE_ADMIN, delegated: { scopes: ["User.ReadWrite.All"], directoryRoles: [ROLES.licenseAdministrator] } },
-      { displayName: "billing admin", ...BILLING, delegated: { scopes: ["User.ReadWrite.All"], directoryRoles: [ROLES.billingAdministrator] } },
-    ],
-  };
-}
+import { BILLING, call, fabrikamWithDelegatedApps, LICENSE_ADMIN, READONLY, sharedTenant, SKU, tokenFor, upn } from "./helpers";
 
 describe("PATCH /users/{id | userPrincipalName}", () => {
-  let tenant: LocalTenant;
-  let token: string;
-  beforeAll(async () => {
-    tenant = await startLocalTenant({ seed: seed() });
-    token = await tokenFor(tenant);
-  });
-  afterAll(() => tenant.close());
-  const patch = (who: string, body: unknown, t = token) => call(tenant, "PATCH", `/v1.0/users/${who}`, { token: t, body });
+  const ctx = sharedTenant(() => startLocalTenant({ seed: fabrikamWithDelegatedApps({ billing: ["User.ReadWrite.All"], licenseAdmin: ["User.ReadWrite.All"] }) }));
+  const patch = (who: string, body: unknown, t = ctx.token) => call(ctx.tenant, "PATCH", `/v1.0/users/${who}`, { token: t, body });
   const usageLocation = async (who: string) =>
-    (await call(tenant, "GET", `/v1.0/users/${who}?$select=usageLocation`, { token })).body.usageLocation;
+    (await call(ctx.tenant, "GET", `/v1.0/users/${who}?$select=usageLocation`, { token: ctx.token })).body.usageLocation;
 
   it("sets the usage location: 204 No Content and no body; by UPN or by id", async () => {
     const r = await patch(upn("erin"), { usageLocation: "NO" });
     expect([r.status, r.text]).toEqual([204, ""]);
     expect(await usageLocation(upn("erin"))).toBe("NO");
-    const id = (await call(tenant, "GET", `/v1.0/users/${upn("erin")}?$select=id`, { token })).body.id;
+    const id = (await call(ctx.tenant, "GET", `/v1.0/users/${upn("erin")}?$select=id`, { token: ctx.token })).body.id;
     expect((await patch(id, { usageLocation: "DE" })).status).toBe(204);
     expect(await usageLocation(upn("erin"))).toBe("DE");
   });
@@ -44,7 +22,7 @@ describe("PATCH /users/{id | userPrincipalName}", () => {
     const add = { addLicenses: [{ skuId: SKU.PBI, disabledPlans: [] }], removeLicenses: [] };
     const frank = upn("frank");
     expect((await patch(frank, { usageLocation: "FR" })).status).toBe(204);
-    expect((await call(tenant, "POST", `/v1.0/users/${frank}/assignLicense`, { token, body: add })).status).toBe(200);
+    expect((await call(ctx.tenant, "POST", `/v1.0/users/${frank}/assignLicense`, { token: ctx.token, body: add })).status).toBe(200);
   });
 
   it.each([
@@ -78,7 +56,7 @@ describe("PATCH /users/{id | userPrincipalName}", () => {
   it("answers 501 for a property Graph writes but the local tenant does not keep, instead of pretending", async () => {
     const r = await patch(upn("judy"), { displayName: "Judith" });
     expect([r.status, r.body.error.code]).toEqual([501, "NotImplemented"]);
-    expect((await call(tenant, "GET", `/v1.0/users/${upn("judy")}`, { token })).body.displayName).toBe("Judy Jones");
+    expect((await call(ctx.tenant, "GET", `/v1.0/users/${upn("judy")}`, { token: ctx.token })).body.displayName).toBe("Judy Jones");
   });
 
   it("404s an unknown or soft-deleted user", async () => {
@@ -88,17 +66,17 @@ describe("PATCH /users/{id | userPrincipalName}", () => {
   });
 
   it("needs User.ReadWrite.All (or Directory.ReadWrite.All), and for a delegated caller a role that may edit it", async () => {
-    const ro = await tokenFor(tenant, READONLY);
+    const ro = await tokenFor(ctx.tenant, READONLY);
     const r = await patch(upn("judy"), { usageLocation: "SE" }, ro);
     expect([r.status, r.body.error.code]).toEqual([403, "Authorization_RequestDenied"]);
-    expect((await patch(upn("judy"), { usageLocation: "SE" }, await tokenFor(tenant, BILLING))).status).toBe(403);
-    expect((await patch(upn("judy"), { usageLocation: "SE" }, await tokenFor(tenant, LICENSE_ADMIN))).status).toBe(204);
+    expect((await patch(upn("judy"), { usageLocation: "SE" }, await tokenFor(ctx.tenant, BILLING))).status).toBe(403);
+    expect((await patch(upn("judy"), { usageLocation: "SE" }, await tokenFor(ctx.tenant, LICENSE_ADMIN))).status).toBe(204);
     expect(await usageLocation(upn("judy"))).toBe("SE");
   });
 
   it("runs inside a $batch, answering 204 there too", async () => {
-    const r = await call(tenant, "POST", "/v1.0/$batch", {
-      token,
+    const r = await call(ctx.tenant, "POST", "/v1.0/$batch", {
+      token: ctx.token,
       body: { requests: [{ id: "1", method: "PATCH", url: `/users/${upn("heidi")}`, headers: { "Content-Type": "application/json" }, body: { usageLocation: "IT" } }] },
     });
     expect(r.body.responses[0].status).toBe(204);
