@@ -151,6 +151,7 @@ describe("malformed %-escapes are the client's 400, never a 500", () => {
   });
 
   it("fails only the batch item with the bad url; the rest of the batch runs", async () => {
+    ctx.tenant.requestLog.clear();
     const r = await call(ctx.tenant, "POST", "/v1.0/$batch", {
       token: ctx.token,
       body: {
@@ -166,6 +167,8 @@ describe("malformed %-escapes are the client's 400, never a 500", () => {
     expect([byId.bad.status, byId.bad.body.error.code]).toEqual([400, "BadRequest"]);
     expect(byId.good.status).toBe(200);
     expect(byId.after.status).toBe(424);
+    // The log lists what ran: neither the bad item nor the one that depended on it.
+    expect(ctx.tenant.requestLog.entries().filter((e) => e.inBatch).map((e) => e.path)).toEqual([`/users/${upn("alice")}?$select=id`]);
   });
 
   const tokenPath = () => `/${ctx.tenant.tenantId}/oauth2/v2.0/token`;
