@@ -9,7 +9,7 @@ import { gatewayTimeout, type GraphService, serviceUnavailable } from "./graph-s
 import { newGuid } from "./ids";
 import { type BodyRead, discardBody, readBody } from "./request-body";
 import { parseTarget, type RequestTarget } from "./request-target";
-import { type AuthorityInfo, entraError, isRegisteredApp, issuerOf, issueToken, openIdConfiguration } from "./token-endpoint";
+import { type AuthorityInfo, isRegisteredApp, issuerOf, issueToken, malformedRequest, openIdConfiguration } from "./token-endpoint";
 import type { RequestLogEntry } from "./types";
 
 export interface HandlerDeps {
@@ -111,7 +111,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     const read = await bodyOf(req, res);
     if (read.kind === "aborted") return;
     // Entra's own limit is not known; a form over Graph's limit is refused the same way (14.6).
-    out = read.kind === "tooLarge" ? entraError(413, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.") : issueToken(deps.authority, s[0], read.text, headers.authorization);
+    out = read.kind === "tooLarge" ? malformedRequest(413) : issueToken(deps.authority, s[0], read.text, headers.authorization);
   } else if (s.length === 4 && s[1] === "v2.0" && s[2] === ".well-known" && s[3] === "openid-configuration" && method === "GET") {
     out = openIdConfiguration(deps.authority, s[0]);
   } else if (!isGraph) {

@@ -81,7 +81,7 @@ export function openIdConfiguration(a: AuthorityInfo, tenant: string): GraphResp
 }
 
 /** "AADSTS9002313: Invalid request. Request is malformed or invalid." (graph-facts.md 14.6) */
-const malformedRequest = (): GraphResponse => entraError(400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+export const malformedRequest = (status = 400): GraphResponse => entraError(status, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
 
 /** Basic client authentication (RFC 6749 2.3.1): each half is form-encoded, then joined by ":". */
 function basicCredentials(authorization: string | undefined): { id: string; secret: string } | "malformed" | undefined {

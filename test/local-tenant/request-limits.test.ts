@@ -127,6 +127,28 @@ describe("request bodies: Graph's 4 MB limit, and no body read before the token 
     expect(over.status).toBe(413);
   });
 
+  it("answers Expect: 100-continue with 401 when the token is missing, and invites the body only when it is valid", async () => {
+    const ask = (token?: string) =>
+      new Promise<{ status: number; invited: boolean }>((resolve, reject) => {
+        let invited = false;
+        const headers: Record<string, string> = { "content-type": "application/json", expect: "100-continue", "content-length": "2" };
+        if (token) headers.authorization = `Bearer ${token}`;
+        const req = httpsRequest({ hostname: "127.0.0.1", port: new URL(ctx.tenant.url).port, path: "/v1.0/$batch", method: "POST", headers, ca: ctx.tenant.caCertPem, agent: false });
+        req.on("continue", () => {
+          invited = true;
+          req.end("{}");
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, invited }));
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+    expect(await ask()).toEqual({ status: 401, invited: false });
+    expect(await ask(ctx.token)).toEqual({ status: 400, invited: true }); // {} is no batch
+  });
+
   it("caps the token endpoint's form body too", async () => {
     const r = await upload(ctx.tenant, `/${ctx.tenant.tenantId}/oauth2/v2.0/token`, { total: 64 * MB, declareLength: false });
     expect([r.status, r.body.error]).toEqual([413, "invalid_request"]);
