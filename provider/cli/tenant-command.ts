@@ -3,22 +3,37 @@ import { UserError } from "../errors";
 import { startLocalTenant } from "../local-tenant";
 import type { CliIo } from "./main";
 
-const USAGE = `Usage: m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE]
+const USAGE = `Usage: m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE] [--batch-seed N] [--admin-token TOKEN]
 
 Runs the local Graph-compatible tenant on https://127.0.0.1 until interrupted.
-  --port N      port to listen on (default 0: any free port)
-  --data DIR    where the tenant's SQLite database, TLS certificate and keys live
-                (default .local-tenant); an existing DIR is reopened as it was left
-  --seed FILE   seed for a new DIR (default: examples/fabrikam/tenant-seed.yaml)`;
+  --port N             port to listen on (default 0: any free port)
+  --data DIR           where the tenant's SQLite database, TLS certificate and keys live
+                       (default .local-tenant); an existing DIR is reopened as it was left
+  --seed FILE          seed for a new DIR (default: examples/fabrikam/tenant-seed.yaml); an error
+                       if DIR was already seeded from another file
+  --batch-seed N       seed of the order in which $batch items run and answer (default:
+                       M365_LICENSES_BATCH_SEED, else 1); Graph promises no order
+  --admin-token TOKEN  serve <url>/_admin/requests and <url>/_admin/clock to this bearer token
+                       (16+ characters; or set M365_LICENSES_ADMIN_TOKEN, which keeps it out of ps)
+
+Clients trust the tenant's certificate with M365_LICENSES_CA_FILE=<CA cert> (m365-licenses) or
+NODE_EXTRA_CA_CERTS=<CA cert> (any Node program), and ask for a token with scope <url>/.default.`;
 
 export interface ServeOptions {
   port: number;
   dataDir: string;
   seed?: string;
+  batchSeed?: number;
+  adminToken?: string;
 }
 
-export function parseServeArgs(args: string[], cwd: string): ServeOptions | "help" {
+export function parseServeArgs(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ServeOptions | "help" {
   const out: ServeOptions = { port: 0, dataDir: resolve(cwd, ".local-tenant") };
+  const whole = (flag: string, v: string, max: number): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n > max) throw new UserError(`${flag} must be a whole number from 0 to ${max}, not '${v}'`, USAGE);
+    return n;
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") return "help";
@@ -28,34 +43,47 @@ export function parseServeArgs(args: string[], cwd: string): ServeOptions | "hel
       if (v === undefined || v === "") throw new UserError(`${flag} needs a value`, USAGE);
       return v;
     };
-    if (flag === "--port") {
-      const v = value();
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || n > 65535) throw new UserError(`--port must be a whole number from 0 to 65535, not '${v}'`, USAGE);
-      out.port = n;
-    } else if (flag === "--data") out.dataDir = resolve(cwd, value());
+    if (flag === "--port") out.port = whole(flag, value(), 65535);
+    else if (flag === "--data") out.dataDir = resolve(cwd, value());
     else if (flag === "--seed") out.seed = resolve(cwd, value());
+    else if (flag === "--batch-seed") out.batchSeed = whole(flag, value(), 2 ** 32 - 1);
+    else if (flag === "--admin-token") out.adminToken = value();
     else throw new UserError(`unknown option '${a}' for 'tenant serve'`, USAGE);
   }
+  out.adminToken ??= env.M365_LICENSES_ADMIN_TOKEN || undefined;
+  if (out.adminToken !== undefined && out.adminToken.length < 16) throw new UserError("--admin-token must be at least 16 characters", USAGE);
+  if (out.adminToken === undefined) delete out.adminToken;
   return out;
 }
 
 /** Serve until `stop` resolves; prints where to connect, never a secret. */
 export async function serveTenant(args: string[], io: CliIo, stop: Promise<unknown>): Promise<number> {
-  const opts = parseServeArgs(args, io.cwd);
+  const opts = parseServeArgs(args, io.cwd, io.env);
   if (opts === "help") {
     io.out(USAGE);
     return 0;
   }
-  const tenant = await startLocalTenant({ port: opts.port, dataDir: opts.dataDir, seed: opts.seed });
+  const tenant = await startLocalTenant({
+    port: opts.port,
+    dataDir: opts.dataDir,
+    seed: opts.seed,
+    seedMismatch: "error",
+    batchSeed: opts.batchSeed,
+    adminToken: opts.adminToken,
+  });
   io.out(
     [
       `local tenant listening on ${tenant.url}`,
       `  Graph:        ${tenant.graphBaseUrl}`,
       `  tenant id:    ${tenant.tenantId}`,
       `  token:        ${tenant.authorityHost}/${tenant.tenantId}/oauth2/v2.0/token`,
-      `  CA cert:      ${tenant.caCertPath}  (trust it, e.g. NODE_EXTRA_CA_CERTS=${tenant.caCertPath})`,
+      `  scope:        ${tenant.url}/.default`,
+      `  CA cert:      ${tenant.caCertPath}`,
+      `                trust it with M365_LICENSES_CA_FILE=${tenant.caCertPath} (m365-licenses)`,
+      `                or NODE_EXTRA_CA_CERTS=${tenant.caCertPath} (any Node program)`,
       `  default app:  ${tenant.defaultApp.clientId} (its secret is in the seed file)`,
+      `  $batch order: seed ${tenant.batchSeed}`,
+      ...(tenant.adminUrl ? [`  admin:        ${tenant.adminUrl}/requests, ${tenant.adminUrl}/clock (bearer: the admin token given)`] : []),
       `  data:         ${tenant.dataDir}`,
       "Press Ctrl+C to stop.",
     ].join("\n"),
@@ -78,7 +106,7 @@ function signalled(): Promise<void> {
   });
 }
 
-/** `m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE]` */
+/** `m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE] [--batch-seed N] [--admin-token TOKEN]` */
 export async function tenantCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {

@@ -42,34 +42,45 @@ const unauthorized = (message: string, authorityHost: string): GraphHttpError =>
     "www-authenticate": `Bearer realm="", authorization_uri="${authorityHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   });
 
+export interface TokenExpectations {
+  /** This host: the resource the token is for. */
+  aud: string;
+  /** `${url}/${tenantId}/`, as issueToken writes it. */
+  iss: string;
+  tid: string;
+  authorityHost: string;
+  /** Whether a client id is an app registered in this tenant. */
+  knownApp: (appId: string) => boolean;
+}
+
 /**
- * Verify the bearer token of a Graph request and return who is calling. Expiry is measured in
- * real time (not the tenant clock), as token caches in clients measure it.
+ * Verify the bearer token of a Graph request and return who is calling: signature, then the claims
+ * a resource checks (graph-facts.md 14.6): audience, issuer, tenant, `nbf` and `exp`, and that the
+ * app is one of this tenant's. Lifetime is measured in real time (not the tenant clock), as token
+ * caches in clients measure it; no clock skew is allowed, as both ends share this machine's clock.
  */
-export function verifyBearer(
-  header: string | undefined,
-  key: Buffer,
-  expect: { aud: string; tid: string; authorityHost: string },
-): Principal {
-  if (!header || !/^bearer\s+\S/i.test(header)) throw unauthorized("Access token is empty.", expect.authorityHost);
+export function verifyBearer(header: string | undefined, key: Buffer, expect: TokenExpectations): Principal {
+  const refuse = (message: string): GraphHttpError => unauthorized(message, expect.authorityHost);
+  if (!header || !/^bearer\s+\S/i.test(header)) throw refuse("Access token is empty.");
   const token = header.replace(/^bearer\s+/i, "").trim();
   const parts = token.split(".");
-  if (parts.length !== 3) {
-    throw unauthorized("IDX14100: JWT is not well formed, there are no dots (.).", expect.authorityHost);
-  }
+  if (parts.length !== 3) throw refuse("IDX14100: JWT is not well formed, there are no dots (.).");
   const want = createHmac("sha256", key).update(`${parts[0]}.${parts[1]}`).digest();
   const got = Buffer.from(parts[2], "base64url");
-  if (got.length !== want.length || !timingSafeEqual(got, want)) throw unauthorized("Access token validation failure.", expect.authorityHost);
-  let claims: AccessTokenClaims;
+  if (got.length !== want.length || !timingSafeEqual(got, want)) throw refuse("Access token validation failure.");
+  let claims: Partial<AccessTokenClaims>;
   try {
     claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
   } catch {
-    throw unauthorized("Access token validation failure.", expect.authorityHost);
+    throw refuse("Access token validation failure.");
   }
-  if (claims.aud !== expect.aud || claims.tid !== expect.tid) {
-    throw unauthorized("Access token validation failure. Invalid audience.", expect.authorityHost);
-  }
-  if (claims.exp * 1000 <= Date.now()) throw unauthorized("Lifetime validation failed, the token is expired.", expect.authorityHost);
+  if (claims.aud !== expect.aud) throw refuse("Access token validation failure. Invalid audience.");
+  if (claims.iss !== expect.iss || claims.tid !== expect.tid) throw refuse("Access token validation failure. Invalid issuer.");
+  const now = Date.now() / 1000;
+  if (typeof claims.nbf !== "number" || typeof claims.exp !== "number") throw refuse("Access token validation failure.");
+  if (claims.nbf > now) throw refuse("IDX10222: Lifetime validation failed. The token is not yet valid.");
+  if (claims.exp <= now) throw refuse("Lifetime validation failed, the token is expired.");
+  if (typeof claims.appid !== "string" || !expect.knownApp(claims.appid)) throw refuse("Access token validation failure. Invalid application.");
   return {
     appId: claims.appid,
     roles: claims.roles ?? [],

@@ -1,18 +1,7 @@
+import { mulberry32 } from "./random";
 import type { FaultOptions } from "./types";
 
 export type FaultKind = "throttle" | "unavailable" | "gatewayTimeout" | "slow" | "drop";
-
-/** mulberry32: a small seedable random source, so a fault pattern repeats from run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draws injected failures at the configured rates. */
 export class Faults {

@@ -21,8 +21,9 @@ export function tooManyRequests(retryAfterSeconds: number, headers: Record<strin
   });
 }
 
+/** errors.md's code for 503 is `serviceNotAvailable` (graph-facts.md 14.6). */
 export const serviceUnavailable = (): GraphHttpError =>
-  new GraphHttpError(503, "ServiceNotAvailable", "The service is temporarily unavailable. Please retry later.", { "retry-after": "1" });
+  new GraphHttpError(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.", { "retry-after": "1" });
 
 export const gatewayTimeout = (): GraphHttpError =>
   new GraphHttpError(504, "GatewayTimeout", "The operation has timed out. Please retry later.");
@@ -48,9 +49,6 @@ export class GraphService {
 
   execute(req: GraphRequest, principal: Principal): ExecutedResponse {
     const { dir, throttle, faults } = this.deps;
-    const requestId = newGuid();
-    const clientRequestId = req.headers["client-request-id"] ?? newGuid();
-    const ids = { "request-id": requestId, "client-request-id": clientRequestId };
     let fault: string | undefined;
     try {
       dir.purgeExpired();
@@ -63,13 +61,23 @@ export class GraphService {
       const ctx: RouteContext = { req, principal, dir, graphBaseUrl: this.deps.graphBaseUrl };
       for (const route of ROUTES) {
         const res = route(ctx);
-        if (res) return { ...res, headers: { ...res.headers, ...verdict.headers, ...ids }, fault };
+        if (res) return { ...res, headers: { ...res.headers, ...verdict.headers, ...this.ids(req.headers) }, fault };
       }
       const segment = req.segments.find((s) => !["users", "groups", "directory", "deletedItems", "subscribedSkus", "organization"].includes(s)) ?? req.segments[0] ?? "";
       throw new GraphHttpError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;
-      return { ...json(err.status, errorBody(err, requestId, clientRequestId, dir.now()), { ...err.headers, ...ids }), fault };
+      return { ...this.refuse(err, req.headers), fault };
     }
+  }
+
+  /** Graph's error envelope for a refusal, with fresh request ids (graph-facts.md section 0). */
+  refuse(err: GraphHttpError, headers: Record<string, string>): ExecutedResponse {
+    const ids = this.ids(headers);
+    return json(err.status, errorBody(err, ids["request-id"], ids["client-request-id"], this.deps.dir.now()), { ...err.headers, ...ids });
+  }
+
+  private ids(headers: Record<string, string>): { "request-id": string; "client-request-id": string } {
+    return { "request-id": newGuid(), "client-request-id": headers["client-request-id"] || newGuid() };
   }
 }

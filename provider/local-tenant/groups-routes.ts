@@ -88,7 +88,9 @@ export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
     const page = rest.slice(0, top);
     const more = rest.length > top ? nextLink(ctx.graphBaseUrl, req, page[page.length - 1].id) : undefined;
     const context = select ? `groups(${select.join(",")})` : "groups";
-    return json(200, collection(ctx.graphBaseUrl, context, renderGroups(ctx, page, select), { count: advanced ? all.length : undefined, nextLink: more }));
+    // "@odata.count ... is present only in the first page" (graph-facts.md 3.1).
+    const count = advanced && after === undefined ? all.length : undefined;
+    return json(200, collection(ctx.graphBaseUrl, context, renderGroups(ctx, page, select), { count, nextLink: more }));
   }
   const group = dir.group(s[1]);
   if (!group) throw notFound(s[1]);

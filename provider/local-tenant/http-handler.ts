@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { verifyBearer } from "./access-token";
+import { ADMIN_SEGMENT, type AdminDeps, handleAdmin } from "./admin-routes";
 import { parseBatch, runBatch } from "./batch";
 import type { Directory } from "./directory";
 import type { Faults } from "./faults";
 import { errorBody, type GraphRequest, type GraphResponse, GraphHttpError, json } from "./graph-response";
 import { gatewayTimeout, type GraphService, serviceUnavailable } from "./graph-service";
 import { newGuid } from "./ids";
-import { type AuthorityInfo, issueToken, openIdConfiguration } from "./token-endpoint";
+import { type BodyRead, discardBody, readBody } from "./request-body";
+import { parseTarget, type RequestTarget } from "./request-target";
+import { type AuthorityInfo, isRegisteredApp, issuerOf, issueToken, malformedRequest, openIdConfiguration } from "./token-endpoint";
 import type { RequestLogEntry } from "./types";
 
 export interface HandlerDeps {
@@ -15,15 +18,13 @@ export interface HandlerDeps {
   service: GraphService;
   faults: Faults;
   log: RequestLogEntry[];
+  /** The shuffle source of `$batch` (see batch.ts). */
+  batchRandom: () => number;
+  /** Present only when the tenant was started with an admin token. */
+  admin?: AdminDeps;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function send(res: ServerResponse, r: GraphResponse, now: Date): void {
   // The Date header follows the tenant clock: clients take a snapshot's time from it.
@@ -38,28 +39,59 @@ function lowerHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-/** The one request handler: Entra's token endpoints, then Graph under /v1.0. */
+/** Graph's error envelope with fresh request ids (graph-facts.md section 0). */
+function graphError(err: GraphHttpError, headers: Record<string, string>, now: Date): GraphResponse {
+  const ids = { "request-id": newGuid(), "client-request-id": headers["client-request-id"] || newGuid() };
+  return json(err.status, errorBody(err, ids["request-id"], ids["client-request-id"], now), { ...err.headers, ...ids, "odata-version": "4.0" });
+}
+
+/** 413 for a body over the limit (graph-facts.md 14.6). */
+const tooLarge = (): GraphHttpError => new GraphHttpError(413, "BadRequest", "The maximum request length supported is 4MB.");
+
+/** The one request handler: Entra's token endpoints, Graph under /v1.0, and the admin endpoint if enabled. */
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(deps, req, res).catch((err) => {
-      // A bug, not a Graph answer: say so without leaking anything but the message.
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "InternalServerError", message: String((err as Error).message) } }));
+      // A bug, not a Graph answer: say so in Graph's shape, without anything but the message.
+      discardBody(req);
+      if (res.headersSent) return void res.end();
+      send(res, graphError(new GraphHttpError(500, "InternalServerError", String((err as Error).message)), {}, deps.dir.now()), deps.dir.now());
     });
   };
+}
+
+/**
+ * Read the body only once the request may have one: "Expect: 100-continue" is answered here, not
+ * by Node before the request was looked at, so a refused upload is never invited.
+ */
+function bodyOf(req: IncomingMessage, res: ServerResponse, limit?: number): Promise<BodyRead> {
+  if (/100-continue/i.test(String(req.headers.expect ?? ""))) res.writeContinue();
+  return readBody(req, limit);
 }
 
 async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { dir, faults, log } = deps;
   const method = (req.method ?? "GET").toUpperCase();
   const rawUrl = req.url ?? "/";
-  const url = new URL(rawUrl, deps.authority.url);
   const headers = lowerHeaders(req);
-  const text = await readBody(req);
   const entry: RequestLogEntry = { time: dir.now().toISOString(), method, path: rawUrl, status: 0 };
-  const isGraph = url.pathname === "/v1.0" || url.pathname.startsWith("/v1.0/");
-  const isBatch = url.pathname === "/v1.0/$batch";
+  let target: RequestTarget;
+  try {
+    target = parseTarget(rawUrl);
+  } catch (err) {
+    if (!(err instanceof GraphHttpError)) throw err;
+    discardBody(req);
+    log.push({ ...entry, status: err.status });
+    return send(res, graphError(err, headers, dir.now()), dir.now());
+  }
+  const s = target.segments;
+  if (deps.admin && s[0] === ADMIN_SEGMENT) {
+    const out = await handleAdmin(deps.admin, { method, segments: s, authorization: headers.authorization }, (limit) => bodyOf(req, res, limit));
+    discardBody(req);
+    return send(res, out, dir.now());
+  }
 
+  const isGraph = s[0] === "v1.0";
   if (isGraph || faults.includeTokenEndpoint) {
     const f = faults.draw(["drop", "slow"]);
     if (f === "drop") {
@@ -72,72 +104,96 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
       await sleep(faults.slowMs);
     }
   }
-
   log.push(entry); // before batch items, which follow their envelope in the log
-  let out: GraphResponse;
-  const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-  const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
-  if (token && method === "POST") {
-    out = issueToken(deps.authority, decodeURIComponent(token[1]), new URLSearchParams(text), headers.authorization);
-  } else if (oidc && method === "GET") {
-    out = openIdConfiguration(deps.authority, decodeURIComponent(oidc[1]));
+
+  let out: GraphResponse | undefined;
+  if (s.length === 4 && s[1] === "oauth2" && s[2] === "v2.0" && s[3] === "token" && method === "POST") {
+    const read = await bodyOf(req, res);
+    if (read.kind === "aborted") return;
+    // Entra's own limit is not known; a form over Graph's limit is refused the same way (14.6).
+    out = read.kind === "tooLarge" ? malformedRequest(413) : issueToken(deps.authority, s[0], read.text, headers.authorization);
+  } else if (s.length === 4 && s[1] === "v2.0" && s[2] === ".well-known" && s[3] === "openid-configuration" && method === "GET") {
+    out = openIdConfiguration(deps.authority, s[0]);
   } else if (!isGraph) {
-    out = json(404, { error: { code: "NotFound", message: `No such endpoint: ${method} ${url.pathname}` } });
+    out = graphError(new GraphHttpError(404, "NotFound", `No such endpoint: ${method} /${s.join("/")}`), headers, dir.now());
   } else {
-    const requestId = newGuid();
-    const clientRequestId = headers["client-request-id"] ?? newGuid();
-    try {
-      const principal = verifyBearer(headers.authorization, deps.authority.signingKey, {
-        aud: deps.authority.url,
-        tid: deps.authority.tenantId,
-        authorityHost: deps.authority.url,
-      });
-      entry.appId = principal.appId;
-      let body: unknown;
-      if (text.trim() !== "") {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new GraphHttpError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-        }
-      }
-      if (isBatch && method === "POST") {
-        const items = parseBatch(body);
-        entry.batchSize = items.length;
-        const f = faults.draw(["unavailable", "gatewayTimeout"]);
-        if (f) {
-          entry.fault = f;
-          throw f === "unavailable" ? serviceUnavailable() : gatewayTimeout();
-        }
-        out = runBatch(items, headers, (itemReq, item) => {
-          const r = deps.service.execute(itemReq, principal);
-          log.push({ time: dir.now().toISOString(), method: item.method, path: itemReq.rawPath, status: r.status, appId: principal.appId, inBatch: true, ...(r.fault ? { fault: r.fault } : {}) });
-          return r;
-        });
-        out.headers = { ...out.headers, "request-id": requestId, "client-request-id": clientRequestId };
-      } else {
-        const graphReq: GraphRequest = {
-          method,
-          segments: url.pathname.slice("/v1.0".length).split("/").filter(Boolean).map(decodeURIComponent),
-          query: url.searchParams,
-          headers,
-          body,
-          rawPath: rawUrl.slice("/v1.0".length),
-        };
-        const r = deps.service.execute(graphReq, principal);
-        if (r.fault) entry.fault = r.fault;
-        out = r;
-      }
-    } catch (err) {
-      if (!(err instanceof GraphHttpError)) throw err;
-      out = json(err.status, errorBody(err, requestId, clientRequestId, dir.now()), {
-        ...err.headers,
-        "request-id": requestId,
-        "client-request-id": clientRequestId,
-      });
-    }
-    out.headers = { ...out.headers, "odata-version": "4.0" };
+    out = await graph(deps, req, res, { method, target, headers, entry });
+    if (!out) return;
   }
+  discardBody(req);
   entry.status = out.status;
   send(res, out, dir.now());
+}
+
+/**
+ * A Graph request: the token is verified before a byte of the body is read, then the body is read
+ * up to Graph's limit (14.6), then the request runs (one request, or a `$batch` of them).
+ */
+async function graph(
+  deps: HandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: { method: string; target: RequestTarget; headers: Record<string, string>; entry: RequestLogEntry },
+): Promise<GraphResponse | undefined> {
+  const { dir, faults, log, authority } = deps;
+  const { method, target, headers, entry } = r;
+  const requestIds = { "request-id": newGuid(), "client-request-id": headers["client-request-id"] ?? newGuid() };
+  try {
+    const principal = verifyBearer(headers.authorization, authority.signingKey, {
+      aud: authority.url,
+      iss: issuerOf(authority),
+      tid: authority.tenantId,
+      authorityHost: authority.url,
+      knownApp: (appId) => isRegisteredApp(authority, appId),
+    });
+    entry.appId = principal.appId;
+    const read = await bodyOf(req, res);
+    if (read.kind === "aborted") return undefined;
+    if (read.kind === "tooLarge") throw tooLarge();
+    const body = parseJson(read.text);
+    if (target.segments.length === 2 && target.segments[1] === "$batch" && method === "POST") {
+      const items = parseBatch(body);
+      entry.batchSize = items.length;
+      const f = faults.draw(["unavailable", "gatewayTimeout"]);
+      if (f) {
+        entry.fault = f;
+        throw f === "unavailable" ? serviceUnavailable() : gatewayTimeout();
+      }
+      const out = runBatch(items, {
+        outerHeaders: headers,
+        random: deps.batchRandom,
+        execute: (itemReq) => {
+          const x = deps.service.execute(itemReq, principal);
+          log.push({ time: dir.now().toISOString(), method: itemReq.method, path: itemReq.rawPath, status: x.status, appId: principal.appId, inBatch: true, ...(x.fault ? { fault: x.fault } : {}) });
+          return x;
+        },
+        // Not logged: the log lists what ran (the envelope's batchSize counts every item).
+        refuse: (err, item) => deps.service.refuse(err, item.headers),
+      });
+      return { ...out, headers: { ...out.headers, ...requestIds, "odata-version": "4.0" } };
+    }
+    const graphReq: GraphRequest = {
+      method,
+      segments: target.segments.slice(1),
+      query: target.query,
+      headers,
+      body,
+      rawPath: target.raw.slice("/v1.0".length),
+    };
+    const x = deps.service.execute(graphReq, principal);
+    if (x.fault) entry.fault = x.fault;
+    return { ...x, headers: { ...x.headers, "odata-version": "4.0" } };
+  } catch (err) {
+    if (!(err instanceof GraphHttpError)) throw err;
+    return graphError(err, headers, dir.now());
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GraphHttpError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
 }

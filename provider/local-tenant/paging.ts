@@ -40,7 +40,10 @@ export function nextLink(graphBaseUrl: string, req: GraphRequest, lastKey: strin
   return `${graphBaseUrl}${path}?${kept.join("&")}`;
 }
 
-/** `$count=true` counts only with `ConsistencyLevel: eventual`; otherwise it is ignored (3.1). */
+/**
+ * `$count=true` counts only with `ConsistencyLevel: eventual`; otherwise it is ignored (3.1). The
+ * header is not carried by a nextLink: a client sends it again on every page (3.1).
+ */
 export function isAdvancedQuery(req: GraphRequest): boolean {
   return req.query.get("$count")?.toLowerCase() === "true" && req.headers["consistencylevel"]?.toLowerCase() === "eventual";
 }

@@ -11,7 +11,7 @@ export interface Principal {
   wids: string[];
 }
 
-/** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3). */
+/** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3, 14.6). */
 export const PERMISSIONS = {
   readUsers: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   readSkus: [
@@ -23,9 +23,10 @@ export const PERMISSIONS = {
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
-  updateUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"], // 15.2
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  /** PATCH /users/{id}: application User.ReadWrite.All, Directory.ReadWrite.All (GD user-update.md, 14.6). */
+  updateUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
 } as const;
 
 /** Well-known directory role template ids. */
@@ -45,9 +46,10 @@ export const ROLES = {
 const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
-  updateUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
   assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  // A License Administrator may "edit their usage location", a User Administrator "Manage most users properties" (8).
+  updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
+import { UserError } from "../errors";
 import { Directory } from "./directory";
 import { Faults } from "./faults";
 import { GraphService } from "./graph-service";
@@ -10,6 +12,7 @@ import { createHandler } from "./http-handler";
 import { secretHash } from "./ids";
 import { ensureKeyMaterial } from "./key-material";
 import { defaultSeedPath, readSeed, resolveSeed } from "./seed-file";
+import { mulberry32 } from "./random";
 import { getMeta, openStore, seedStore, setMeta } from "./store";
 import { ControllableClock } from "./tenant-clock";
 import { Throttle } from "./throttling";
@@ -22,6 +25,10 @@ const parseDate = (d: Date | string): Date => (typeof d === "string" ? new Date(
  * example); an existing one is reopened as it was left, so state survives restarts.
  */
 export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
+  if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new UserError(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  }
+  const batchSeed = options.batchSeed ?? batchSeedFromEnv();
   // A temp dir made here is the tenant's alone: it goes away on close.
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "m365-local-tenant-"));
@@ -30,12 +37,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const db = openStore(dataDir);
   try {
     const fresh = getMeta(db, "seededAt") === undefined;
-    let seedObject: SeedFile | undefined;
+    const seed = options.seed ?? defaultSeedPath();
     if (fresh) {
-      const resolved = resolveSeed(options.seed ?? defaultSeedPath());
+      const resolved = resolveSeed(seed);
       const start = options.clock ? parseDate(options.clock) : resolved.now ? new Date(resolved.now) : new Date();
       seedStore(db, resolved, start);
       setMeta(db, "clock", start.toISOString());
+      const origin = seedOrigin(seed);
+      setMeta(db, "seedSource", origin.source);
+      setMeta(db, "seedSha256", origin.sha256);
+    } else if (options.seed !== undefined && options.seedMismatch === "error") {
+      checkSameSeed(db, dataDir, options.seed);
     }
     const saved = getMeta(db, "clock");
     const start = options.clock ? parseDate(options.clock) : saved ? new Date(saved) : new Date();
@@ -60,9 +72,12 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const authority = { db, signingKey: keys.signingKey, tenantId: dir.tenantId, domain: dir.domain, url };
     const service = new GraphService({ dir, throttle, faults, graphBaseUrl: `${url}/v1.0` });
-    server.on("request", createHandler({ authority, dir, service, faults, log }));
+    const admin = options.adminToken !== undefined ? { token: options.adminToken, log, clock } : undefined;
+    const handler = createHandler({ authority, dir, service, faults, log, batchRandom: mulberry32(batchSeed), admin });
+    server.on("request", handler);
+    server.on("checkContinue", handler); // the handler decides whether to invite the body
 
-    seedObject = options.seed !== undefined ? readSeed(options.seed) : undefined;
+    const seedObject = options.seed !== undefined ? readSeed(options.seed) : undefined;
     const defaultApp = findDefaultApp(db, seedObject);
     let closed = false;
     return {
@@ -78,6 +93,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       requestLog: { entries: () => [...log], clear: () => void log.splice(0) },
       setFaults: (f) => faults.set(f),
       setThrottling: (t) => throttle.set(t),
+      batchSeed,
+      ...(admin ? { adminUrl: `${url}/_admin` } : {}),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -95,6 +112,36 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Long enough not to be guessed in the time a test runs. */
+const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+function batchSeedFromEnv(): number {
+  const raw = process.env.M365_LICENSES_BATCH_SEED;
+  if (raw === undefined || raw === "") return 1;
+  if (!/^\d+$/.test(raw)) throw new UserError(`M365_LICENSES_BATCH_SEED must be a whole number, not '${raw}'`);
+  return Number(raw);
+}
+
+/** Where a seed came from, and a digest of what it said, kept in the data dir when it is seeded. */
+function seedOrigin(seed: string | SeedFile): { source: string; sha256: string } {
+  const text = typeof seed === "string" ? readFileSync(seed) : JSON.stringify(seed);
+  return { source: typeof seed === "string" ? resolvePath(seed) : "(a seed object)", sha256: createHash("sha256").update(text).digest("hex") };
+}
+
+/** A data dir keeps its first seed; being handed another one is an error, not a silent no-op. */
+function checkSameSeed(db: ReturnType<typeof openStore>, dataDir: string, seed: string | SeedFile): void {
+  const source = getMeta(db, "seedSource");
+  const sha = getMeta(db, "seedSha256");
+  if (source === undefined || sha === undefined) return; // seeded before this was recorded
+  const given = seedOrigin(seed);
+  if (given.source === source && given.sha256 === sha) return;
+  const changed = given.source === source ? " (the file has changed since)" : "";
+  throw new UserError(
+    `the data folder ${dataDir} was seeded from ${source}${changed}; it cannot be seeded again from ${given.source}`,
+    "A data folder keeps the tenant it was seeded with: leave out the seed to reopen it, or use a new data folder.",
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { guidFromName } from "./ids";
+import { mulberry32 } from "./random";
 import type { SeedFile, SeedUser } from "./seed-types";
 
 export interface SyntheticSeedOptions {
@@ -26,22 +27,12 @@ const MIX: { sku: string; share: number }[] = [
   { sku: "SPE_E3", share: 0.1 },
 ];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A large tenant for benchmarks (100,000 users seed in seconds: one transaction). Seats are bought
  * with 5% headroom over use, so plans that add licenses have room; users are `user000001@domain`.
  */
 export function generateSyntheticSeed(options: SyntheticSeedOptions): SeedFile {
-  const rnd = random(options.seed ?? 1);
+  const rnd = mulberry32(options.seed ?? 1);
   const domain = options.domain ?? "synthetic.example.com";
   const now = options.now ?? "2026-01-15T09:00:00Z";
   const licensed = options.licensedShare ?? 0.9;

@@ -1,6 +1,7 @@
 import { newTokenClaims, signAccessToken, TOKEN_LIFETIME_SECONDS } from "./access-token";
 import type { GraphResponse } from "./graph-response";
 import { newGuid, secretHash } from "./ids";
+import { decodeStrict, parseFormStrict } from "./request-target";
 import type { Db } from "./store";
 
 export interface AuthorityInfo {
@@ -22,7 +23,7 @@ interface AppRow {
 }
 
 /** Entra's error body: `error`, `error_description` starting with the AADSTS code, `error_codes`... */
-function entraError(status: number, error: string, code: number, text: string): GraphResponse {
+export function entraError(status: number, error: string, code: number, text: string): GraphResponse {
   const traceId = newGuid();
   const correlationId = newGuid();
   const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -40,6 +41,9 @@ function entraError(status: number, error: string, code: number, text: string): 
     },
   };
 }
+
+/** The `iss` of the tokens this tenant issues (Entra's v1.0 token form: authority/tenant/). */
+export const issuerOf = (a: AuthorityInfo): string => `${a.url}/${a.tenantId}/`;
 
 const knownTenant = (a: AuthorityInfo, t: string): boolean => [a.tenantId, a.domain].includes(t.toLowerCase());
 
@@ -76,25 +80,42 @@ export function openIdConfiguration(a: AuthorityInfo, tenant: string): GraphResp
   };
 }
 
+/** "AADSTS9002313: Invalid request. Request is malformed or invalid." (graph-facts.md 14.6) */
+export const malformedRequest = (status = 400): GraphResponse => entraError(status, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+
+/** Basic client authentication (RFC 6749 2.3.1): each half is form-encoded, then joined by ":". */
+function basicCredentials(authorization: string | undefined): { id: string; secret: string } | "malformed" | undefined {
+  if (!authorization?.toLowerCase().startsWith("basic ")) return undefined;
+  const pair = Buffer.from(authorization.slice(6).trim(), "base64").toString("utf8");
+  const colon = pair.indexOf(":");
+  if (colon < 0) return "malformed";
+  const id = decodeStrict(pair.slice(0, colon).replace(/\+/g, " "));
+  const secret = decodeStrict(pair.slice(colon + 1).replace(/\+/g, " "));
+  return id === undefined || secret === undefined ? "malformed" : { id, secret };
+}
+
+/** Whether a client id is an app registered in this tenant (the ids are kept lower-case). */
+export const isRegisteredApp = (a: AuthorityInfo, clientId: string): boolean =>
+  a.db.prepare("SELECT 1 FROM apps WHERE client_id = ?").get(clientId.toLowerCase()) !== undefined;
+
 /**
- * `POST /{tenant}/oauth2/v2.0/token`, client credentials only. Never echoes the secret.
+ * `POST /{tenant}/oauth2/v2.0/token`, client credentials only, from the form body as received.
+ * Never echoes the secret.
  */
-export function issueToken(a: AuthorityInfo, tenant: string, form: URLSearchParams, authorization?: string): GraphResponse {
+export function issueToken(a: AuthorityInfo, tenant: string, formText: string, authorization?: string): GraphResponse {
   if (!knownTenant(a, tenant)) {
     return entraError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
   }
+  const form = parseFormStrict(formText);
+  const basic = basicCredentials(authorization);
+  if (!form || basic === "malformed") return malformedRequest();
   const grant = form.get("grant_type");
   if (grant === null) return entraError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
   if (grant !== "client_credentials") {
     return entraError(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grant}'.`);
   }
-  let clientId = form.get("client_id");
-  let secret = form.get("client_secret");
-  if (authorization?.toLowerCase().startsWith("basic ")) {
-    const [id, sec] = Buffer.from(authorization.slice(6), "base64").toString("utf8").split(":");
-    clientId ??= decodeURIComponent(id ?? "");
-    secret ??= decodeURIComponent(sec ?? "");
-  }
+  const clientId = form.get("client_id") ?? basic?.id;
+  const secret = form.get("client_secret") ?? basic?.secret;
   if (!clientId) return entraError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
   const scope = form.get("scope");
   if (!scope) return entraError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
@@ -122,7 +143,7 @@ export function issueToken(a: AuthorityInfo, tenant: string, form: URLSearchPara
   }
   const claims = newTokenClaims({
     aud: a.url,
-    iss: `${a.url}/${a.tenantId}/`,
+    iss: issuerOf(a),
     tid: a.tenantId,
     app: { clientId: app.client_id, displayName: app.display_name, roles: JSON.parse(app.roles), scopes: app.scopes ? JSON.parse(app.scopes) : null, wids: JSON.parse(app.wids) },
   });

@@ -20,6 +20,22 @@ export interface LocalTenantOptions {
   throttling?: ThrottlingOptions | false;
   /** Injected failures; all rates default to 0. */
   faults?: FaultOptions;
+  /**
+   * Seed of the order in which `$batch` items without `dependsOn` run and their answers come back
+   * (graph-facts.md section 6: answers "might appear in a different order"). Default: the
+   * `M365_LICENSES_BATCH_SEED` environment variable, else 1. There is no "in order" setting: Graph has none.
+   */
+  batchSeed?: number;
+  /**
+   * Serve the admin endpoint (/_admin/requests, /_admin/clock; see admin-routes.ts) to this exact
+   * bearer token, at least 16 characters. Off when absent.
+   */
+  adminToken?: string;
+  /**
+   * What to do when `seed` is given but the data dir was seeded from another seed: "ignore" (the
+   * default: the dir is reopened as it was left) or "error" (a UserError naming both).
+   */
+  seedMismatch?: "ignore" | "error";
 }
 
 /**
@@ -103,5 +119,9 @@ export interface LocalTenant {
   requestLog: { entries(): RequestLogEntry[]; clear(): void };
   setFaults(f: FaultOptions): void;
   setThrottling(t: ThrottlingOptions | false): void;
+  /** The seed of the `$batch` order in use (see LocalTenantOptions.batchSeed). */
+  batchSeed: number;
+  /** `${url}/_admin` when an admin token was given. */
+  adminUrl?: string;
   close(): Promise<void>;
 }

@@ -66,7 +66,7 @@ export function queryUsers(
   const page = dir.db
     .prepare(`SELECT u.* FROM users u WHERE ${filter}${opts.after ? " AND u.id > ?" : ""} ORDER BY u.id LIMIT ?`)
     .all(...params, ...(opts.after ? [opts.after] : []), opts.top + 1) as UserRow[];
-  // The count rides on the first page only: later pages follow a nextLink and need none.
+  // "@odata.count ... is present only in the first page" (graph-facts.md 3.1): not after a skiptoken.
   const count = opts.count && !opts.after ? (dir.db.prepare(`SELECT COUNT(*) AS n FROM users u WHERE ${filter}`).get(...params) as { n: number }).n : undefined;
   return { rows: page.slice(0, opts.top), more: page.length > opts.top, count };
 }

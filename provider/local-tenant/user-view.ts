@@ -15,13 +15,13 @@ export const USER_PROPERTIES = new Set([
 ]);
 
 /**
- * The `service` of an assignedPlan is not in Microsoft's table; these are the values Graph reports
- * for the common workloads, by plan-name prefix. Other plans report their plan name.
+ * The `service` of an assignedPlan is not in Microsoft's table; these are the values real Graph
+ * answers show for the common workloads (graph-facts.md 14.6), by plan-name prefix. Other plans
+ * report their plan name: no source says what Graph calls them.
  */
 const SERVICE_BY_PREFIX: [string, string][] = [
-  ["EXCHANGE", "exchange"], ["SHAREPOINT", "SharePoint"], ["ONEDRIVE", "SharePoint"], ["TEAMS", "TeamspaceAPI"],
-  ["MCO", "MicrosoftCommunicationsOnline"], ["OFFICESUBSCRIPTION", "MicrosoftOffice"], ["AAD_PREMIUM", "AADPremiumService"],
-  ["BI_AZURE", "ProcessSimple"], ["YAMMER", "YammerEnterprise"], ["SWAY", "Sway"], ["INTUNE", "SCO"],
+  ["EXCHANGE", "exchange"], ["SHAREPOINT", "SharePoint"], ["TEAMS", "TeamspaceAPI"], ["MCO", "MicrosoftCommunicationsOnline"],
+  ["OFFICESUBSCRIPTION", "MicrosoftOffice"], ["AAD_PREMIUM", "AADPremiumService"], ["BI_AZURE", "PowerBI"],
 ];
 const serviceOf = (planName: string): string => SERVICE_BY_PREFIX.find(([p]) => planName.startsWith(p))?.[1] ?? planName;
 

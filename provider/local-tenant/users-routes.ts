@@ -7,8 +7,8 @@ import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
 import { demand } from "./permissions";
 import type { RouteContext } from "./route-context";
-import { updateUser } from "./update-user";
 import { FILTERABLE_USER_PROPERTIES, queryUsers } from "./user-query";
+import { parseUserUpdate, updateUser } from "./user-update";
 import { DEFAULT_USER_PROPERTIES, fullUser, parseSelect, project, USER_PROPERTIES } from "./user-view";
 
 /** Render users, fetching all their assignments in one query. */
@@ -66,9 +66,12 @@ export function usersRoutes(ctx: RouteContext): GraphResponse | undefined {
     return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#${contextFor("users", select)}/$entity`, ...renderUsers(ctx, [user], select)[0] });
   }
   if (action === undefined && req.method === "PATCH") {
+    // PATCH /users/{id | userPrincipalName}: 204 No Content (graph-facts.md 14.6).
     demand(ctx.principal, "updateUser");
-    updateUser(dir, ref, req.body);
-    return { status: 204, headers: {} }; // "204 No Content" (graph-facts.md 15.2)
+    const user = dir.findUser(ref);
+    if (!user) throw notFound(ref);
+    updateUser(dir, user, parseUserUpdate(req.body));
+    return { status: 204, headers: {} };
   }
   if (action === undefined && req.method === "DELETE") {
     demand(ctx.principal, "deleteRestoreUser");

@@ -47,7 +47,7 @@ describe("fault injection", () => {
   });
 
   it.each([
-    ["unavailable", 503, "ServiceNotAvailable"],
+    ["unavailable", 503, "serviceNotAvailable"], // errors.md's code (graph-facts.md 14.6)
     ["gatewayTimeout", 504, "GatewayTimeout"],
     ["throttle", 429, "TooManyRequests"],
   ])("injects %s at rate 1 and changes nothing", async (kind, status, code) => {

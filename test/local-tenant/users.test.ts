@@ -132,6 +132,30 @@ describe("paging a 250-user tenant", () => {
     expect(fx.local.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/users"))).toHaveLength(3);
   });
 
+  it("puts @odata.count on the first page only, as Graph does for directory objects (graph-facts.md 3.1)", async () => {
+    const eventual = { ConsistencyLevel: "eventual" };
+    const first = await call(fx.local, "GET", "/v1.0/users?$count=true&$select=id", { token: fx.token, headers: eventual });
+    expect(first.body["@odata.count"]).toBe(250);
+    expect(first.body["@odata.nextLink"]).toContain("$count=true");
+    const second = await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token, headers: eventual });
+    expect(second.body.value).toHaveLength(100);
+    expect(second.body).not.toHaveProperty("@odata.count");
+    const groups = await call(fx.local, "GET", "/v1.0/groups?$count=true&$filter=assignedLicenses/$count ne 0&$top=1", { token: fx.token, headers: eventual });
+    expect(groups.body["@odata.count"]).toBeGreaterThan(0);
+    if (groups.body["@odata.nextLink"]) {
+      const next = await call(fx.local, "GET", groups.body["@odata.nextLink"], { token: fx.token, headers: eventual });
+      expect(next.body).not.toHaveProperty("@odata.count");
+    }
+  });
+
+  it("does not carry ConsistencyLevel in a nextLink: a later page of an advanced-only query needs it again", async () => {
+    const eventual = { ConsistencyLevel: "eventual" };
+    const first = await call(fx.local, "GET", "/v1.0/users?$count=true&$filter=assignedLicenses/$count ne 0&$select=id", { token: fx.token, headers: eventual });
+    expect(first.body["@odata.nextLink"]).toBeDefined();
+    expect((await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token })).status).toBe(400);
+    expect((await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token, headers: eventual })).status).toBe(200);
+  });
+
   it("honours $top=999 in one page", async () => {
     const r = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=id", { token: fx.token });
     expect(r.body.value).toHaveLength(250);

@@ -13,8 +13,9 @@
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import type { LocalTenant, LocalTenantOptions } from "../../provider/local-tenant";
-import { startLocalTenant } from "../../provider/local-tenant";
+import type { LocalTenant, LocalTenantOptions, SeedFile } from "../../provider/local-tenant";
+import { ROLES, startLocalTenant } from "../../provider/local-tenant";
+import { readSeed } from "../../provider/local-tenant/seed-file";
 import type { GraphTenant } from "../../provider/tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 import { tenantTimeClock } from "./request-log";
@@ -146,14 +147,17 @@ export function call(
   local: LocalTenant,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  opts: { token?: string; body?: unknown; form?: Record<string, string>; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
-  const url = new URL(path.startsWith("https://") ? path : `${local.url}${path}`);
-  const payload = opts.form ? new URLSearchParams(opts.form).toString() : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  // A path keeps its % escapes as given (no URL normalising), so malformed ones reach the server;
+  // only what HTTP cannot carry (spaces, non-ASCII) is escaped.
+  const escaped = path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  const url = path.startsWith("https://") ? new URL(path) : { hostname: "127.0.0.1", port: new URL(local.url).port, pathname: escaped, search: "" };
+  const payload = opts.rawBody ?? (opts.form ? new URLSearchParams(opts.form).toString() : opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.form) headers["content-type"] = "application/x-www-form-urlencoded";
-  else if (payload !== undefined) headers["content-type"] = "application/json";
+  else if (payload !== undefined) headers["content-type"] ??= "application/json";
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, ca: local.caCertPem, agent: false },
@@ -196,4 +200,31 @@ export async function consumed(local: LocalTenant, token: string, skuId: string)
   const r = await call(local, "GET", "/v1.0/subscribedSkus", { token });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return r.body.value.find((s: any) => s.skuId === skuId).consumedUnits;
+}
+
+/** One tenant for a describe block (started before its tests, closed after), with the default app's token. */
+export function sharedTenant(start: () => Promise<LocalTenant> = () => startFabrikam()): { tenant: LocalTenant; token: string } {
+  const ctx = {} as { tenant: LocalTenant; token: string };
+  beforeAll(async () => {
+    ctx.tenant = await start();
+    ctx.token = await tokenFor(ctx.tenant);
+  });
+  afterAll(() => ctx.tenant?.close());
+  return ctx;
+}
+
+export const BILLING = { clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "billing-secret" };
+export const LICENSE_ADMIN = { clientId: "66666666-7777-4888-9999-aaaaaaaaaaaa", clientSecret: "license-admin-secret" };
+
+/** Fabrikam plus two delegated-style apps, a Billing Administrator and a License Administrator, with these scopes. */
+export function fabrikamWithDelegatedApps(scopes: { billing: string[]; licenseAdmin: string[] }): SeedFile {
+  const seed = readSeed(FABRIKAM_SEED);
+  return {
+    ...seed,
+    apps: [
+      ...seed.apps,
+      { displayName: "billing admin", ...BILLING, delegated: { scopes: scopes.billing, directoryRoles: [ROLES.billingAdministrator] } },
+      { displayName: "license admin", ...LICENSE_ADMIN, delegated: { scopes: scopes.licenseAdmin, directoryRoles: [ROLES.licenseAdministrator] } },
+    ],
+  };
 }
