@@ -74,12 +74,13 @@ export async function connectTenant(options: TenantOptions, io: CliIo, state?: D
 }
 
 async function connectEmbedded(options: TenantOptions, io: CliIo): Promise<TenantConnection> {
-  const { startLocalTenant, defaultSeedPath } = await import("../local-tenant");
+  const { startLocalTenant } = await import("../local-tenant");
   const abs = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
   const dataDir = abs(options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant");
   const shownData = options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant";
   ensureUserDir(shownData, dataDir);
-  const local = await startLocalTenant({ dataDir, seed: options.seed ? abs(options.seed) : defaultSeedPath() });
+  // A --seed given for a data folder seeded from another file is refused, not silently ignored.
+  const local = await startLocalTenant({ dataDir, ...(options.seed ? { seed: abs(options.seed), seedMismatch: "error" as const } : {}) });
   const tenant = connectLocalTenant(local);
   return {
     tenant,

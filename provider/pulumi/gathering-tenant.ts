@@ -32,7 +32,7 @@ export class GatheringTenant implements Tenant {
     return this.inner.readSnapshot(query);
   }
 
-  checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void> {
+  checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void> {
     return this.inner.checkWriteAccess(needs);
   }
 

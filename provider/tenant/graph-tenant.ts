@@ -52,7 +52,7 @@ export class GraphTenant implements Tenant {
   private readonly readConcurrency: AdaptiveConcurrency;
   private readonly clock: Clock;
   /** Write levels already checked: the claims of one credential do not change between calls. */
-  private readonly checked = new Set<"licenses" | "users">();
+  private readonly checked = new Set<"licenses" | "usageLocation" | "users">();
 
   constructor(private readonly options: GraphTenantOptions) {
     const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
@@ -95,14 +95,14 @@ export class GraphTenant implements Tenant {
     });
   }
 
-  async checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void> {
+  async checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void> {
     checkWriteClaims(decodeTokenClaims(await this.client.accessToken()), needs);
   }
 
   async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (writes.length > 0) {
       const needs = writeNeeds(writes);
-      const level = needs.deleteOrRestore ? "users" : "licenses";
+      const level = needs.deleteOrRestore ? "users" : needs.usageLocation ? "usageLocation" : "licenses";
       if (!this.checked.has(level)) {
         await this.checkWriteAccess(needs);
         this.checked.add(level);

@@ -147,7 +147,7 @@ export interface Tenant {
    * permission or admin role. Makes no write. `deleteOrRestore`: the writes also delete or restore
    * users, which needs User.ReadWrite.All rather than LicenseAssignment.ReadWrite.All.
    */
-  checkWriteAccess(needs?: { deleteOrRestore?: boolean }): Promise<void>;
+  checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void>;
   /** Carries out writes in `$batch` requests of 20 with retries; resolves with one result per write. */
   write(writes: TenantWrite[], options?: WriteOptions): Promise<WriteResult[]>;
 }

@@ -37,9 +37,15 @@ export const USER_ADMIN_ROLES: Record<string, string> = {
 export const BILLING_ADMINISTRATOR = "b0f54661-2d74-4c50-afa3-1ec803f12efe";
 
 export interface WriteNeeds {
-  /** The writes change user accounts (delete, restore, usage location), not just licenses. */
+  /** The writes delete or restore user accounts. */
   deleteOrRestore?: boolean;
+  /** The writes set usage locations (PATCH /users): a user-write permission, but a License Administrator may (14.6, 8). */
+  usageLocation?: boolean;
 }
+
+/** What the writes do to accounts, for messages. */
+const accountWork = (needs: WriteNeeds): string | undefined =>
+  needs.deleteOrRestore ? "change user accounts (delete, restore, usage location)" : needs.usageLocation ? "set usage locations" : undefined;
 
 /** Reads the payload of a JWT. It is not verified: Graph does that; this only reads what was granted. */
 export function decodeTokenClaims(token: string): TokenClaims {
@@ -53,13 +59,14 @@ export function decodeTokenClaims(token: string): TokenClaims {
 }
 
 export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): void {
-  const required = needs.deleteOrRestore ? USER_WRITE_PERMISSIONS : LICENSE_WRITE_PERMISSIONS;
+  const work = accountWork(needs);
+  const required = work ? USER_WRITE_PERMISSIONS : LICENSE_WRITE_PERMISSIONS;
   const isApp = claims.idtyp === "app" || (claims.scp === undefined && Array.isArray(claims.roles));
   if (isApp) {
     const roles = claims.roles ?? [];
     if (!roles.some((r) => required.includes(r))) {
       throw new PermissionError(
-        `the app may not ${needs.deleteOrRestore ? "change user accounts (delete, restore, usage location)" : "assign licenses"}: its token grants ` +
+        `the app may not ${work ?? "assign licenses"}: its token grants ` +
           `${roles.length > 0 ? roles.join(", ") : "no application permission"}, none of ${required.join(", ")}`,
         `Grant the application permission ${required[0]} to the app registration and give admin consent.`,
       );
@@ -77,7 +84,7 @@ export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): v
   const roles = needs.deleteOrRestore ? USER_ADMIN_ROLES : LICENSE_ADMIN_ROLES;
   if (!wids.some((w) => w in roles)) {
     const billingOnly = wids.includes(BILLING_ADMINISTRATOR) ? " (a Billing Administrator cannot assign licenses)" : "";
-    const what = needs.deleteOrRestore ? "change user accounts (delete, restore, usage location)" : "assign licenses";
+    const what = work ?? "assign licenses";
     throw new PermissionError(
       `the signed-in user holds no directory role that may ${what}${billingOnly}: needs one of ` +
         Object.values(roles).join(", "),
@@ -92,5 +99,8 @@ export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): v
  * (and --dry-run) and for the check before the first write.
  */
 export function writeNeeds(writes: readonly TenantWrite[]): WriteNeeds {
-  return { deleteOrRestore: writes.some((w) => w.kind !== "assignLicense") };
+  return {
+    deleteOrRestore: writes.some((w) => w.kind === "deleteUser" || w.kind === "restoreUser"),
+    usageLocation: writes.some((w) => w.kind === "setUsageLocation"),
+  };
 }

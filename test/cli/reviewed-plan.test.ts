@@ -116,6 +116,15 @@ describe("the right tenant", () => {
     expect((await c.run("plan", "licenses")).out).toMatch(/Plan: 3 licenses to add, 4 licenses to remove/);
   });
 
+  it("a --seed for a data folder seeded from another file is refused, not silently ignored", async () => {
+    const c = checkout();
+    expect((await c.run("plan", "licenses")).code).toBe(0);
+    writeFileSync(join(c.cwd, "other-seed.yaml"), readFileSync(join(root, "examples", "fabrikam", "tenant-seed.yaml"), "utf8") + "\n# another tenant\n");
+    const r = await c.run("plan", "licenses", "--seed", "other-seed.yaml");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/other-seed\.yaml/);
+  });
+
   it("text, markdown and JSON name the tenant", async () => {
     const c = checkout();
     expect((await c.run("plan", "licenses")).out).toMatch(/^Tenant: Fabrikam \(3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15, fabrikam\.com, local, https:\/\/127\.0\.0\.1\/v1\.0\)/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PermissionError } from "../../provider/errors";
-import { checkWriteClaims, decodeTokenClaims } from "../../provider/tenant/write-access";
+import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "../../provider/tenant/write-access";
 import { fakeToken } from "./fake-graph";
 
 const GA = "62e90394-69f5-4237-9190-012177145e10";
@@ -62,5 +62,14 @@ describe("decodeTokenClaims", () => {
   it("refuses something that is not a JWT, without echoing it", () => {
     expect(() => decodeTokenClaims("opaque-secret")).toThrow(PermissionError);
     expect(() => decodeTokenClaims("opaque-secret")).not.toThrow(/opaque-secret/);
+  });
+});
+
+describe("usage locations (PATCH /users, graph-facts.md 14.6)", () => {
+  it("a License Administrator may set them; an app needs a user-write permission", () => {
+    const licenseAdmin = { scp: "User.ReadWrite.All LicenseAssignment.ReadWrite.All", wids: [LICENSE_ADMIN] };
+    expect(() => checkWriteClaims(licenseAdmin, writeNeeds([{ kind: "setUsageLocation", userId: "u", upn: "a@x", usageLocation: "GB" }]))).not.toThrow();
+    expect(() => checkWriteClaims(licenseAdmin, writeNeeds([{ kind: "deleteUser", userId: "u", upn: "a@x" }]))).toThrow(/User Administrator/);
+    expect(() => checkWriteClaims({ idtyp: "app", roles: ["LicenseAssignment.ReadWrite.All"] }, { usageLocation: true })).toThrow(/may not set usage locations/);
   });
 });
