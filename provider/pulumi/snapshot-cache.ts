@@ -47,9 +47,25 @@ export class SnapshotCache {
 
   private async refresh(): Promise<void> {
     await new Promise((r) => setTimeout(r, this.gatherMs));
-    const query = new Set([...this.queried, ...this.pending]);
+    const names = [...this.pending].sort();
     this.pending.clear();
     this.reads++;
+    const held = this.snapshot;
+    if (held) {
+      // A top-up: only the names not looked for yet (unlicensed or deleted users), in one batched
+      // query, not the whole tenant again (ceil(N/999) requests for every such refresh).
+      const more = await this.tenant.readSnapshot({ upns: names, namedOnly: true });
+      for (const u of names) this.queried.add(u);
+      const known = new Set(held.users.map((u) => lower(u.id)));
+      const knownDeleted = new Set(held.deletedUsers.map((u) => lower(u.id)));
+      this.set({
+        ...held,
+        users: [...held.users, ...more.users.filter((u) => !known.has(lower(u.id)))],
+        deletedUsers: [...held.deletedUsers, ...more.deletedUsers.filter((u) => !knownDeleted.has(lower(u.id)))],
+      });
+      return;
+    }
+    const query = new Set([...this.queried, ...names]);
     const snapshot = await this.tenant.readSnapshot({ upns: [...query].sort() });
     this.queried = query;
     this.set(snapshot);

@@ -39,6 +39,7 @@ export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal"> & {
 export async function readSnapshot(client: GraphClient, query: SnapshotQuery, options: ReadOptions): Promise<Snapshot> {
   client.lastServerDate = undefined;
   const wanted = new Set(query.upns.map((u) => u.toLowerCase()));
+  if (query.namedOnly) return readNamedUsers(client, wanted, options);
 
   // Round 1: one $batch.
   const licensed = (resource: string, select: string): BatchJob => ({
@@ -98,15 +99,7 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
 
   // Round 2: named users not among the licensed ones, and the members of each licensed group.
   const seen = new Set([...userJson.values()].map((u) => String(u.userPrincipalName).toLowerCase()));
-  const missing = [...wanted].filter((u) => !seen.has(u)).sort();
-  const round2: BatchJob[] = [];
-  for (let i = 0; i < missing.length; i += UPNS_PER_FILTER) {
-    const list = missing.slice(i, i + UPNS_PER_FILTER).map((u) => `'${u.replace(/'/g, "''")}'`);
-    round2.push({
-      method: "GET",
-      url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: USER_SELECT }),
-    });
-  }
+  const round2: BatchJob[] = byName([...wanted].filter((u) => !seen.has(u)));
   const groupIds = options.listGroupMembers ? [...groupJson.keys()] : [];
   for (const id of groupIds) {
     round2.push({ method: "GET", url: graphPath(`/groups/${id}/members`, { $select: "id", $top: PAGE_SIZE }) });
@@ -137,13 +130,52 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     for (const [id, set] of derived) members.set(id, [...set]);
   }
   const deleted = deletedOut ? (await pages(client, round1[4]!, deletedOut)).map(mapDeletedUser) : [];
-  const takenAt = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
   return {
-    takenAt: (Number.isNaN(takenAt.getTime()) ? new Date(options.clock.now()) : takenAt).toISOString(),
+    takenAt: readTime(client, options),
     tenant,
     skus,
     users: [...userJson.values()].map(mapUser).sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName)),
     groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [])),
+    deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
+  };
+}
+
+/** Users by name, 15 UPNs per `in` filter (the operator's default limit). */
+function byName(upns: string[]): BatchJob[] {
+  const sorted = [...upns].sort();
+  const jobs: BatchJob[] = [];
+  for (let i = 0; i < sorted.length; i += UPNS_PER_FILTER) {
+    const list = sorted.slice(i, i + UPNS_PER_FILTER).map((u) => `'${u.replace(/'/g, "''")}'`);
+    jobs.push({ method: "GET", url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: USER_SELECT }) });
+  }
+  return jobs;
+}
+
+/** The read's time: the tenant's Date header when it gave one. */
+function readTime(client: GraphClient, options: ReadOptions): string {
+  const at = client.lastServerDate ? new Date(client.lastServerDate) : new Date(options.clock.now());
+  return (Number.isNaN(at.getTime()) ? new Date(options.clock.now()) : at).toISOString();
+}
+
+/**
+ * Only the named users: ceil(names/300) `$batch` requests of `in` filters, and the deleted users
+ * (a 30-day window, listed whole as in a full read) in the first of them.
+ */
+async function readNamedUsers(client: GraphClient, wanted: Set<string>, options: ReadOptions): Promise<Snapshot> {
+  const jobs: BatchJob[] = [
+    { method: "GET", url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }) },
+    ...byName([...wanted]),
+  ];
+  const out = await runInBatches(client, jobs, options);
+  const users: any[] = [];
+  for (let i = 1; i < jobs.length; i++) users.push(...(await pages(client, jobs[i]!, out[i]!)));
+  const deleted = (await pages(client, jobs[0]!, out[0]!)).map(mapDeletedUser);
+  return {
+    takenAt: readTime(client, options),
+    tenant: { id: "", domains: null, endpoint: client.baseUrl },
+    skus: [],
+    users: users.map(mapUser).filter((u) => wanted.has(u.userPrincipalName.toLowerCase())),
+    groups: [],
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
   };
 }

@@ -94,6 +94,12 @@ export interface Snapshot {
 export interface SnapshotQuery {
   /** Lower-cased UPNs named in the desired state. */
   upns: string[];
+  /**
+   * Read only the named users (live or soft-deleted), not the SKUs, groups and licensed users: a
+   * top-up of a snapshot already held (the Pulumi provider's cache). The result has no SKUs or
+   * groups and names the tenant by its endpoint only.
+   */
+  namedOnly?: boolean;
 }
 
 /**
