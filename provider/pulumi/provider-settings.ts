@@ -29,10 +29,17 @@ export interface ProviderSettings {
   endpoint?: string;
 }
 
+/**
+ * Where stack config leaves a credential out, the standard variables @azure/identity's
+ * EnvironmentCredential reads (as a CI job sets them for the CLI too).
+ */
+const ENV_FALLBACK: Partial<Record<ConfigKey, string>> = { tenantId: "AZURE_TENANT_ID", clientId: "AZURE_CLIENT_ID", clientSecret: "AZURE_CLIENT_SECRET" };
+
 /** Read the settings through a `get(key)` that takes namespaced keys (`m365-licenses:tenantId`). */
-export function settingsFromConfig(get: (key: string) => string | undefined): ProviderSettings {
+export function settingsFromConfig(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
   const value = (key: ConfigKey): string | undefined => {
-    const v = get(`${CONFIG_NAMESPACE}:${key}`);
+    const fromEnv = ENV_FALLBACK[key];
+    const v = get(`${CONFIG_NAMESPACE}:${key}`) ?? (fromEnv ? env[fromEnv] : undefined);
     return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
   };
   const cloud = value("cloud");

@@ -29,3 +29,12 @@ describe("provider settings", () => {
     expect(tenantFromSettings({ tenantId: "t", clientId: "c", clientSecret: "s3cret", endpoint: "https://127.0.0.1:1/v1.0" }).describe).toBe("https://127.0.0.1:1/v1.0");
   });
 });
+
+describe("AZURE_* fallback", () => {
+  it("takes tenant, client and secret from the standard variables when stack config leaves them out; config wins", () => {
+    const env = { AZURE_TENANT_ID: "env-tenant", AZURE_CLIENT_ID: "env-client", AZURE_CLIENT_SECRET: "env-secret" };
+    expect(settingsFromConfig(() => undefined, env)).toMatchObject({ tenantId: "env-tenant", clientId: "env-client", clientSecret: "env-secret" });
+    expect(settingsFromConfig((k) => (k === "m365-licenses:tenantId" ? "cfg-tenant" : undefined), env).tenantId).toBe("cfg-tenant");
+    expect(settingsFromConfig(() => undefined, {})).toMatchObject({ tenantId: undefined, clientSecret: undefined });
+  });
+});
