@@ -13,12 +13,12 @@ const HELP = (name: "plan" | "drift") => `Usage: m365-licenses ${name} <file|dir
 ${
   name === "plan"
     ? "Reads the tenant, compares it with the desired state and shows what apply would do: licenses\nadded and removed, accounts deleted or restored, the consequences for each user, seats and blockers.\nNothing is written."
-    : "The same comparison as plan, worded as drift for a scheduled job: exit 0 when the tenant matches\nthe desired state, 2 when it has drifted, 1 on errors."
+    : "The same comparison as plan, worded as drift for a scheduled job: exit 0 when the tenant matches\nthe desired state (known blockers are reported but not counted), 2 when it has drifted, 1 on errors."
 }
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : ""}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)"}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -31,13 +31,19 @@ export function formatOption(value: unknown): ReportFormat {
   return f;
 }
 
-export const pending = (p: Plan): boolean => p.changes.length > 0 || p.blocked.length > 0;
+/** Whether a plan has work left: changes, and blockers too unless only changes are asked for. */
+export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || (countBlockers && p.blocked.length > 0);
 
 function planOrDrift(name: "plan" | "drift") {
   return async (args: string[], io: CliIo): Promise<number> => {
     const { values, positionals } = parseCliArgs(
       args,
-      { ...TENANT_OPTIONS, format: { type: "string" }, out: { type: "string" }, ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : {}) },
+      {
+        ...TENANT_OPTIONS,
+        format: { type: "string" },
+        out: { type: "string" },
+        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" } }),
+      },
       HELP(name),
     );
     if (values.help) {
@@ -52,8 +58,10 @@ function planOrDrift(name: "plan" | "drift") {
       const { plan } = await planState(state, conn.tenant);
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
-      const detailed = name === "drift" || values["detailed-exitcode"] === true;
-      return detailed && pending(plan) ? EXIT.changes : EXIT.ok;
+      // drift: a permanent blocker (an account that does not exist) would keep a nightly job red for
+      // ever, so only changes count, unless --fail-on-blockers; blockers are still reported above.
+      if (name === "drift") return pending(plan, values["fail-on-blockers"] === true) ? EXIT.changes : EXIT.ok;
+      return values["detailed-exitcode"] === true && pending(plan) ? EXIT.changes : EXIT.ok;
     } finally {
       await conn.close();
     }

@@ -173,3 +173,15 @@ describe("what the plan says is true", () => {
     expect(json.warnings.find((w) => w.user === "frank@fabrikam.com")).toMatchObject({ kind: "inherited-license", sku: "AAD_PREMIUM", groups: [{ displayName: "All Staff" }] });
   });
 });
+
+describe("drift for a nightly job", () => {
+  it("exits 0 when only known blockers remain (reported), 2 with --fail-on-blockers", async () => {
+    const c = checkout();
+    expect((await c.run("drift", "licenses")).code).toBe(2); // changes pending
+    expect((await c.run("apply", "licenses", "--yes", "--skip-blocked")).code).toBe(0);
+    const quiet = await c.run("drift", "licenses");
+    expect(quiet.code).toBe(0);
+    expect(quiet.out).toMatch(/ghost@fabrikam.com {2}user-not-found/);
+    expect((await c.run("drift", "licenses", "--fail-on-blockers")).code).toBe(2);
+  });
+});

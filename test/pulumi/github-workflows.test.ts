@@ -121,8 +121,12 @@ describe("license-drift-nightly.yml", () => {
     expect(r.gh).toContain("issue comment 17 --body-file drift.md");
   });
 
-  it("exit code 0 does nothing; exit code 1 fails the job", () => {
-    expect(runStep(script, 0)).toMatchObject({ status: 0, gh: [] });
+  it("exit code 0 closes an open drift issue (drift cleared), and does nothing else", () => {
+    expect(runStep(script, 0, "17").gh.filter((l) => !l.startsWith("issue list"))).toEqual(["issue close 17 --comment Drift cleared: the tenant matches the repository again."]);
+  });
+
+  it("exit code 0 without an open issue does nothing; exit code 1 fails the job", () => {
+    expect(runStep(script, 0).gh.filter((l) => !l.startsWith("issue list"))).toEqual([]);
     const failed = runStep(script, 1);
     expect(failed.status).toBe(1);
     expect(failed.gh).toEqual([]);
