@@ -29,8 +29,8 @@ export function compileUpnPattern(pattern: string): UpnPattern {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === "*" || c === "?" || (LITERAL.test(c) && !(c === "!" && i === 0))) continue;
-    const what = c === "!" ? "'!' at the start (negation is not supported)" : /\s/.test(c) ? "a space" : `'${c}'`;
-    return { ok: false, index: i, message: `has ${what} at character ${i + 1}: ${PATTERN_GRAMMAR}` };
+    if (c === "!") return { ok: false, index: 0, message: `starts with '!', but negation is not supported: ${PATTERN_GRAMMAR}` };
+    return { ok: false, index: i, message: `has ${/\s/.test(c) ? "a space" : `'${c}'`} at character ${i + 1}: ${PATTERN_GRAMMAR}` };
   }
   const pieces = pattern.toLowerCase().split("*");
   return { ok: true, matches: (upn) => matchPieces(pieces, upn.toLowerCase()) };

@@ -184,7 +184,7 @@ function yamlMessage(code: string, message: string): string {
     case "NON_STRING_KEY":
       return "a map key must be plain text, not a list, a map or an alias";
     case "TAG_RESOLVE_FAILED":
-      return "this tag does not apply to a map or list; write the value without a tag";
+      return "this tag cannot be read here (!!str applies to text only, and only with the standard !! prefix); write the value without a tag";
     case "MISSING_CHAR":
     case "BAD_SCALAR_START":
     case "UNEXPECTED_TOKEN":
