@@ -9,8 +9,9 @@
 
 // C0 controls except tab (kept) and newline (kept only when multiline), DEL, C1, the Arabic letter
 // mark, LRM/RLM, the line and paragraph separators, and the bidi embeddings, overrides and isolates.
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_KEEPING_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const BUT_NEWLINE = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+const UNSAFE = new RegExp(`[\\u000a${BUT_NEWLINE}]`, "g");
+const UNSAFE_KEEPING_NEWLINES = new RegExp(`[${BUT_NEWLINE}]`, "g");
 
 const escapeChar = (c: string): string => {
   const code = c.charCodeAt(0);
