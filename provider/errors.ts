@@ -3,6 +3,8 @@
  * chooses the exit code. Every error here carries a message a user can act on; none carries a
  * secret (see `redact`).
  */
+import { MAX_EXCERPT_CHARS, MAX_MESSAGE_CHARS, MAX_PRINTED_PROBLEMS } from "./desired/limits";
+import { clipMiddle, terminalSafe } from "./util/terminal-safe";
 
 /** A problem located in a source file: `file:line:col: message`, then the offending line. */
 export interface Problem {
@@ -18,12 +20,47 @@ export interface Problem {
   severity?: "error" | "warning";
 }
 
+/**
+ * `file:line:col: message`, then the offending line (cut around the column) and a caret. Every
+ * part that came from an input is passed through `terminalSafe`, and the whole is bounded (see
+ * limits.ts) however long the line or the quoted value.
+ */
 export function formatProblem(p: Problem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : `${p.file}${p.path ? ` (${p.path})` : ""}`;
-  const head = `${where}: ${p.severity === "warning" ? "warning: " : ""}${p.message}`;
+  const file = terminalSafe(p.file);
+  const where = p.line > 0 ? `${file}:${p.line}:${p.col}` : `${file}${p.path ? ` (${terminalSafe(clipMiddle(p.path, MAX_MESSAGE_CHARS))})` : ""}`;
+  const message = clipMiddle(terminalSafe(clipMiddle(p.message, MAX_MESSAGE_CHARS)), MAX_MESSAGE_CHARS);
+  const head = `${where}: ${p.severity === "warning" ? "warning: " : ""}${message}`;
   if (p.excerpt === undefined) return head;
-  const caret = " ".repeat(Math.max(0, p.col - 1)) + "^";
-  return `${head}\n    ${p.excerpt}\n    ${caret}`;
+  const { text, caret } = excerptAround(p.excerpt, p.col);
+  return `${head}\n    ${text}\n    ${" ".repeat(caret)}^`;
+}
+
+/**
+ * The part of `line` around 1-based column `col`, at most MAX_EXCERPT_CHARS long once made
+ * terminal-safe, with `…` where it was cut, and the caret's position in it. Only the window is
+ * escaped, so a 10 MB line costs no more than a short one.
+ */
+export function excerptAround(line: string, col: number): { text: string; caret: number } {
+  const half = Math.floor(MAX_EXCERPT_CHARS / 2);
+  const at = Math.min(Math.max(0, col - 1), line.length);
+  let before = terminalSafe(line.slice(Math.max(0, at - half), at));
+  let after = terminalSafe(line.slice(at, at + half));
+  const cutBefore = at > half || before.length > half;
+  const cutAfter = line.length - at > half || after.length > half;
+  if (cutBefore) before = `…${before.slice(before.length - (half - 1))}`;
+  if (cutAfter) after = `${after.slice(0, half - 1)}…`;
+  return { text: before + after, caret: before.length };
+}
+
+/**
+ * Problems for a terminal: each formatted, at most MAX_PRINTED_PROBLEMS of them, then how many
+ * were not shown. The caller still holds all of them.
+ */
+export function formatProblems(problems: Problem[]): string {
+  const shown = problems.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+  const more = problems.length - shown.length;
+  if (more > 0) shown.push(`... and ${more} more problem${more === 1 ? "" : "s"} not shown (the first ${MAX_PRINTED_PROBLEMS} are above)`);
+  return shown.join("\n");
 }
 
 /** Base class: the user was told what went wrong; exit 1, no stack trace. */
@@ -42,7 +79,7 @@ export class UserError extends Error {
 export class ValidationError extends UserError {
   override name = "ValidationError";
   constructor(readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join("\n"));
+    super(formatProblems(problems));
   }
 }
 

@@ -4,6 +4,7 @@ import { packageRoot } from "../util/package-root";
 import { parse } from "csv-parse/sync";
 import { closest, distance } from "fastest-levenshtein";
 import type { TenantSku } from "../tenant/types";
+import { MAX_SUGGEST_INPUT_CHARS } from "../desired/limits";
 
 /**
  * The SKU and service-plan catalog: Microsoft's published table "Product names and service plan
@@ -111,8 +112,11 @@ export class Catalog {
     return this.byId.get(skuId.toLowerCase());
   }
 
-  /** Resolve a SKU written as part number, skuId GUID or display name, case-insensitively. */
-  resolveSku(ref: string): Resolution<CatalogSku> {
+  /**
+   * Resolve a SKU written as part number, skuId GUID or display name, case-insensitively. `hints`
+   * false leaves out "did you mean" (a pass over the whole catalog) for problems nobody will read.
+   */
+  resolveSku(ref: string, hints = true): Resolution<CatalogSku> {
     const key = ref.trim().toLowerCase();
     if (isGuid(key)) {
       const sku = this.byId.get(key);
@@ -124,12 +128,12 @@ export class Catalog {
       const ids = found.map((s) => `${s.skuPartNumber} (${s.skuId})`);
       return { ok: false, message: `SKU name '${ref}' is ambiguous: it names ${ids.join(" and ")}; write the skuId`, suggestions: [] };
     }
-    const suggestions = suggest(key, [...this.byId.values()].flatMap((s) => [s.skuPartNumber, s.displayName]));
+    const suggestions = hints ? suggest(key, [...this.byId.values()].flatMap((s) => [s.skuPartNumber, s.displayName])) : [];
     return { ok: false, message: `unknown SKU '${ref}'${didYouMean(suggestions)}`, suggestions };
   }
 
-  /** Resolve a service plan by name, id or friendly name, and check it belongs to `sku`. */
-  resolvePlan(sku: CatalogSku, ref: string): Resolution<CatalogPlan> {
+  /** Resolve a service plan by name, id or friendly name, and check it belongs to `sku` (`hints`: as resolveSku). */
+  resolvePlan(sku: CatalogSku, ref: string, hints = true): Resolution<CatalogPlan> {
     const key = ref.trim().toLowerCase();
     const matches = sku.plans.filter(
       (p) => p.servicePlanId === key || p.servicePlanName.toLowerCase() === key || p.friendlyName.toLowerCase() === key,
@@ -142,10 +146,10 @@ export class Catalog {
         suggestions: [],
       };
     }
-    const elsewhere = this.skus().find((s) =>
-      s.plans.some((p) => p.servicePlanId === key || p.servicePlanName.toLowerCase() === key || p.friendlyName.toLowerCase() === key),
-    );
-    const suggestions = suggest(key, sku.plans.flatMap((p) => [p.servicePlanName, p.friendlyName]));
+    const elsewhere =
+      hints &&
+      this.skus().find((s) => s.plans.some((p) => p.servicePlanId === key || p.servicePlanName.toLowerCase() === key || p.friendlyName.toLowerCase() === key));
+    const suggestions = hints ? suggest(key, sku.plans.flatMap((p) => [p.servicePlanName, p.friendlyName])) : [];
     const where = elsewhere ? ` (it is a plan of other SKUs, such as ${elsewhere.skuPartNumber})` : "";
     return {
       ok: false,
@@ -170,8 +174,12 @@ export class Catalog {
   }
 }
 
-/** Up to three close names, nearest first, for "did you mean ...?". */
+/**
+ * Up to three close names, nearest first, for "did you mean ...?". None for an input longer than
+ * MAX_SUGGEST_INPUT_CHARS: edit distance costs the product of the lengths, per candidate.
+ */
 export function suggest(input: string, candidates: string[]): string[] {
+  if (input.length > MAX_SUGGEST_INPUT_CHARS) return [];
   const lower = input.toLowerCase();
   const unique = [...new Set(candidates)];
   const scored = unique

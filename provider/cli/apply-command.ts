@@ -6,6 +6,7 @@ import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
 import { assertFinished, carryOut, planState, reportLines, reviewSavedPlan } from "../flow/run";
 import { describePlanTenant } from "../plan/plan-tenant";
+import { terminalSafe } from "../util/terminal-safe";
 import type { Plan } from "../plan/types";
 import { readPlanFile } from "../report/read-plan-file";
 import { ensureUserDir, userPath } from "./cli-files";
@@ -92,7 +93,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     }
     if (!values.yes && !values["dry-run"]) {
       if (!io.isTTY || !io.confirm) throw new UserError("apply needs confirmation: run it on a terminal, or pass --yes (CI)");
-      if (!(await io.confirm(`Apply these changes to ${describePlanTenant(plan.tenant)}?`))) {
+      if (!(await io.confirm(`Apply these changes to ${terminalSafe(describePlanTenant(plan.tenant))}?`))) {
         io.out("Not applied.");
         return EXIT.error;
       }
@@ -118,7 +119,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     const lines = reportLines(report, report.dryRun ? undefined : journalPath);
     const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
     if (untouched.length && !report.dryRun) lines.splice(1, 0, `Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
-    say(lines.join("\n"));
+    say(terminalSafe(lines.join("\n"), { multiline: true })); // user names and Graph's messages
     assertFinished(report, "apply", "Run the same command again: it plans from the tenant as it is now and converges.");
     return EXIT.ok;
   } finally {

@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { packageRoot } from "../util/package-root";
 import { GraphError, InternalError, UserError, redact } from "../errors";
 import { commands } from "./commands";
+import { terminalSafe } from "../util/terminal-safe";
 
 /** Exit codes: 0 ok, 1 error (the user was told), 2 changes pending (--detailed-exitcode), 3 bug. */
 export const EXIT = { ok: 0, error: 1, changes: 2, internal: 3 } as const;
@@ -28,16 +29,19 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/** What reaches the terminal from an error: no secret, and no control character from an input. */
+const printable = (text: string): string => terminalSafe(redact(text), { multiline: true });
+
 function report(err: unknown, io: CliIo): number {
   if (err instanceof UserError) {
-    io.err(`${err instanceof GraphError || err.name === "ValidationError" ? "" : "error: "}${redact(err.message)}`);
-    if (err.hint) io.err(err.hint);
+    io.err(`${err instanceof GraphError || err.name === "ValidationError" ? "" : "error: "}${printable(err.message)}`);
+    if (err.hint) io.err(printable(err.hint));
     return EXIT.error;
   }
   const e = err instanceof Error ? err : new InternalError(String(err));
-  io.err(`internal error: ${redact(e.message)}`);
+  io.err(`internal error: ${printable(e.message)}`);
   io.err("This is a bug in m365-licenses. Please report it with the command you ran and this trace:");
-  io.err(redact(e.stack ?? ""));
+  io.err(printable(e.stack ?? ""));
   return EXIT.internal;
 }
 

@@ -1,4 +1,5 @@
 import type { Plan } from "../plan/types";
+import { terminalSafe } from "../util/terminal-safe";
 import { renderJson } from "../report/render-json";
 import { renderMarkdown } from "../report/render-markdown";
 import { renderText } from "../report/render-text";
@@ -10,12 +11,24 @@ export type ReportFormat = "text" | "markdown" | "json";
 export function renderPlan(plan: Plan, format: ReportFormat, options: { color: boolean; mode?: ReportMode }): string {
   switch (format) {
     case "json":
-      return renderJson(plan);
+      return renderJson(plan); // JSON escapes what it must; it is the contract, byte for byte
     case "markdown":
-      return renderMarkdown(plan, { mode: options.mode });
+      return renderMarkdown(printable(plan), { mode: options.mode });
     case "text":
-      return renderText(plan, { color: options.color, mode: options.mode });
+      return renderText(printable(plan), { color: options.color, mode: options.mode });
   }
+}
+
+/**
+ * The plan with every string made safe to show: names come from the state and from the tenant
+ * (a SKU name, a group's display name), and a control character in one must not clear a terminal
+ * or turn the text of a pull-request comment around.
+ */
+function printable<T>(value: T): T {
+  if (typeof value === "string") return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)])) as T;
+  return value;
 }
 
 /** Colour on a terminal, for text, unless NO_COLOR is set (https://no-color.org). */

@@ -1,4 +1,4 @@
-import { formatProblem, UserError } from "../errors";
+import { formatProblems, UserError } from "../errors";
 import { readDesiredState } from "../desired/load-state";
 import type { CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
@@ -16,7 +16,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   const { state, problems, files } = readDesiredState(positionals, { cwd: io.cwd });
   const errors = problems.filter((p) => p.severity !== "warning");
-  for (const p of problems) io.err(formatProblem(p));
+  if (problems.length > 0) io.err(formatProblems(problems));
   if (!state) {
     const inFiles = new Set(errors.map((p) => p.file)).size;
     throw new UserError(`${errors.length} problem${errors.length === 1 ? "" : "s"} in ${inFiles} file${inFiles === 1 ? "" : "s"}; nothing was contacted`);

@@ -1,11 +1,11 @@
-import picomatch from "picomatch";
 import type { Catalog } from "../catalog/catalog";
 import { didYouMean, suggest } from "../catalog/catalog";
 import type { Problem } from "../errors";
-import { resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
+import { hintsWanted, resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
 import { schemaProblems } from "./schema-check";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
+import { compileUpnPattern } from "./upn-pattern";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -18,15 +18,23 @@ interface Located<T> {
   path: PathSeg[];
 }
 
+interface UserEntry {
+  user: DesiredUser;
+  defined?: Located<unknown>;
+  /** Where the user's own `licenses: []` says they hold no direct license at all. */
+  noLicenses?: Located<unknown>;
+  licenseFrom: Map<string, Located<DesiredLicense>>;
+}
+
 /** Builds one DesiredState out of several sources, collecting every problem in every file. */
 class StateCompiler {
   readonly problems: Problem[] = [];
   private readonly profiles = new Map<string, Located<DesiredLicense[]>>();
-  private readonly users = new Map<string, { user: DesiredUser; defined?: Located<unknown>; licenseFrom: Map<string, Located<DesiredLicense>> }>();
+  private readonly users = new Map<string, UserEntry>();
   private tenant?: Located<Record<string, unknown>>;
   private scope?: Located<{ mode: DesiredState["scope"]["mode"]; skuIds: string[] }>;
   private readonly guardLimits = new Map<string, Located<number>>();
-  private readonly protectedPatterns: Located<string>[] = [];
+  private readonly protectedPatterns: (Located<string> & { matches(upn: string): boolean })[] = [];
   private readonly prices = new Map<string, Located<number>>();
   private currency?: Located<string>;
 
@@ -121,8 +129,10 @@ class StateCompiler {
       if (Array.isArray(v.guards.protected)) {
         v.guards.protected.forEach((p, i) => {
           if (typeof p !== "string" || !p.trim()) return;
-          if (!p.includes("@")) this.problems.push(s.problem(["guards", "protected", i], `protected entry '${p}' is not a UPN or a UPN pattern (it has no '@')`));
-          else this.protectedPatterns.push({ value: p.toLowerCase(), source: s, path: ["guards", "protected", i] });
+          const path = ["guards", "protected", i];
+          const compiled = compileUpnPattern(p);
+          if (!compiled.ok) this.problems.push(s.problem(path, `protected entry '${p}' ${compiled.message}`, "value", compiled.index));
+          else this.protectedPatterns.push({ value: p.toLowerCase(), source: s, path, matches: compiled.matches });
         });
       }
     }
@@ -151,15 +161,15 @@ class StateCompiler {
     if (mode === "listed-users-only" && skus.length > 0) {
       this.problems.push(s.problem(["scope", "skus"], "scope `skus` only applies with mode exhaustive-for-skus; with listed-users-only, users not in the file are never touched", "key"));
     }
-    const skuIds = skus
-      .map((ref, i) => resolveSkuAt(this.catalog, s, ["scope", "skus", i], ref, this.problems)?.skuId)
+    // Two names of one SKU (part number and display name) are one SKU.
+    const skuIds = [...new Set(skus.map((ref, i) => resolveSkuAt(this.catalog, s, ["scope", "skus", i], ref, this.problems)?.skuId))]
       .filter((x): x is string => !!x)
       .sort();
     const inc = { value: { mode, skuIds } as const, source: s, path: ["scope"] };
     if (!this.conflict(this.scope, inc, "scope", (a, b) => JSON.stringify(a) === JSON.stringify(b))) this.scope ??= inc;
   }
 
-  private entry(upn: string, s: StateSource, path: PathSeg[]) {
+  private entry(upn: string, s: StateSource, path: PathSeg[]): UserEntry {
     const key = upn.toLowerCase();
     let e = this.users.get(key);
     if (!e) {
@@ -176,7 +186,15 @@ class StateCompiler {
     return false;
   }
 
-  private addLicense(e: ReturnType<StateCompiler["entry"]>, lic: Located<DesiredLicense>): void {
+  private addLicense(e: UserEntry, lic: Located<DesiredLicense>): void {
+    if (e.noLicenses) {
+      // `licenses: []` removes every direct license; a grant elsewhere contradicts it, and
+      // merging the two would silently pick one meaning.
+      this.problems.push(
+        lic.source.problem(lic.path, `${e.user.upn} is given ${lic.value.skuPartNumber} here but has \`licenses: []\` (no direct licenses) at ${this.where(e.noLicenses)}; remove one of the two`),
+      );
+      return;
+    }
     const earlier = e.licenseFrom.get(lic.value.skuId);
     if (earlier) {
       const same = sameLicense(earlier.value, lic.value);
@@ -212,18 +230,21 @@ class StateCompiler {
       if (typeof spec.usageLocation === "string") e.user.usageLocation = spec.usageLocation.toUpperCase();
       if (Array.isArray(spec.licenses)) {
         e.user.licenses ??= [];
+        // Every other grant (profiles here, products in any file) is collected after this.
+        if (spec.licenses.length === 0) e.noLicenses = { value: spec.licenses, source: s, path: [...path, "licenses"] };
         for (const lic of this.licenseList(s, [...path, "licenses"], spec.licenses)) this.addLicense(e, lic);
       }
       if (Array.isArray(spec.profiles)) this.expandProfiles(e, s, [...path, "profiles"], spec.profiles);
     }
   }
 
-  private expandProfiles(e: ReturnType<StateCompiler["entry"]>, s: StateSource, path: PathSeg[], names: unknown[]): void {
+  private expandProfiles(e: UserEntry, s: StateSource, path: PathSeg[], names: unknown[]): void {
     names.forEach((name, i) => {
       if (typeof name !== "string") return;
       const profile = this.profiles.get(name);
       if (!profile) {
-        this.problems.push(s.problem([...path, i], `unknown profile '${name}'${didYouMean(suggest(name, [...this.profiles.keys()]))}`));
+        const hint = hintsWanted(this.problems) ? didYouMean(suggest(name, [...this.profiles.keys()])) : "";
+        this.problems.push(s.problem([...path, i], `unknown profile '${name}'${hint}`));
         return;
       }
       e.user.licenses ??= [];
@@ -249,14 +270,13 @@ class StateCompiler {
   }
 
   private checkUsers(): void {
-    const protectedMatchers = this.protectedPatterns.map((p) => ({ p, isMatch: picomatch(p.value, { nocase: true, dot: true }) }));
     for (const e of this.users.values()) {
       const { user } = e;
       if (user.state !== "deleted" || !e.defined) continue;
       const at = [...e.defined.path, "state"];
-      const guard = protectedMatchers.find((m) => m.isMatch(user.upn));
+      const guard = this.protectedPatterns.find((p) => p.matches(user.upn));
       if (guard) {
-        this.problems.push(e.defined.source.problem(at, `${user.upn} is protected (guards.protected '${guard.p.value}' at ${this.where(guard.p)}) and cannot be marked deleted`));
+        this.problems.push(e.defined.source.problem(at, `${user.upn} is protected (guards.protected '${guard.value}' at ${this.where(guard)}) and cannot be marked deleted`));
       }
       if (e.licenseFrom.size > 0) {
         const first = [...e.licenseFrom.values()][0];

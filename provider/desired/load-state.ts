@@ -1,42 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Catalog } from "../catalog/catalog";
-import { UserError, ValidationError, type Problem } from "../errors";
+import { ValidationError, type Problem } from "../errors";
 import { compileState } from "./compile-state";
+import { readStateFile, stateFiles } from "./read-state-file";
 import { sourceHash } from "./source-hash";
-import { objectSource, yamlSource, type StateSource } from "./state-source";
+import { failedSource, objectSource, yamlSource, type StateSource } from "./state-source";
 import type { DesiredState, LicenseState } from "./types";
 
-const STATE_FILE = /\.ya?ml$/i;
-
-/**
- * The files a list of paths names: files as given, folders as their `*.yaml`/`*.yml` files (not
- * recursive, sorted), so that a folder with one file per department is one state.
- */
-export function stateFiles(paths: string[], cwd = process.cwd()): string[] {
-  if (paths.length === 0) throw new UserError("no desired-state file given", "Name a YAML file or a folder of them.");
-  const files: string[] = [];
-  for (const p of paths) {
-    const full = resolve(cwd, p);
-    let st;
-    try {
-      st = statSync(full);
-    } catch {
-      throw new UserError(`${p}: no such file or folder`);
-    }
-    if (st.isDirectory()) {
-      const inDir = readdirSync(full)
-        .filter((f) => STATE_FILE.test(f) && statSync(join(full, f)).isFile())
-        .sort()
-        .map((f) => join(p, f));
-      if (inDir.length === 0) throw new UserError(`${p}: the folder holds no .yaml or .yml file`);
-      files.push(...inDir);
-    } else {
-      files.push(p);
-    }
-  }
-  return [...new Set(files.map((f) => (isAbsolute(f) ? f : relative(cwd, resolve(cwd, f)) || f)))];
-}
+export { stateFiles };
 
 export interface LoadResult {
   state?: DesiredState;
@@ -48,10 +19,14 @@ export interface LoadResult {
 export function readDesiredState(paths: string[], options: { cwd?: string; catalog?: Catalog } = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const files = stateFiles(paths, cwd);
-  const bytes = files.map((f) => readFileSync(resolve(cwd, f)));
-  const sources: StateSource[] = files.map((f, i) => yamlSource(f, bytes[i]!));
+  const reads = files.map((f) => readStateFile(f, resolve(cwd, f)));
+  const sources: StateSource[] = files.map((f, i) => {
+    const read = reads[i]!;
+    return "bytes" in read ? yamlSource(f, read.bytes) : failedSource(f, read.problem);
+  });
   const result = compileState(sources, options.catalog ?? Catalog.load());
-  if (result.state) result.state.sourceHash = sourceHash(files.map((name, i) => ({ name, bytes: bytes[i]! })));
+  // The content hash a saved plan records (apply --plan checks the state it reads is these bytes).
+  if (result.state) result.state.sourceHash = sourceHash(files.map((name, i) => ({ name, bytes: (reads[i] as { bytes: Uint8Array }).bytes })));
   return { ...result, files };
 }
 
@@ -77,7 +52,14 @@ export function resolveLicenseState(
   return state;
 }
 
-/** Identity function that types a state written in TypeScript (editor completion and checks). */
-export function defineLicenseState(state: LicenseState): LicenseState {
+/**
+ * Types a state written in TypeScript (editor completion and checks) and returns it unchanged, after
+ * checking that it is plain data (objects, arrays, strings, numbers, booleans, null): a Map, a
+ * class instance or a cycle is a ValidationError naming its property path here, where it was
+ * written, rather than a state that silently means something else later.
+ */
+export function defineLicenseState(state: LicenseState, name = "<object>"): LicenseState {
+  const { problems } = objectSource(state, name);
+  if (problems.length > 0) throw new ValidationError(problems);
   return state;
 }

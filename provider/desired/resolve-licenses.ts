@@ -1,9 +1,13 @@
 import type { Catalog, CatalogSku } from "../catalog/catalog";
 import type { Problem } from "../errors";
+import { MAX_PRINTED_PROBLEMS } from "./limits";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense } from "./types";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** "Did you mean" only for the problems that will be printed (see MAX_PRINTED_PROBLEMS). */
+export const hintsWanted = (problems: Problem[]): boolean => problems.length < MAX_PRINTED_PROBLEMS;
 
 /** Resolve a SKU reference at `path`, pushing a located problem when it is unknown. */
 export function resolveSkuAt(
@@ -15,7 +19,7 @@ export function resolveSkuAt(
   at: "key" | "value" = "value",
 ): CatalogSku | undefined {
   if (typeof ref !== "string" || ref.trim() === "") return undefined; // the schema pass reports it
-  const r = catalog.resolveSku(ref);
+  const r = catalog.resolveSku(ref, hintsWanted(problems));
   if (r.ok) return r.value;
   problems.push(source.problem(path, r.message, at));
   return undefined;
@@ -34,7 +38,7 @@ export function resolvePlansAt(
   const ids: string[] = [];
   refs.forEach((ref, i) => {
     if (typeof ref !== "string") return;
-    const r = catalog.resolvePlan(sku, ref);
+    const r = catalog.resolvePlan(sku, ref, hintsWanted(problems));
     if (!r.ok) problems.push(source.problem([...path, i], r.message));
     else if (ids.includes(r.value.servicePlanId)) problems.push(source.problem([...path, i], `service plan '${ref}' is listed twice`));
     else ids.push(r.value.servicePlanId);

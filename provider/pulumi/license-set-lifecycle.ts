@@ -17,6 +17,7 @@ import type { ProviderSession } from "./provider-session";
 import type { CheckFailure, InputDiff } from "./user-inputs";
 import { canonicalLicenses, containsUnknown, diffUserInputs } from "./user-inputs";
 import { tenantCatalog } from "./user-licenses-lifecycle";
+import { terminalSafe } from "../util/terminal-safe";
 
 const stateOf = (inputs: LicenseSetInputs): LicenseState => ({
   version: 1,
@@ -32,7 +33,7 @@ export function checkSetInputs(news: LicenseSetInputs, catalog?: Catalog): Check
     return [];
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    return e.problems.filter((p) => p.severity !== "warning").map((p) => ({ property: setProperty(p.path, Object.keys(news.users)), reason: p.message }));
+    return e.problems.filter((p) => p.severity !== "warning").map((p) => ({ property: setProperty(p.path, Object.keys(news.users)), reason: terminalSafe(p.message) }));
   }
 }
 

@@ -9,6 +9,7 @@ import type { DesiredState, LicenseState, UserSpec } from "../desired/types";
 import { UserError, ValidationError } from "../errors";
 import type { UserLicensesInputs } from "./user-licenses-types";
 import { UNKNOWN_VALUE } from "./user-licenses-types";
+import { terminalSafe } from "../util/terminal-safe";
 
 export interface CheckFailure {
   property: string;
@@ -53,7 +54,7 @@ export function checkUserInputs(news: UserLicensesInputs, catalog?: Catalog): Ch
     if (!(e instanceof ValidationError)) throw e;
     return e.problems
       .filter((p) => p.severity !== "warning")
-      .map((p) => ({ property: inputProperty(p.path, news.userPrincipalName), reason: p.message }));
+      .map((p) => ({ property: inputProperty(p.path, news.userPrincipalName), reason: terminalSafe(p.message) }));
   }
 }
 

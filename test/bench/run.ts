@@ -7,6 +7,7 @@
  *            (≤ ceil(users/999) + 10) and the ratio against a per-user-read baseline.
  *   issue 6: apply under the local tenant's write-quota model: sustained write rate against the quota
  *            (target ≥ 90 %, zero failed changes) and HTTP requests per change (≈ 1/20).
+ *   issue 11: `validate` of a 5, 10 and 20 MB file: time and cost per MB stay flat (linear).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { stringify } from "yaml";
 import { applyPlan } from "../../provider/apply/apply-plan";
+import { main as cli } from "../../provider/cli/main";
+import { MAX_FILE_BYTES } from "../../provider/desired/limits";
 import { resolveLicenseState } from "../../provider/desired/load-state";
 import type { LicenseSpec, LicenseState } from "../../provider/desired/types";
 import { DEFAULT_THROTTLING, generateSyntheticSeed, startLocalTenant, type LocalTenant, type SeedFile } from "../../provider/local-tenant";
@@ -178,12 +181,55 @@ async function applyThroughput(): Promise<void> {
   }
 }
 
+/**
+ * A desired-state file of about `bytes`: users with a license list, a plan switched off and a usage
+ * location, in the block style `export` writes, plus products and a protected pattern.
+ */
+function stateFileOf(bytes: number): { text: string; users: number } {
+  const head = "version: 1\nguards:\n  protected: [breakglass-*@fabrikam.com]\nproducts:\n  POWER_BI_PRO:\n    users: [u0@fabrikam.com]\nusers:\n";
+  const parts = [head];
+  let size = head.length;
+  let users = 0;
+  while (size < bytes - 200) {
+    const u = `  u${users}@fabrikam.com:\n    usageLocation: US\n    licenses:\n      - sku: ENTERPRISEPACK\n        disabledPlans: [YAMMER_ENTERPRISE]\n      - EMS\n`;
+    parts.push(u);
+    size += u.length;
+    users++;
+  }
+  return { text: parts.join(""), users };
+}
+
+async function validateScaling(): Promise<void> {
+  console.log(`\n== validate of a large file (limit ${MAX_FILE_BYTES / 1048576} MB): linear in its size`);
+  const dir = mkdtempSync(join(tmpdir(), "m365-bench-validate-"));
+  const quiet = { out: () => {}, err: (t: string) => void process.stderr.write(`${t}\n`), isTTY: false, env: {}, cwd: dir };
+  try {
+    let perMbAt5: number | undefined;
+    // A 1 MB run first, unprinted, so that the 5 MB figure does not carry the JIT's warm-up.
+    for (const mb of [1, 5, 10, 20]) {
+      const { text, users } = stateFileOf(Math.min(mb * 1048576, MAX_FILE_BYTES));
+      writeFileSync(join(dir, `state-${mb}.yaml`), text);
+      const t0 = performance.now();
+      const code = await cli(["validate", `state-${mb}.yaml`], quiet);
+      const t = performance.now() - t0;
+      if (code !== 0) throw new Error(`validate of the ${mb} MB file exited ${code}`);
+      const perMb = t / (text.length / 1048576);
+      if (mb === 1) continue;
+      perMbAt5 ??= perMb;
+      line(`validate ${(text.length / 1048576).toFixed(1)} MB (${users.toLocaleString("en-US")} users)`, ms(t), `${perMb.toFixed(0)} ms/MB, ${(perMb / perMbAt5).toFixed(2)}× the 5 MB cost per MB`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`m365-licenses bench (${new Date().toISOString()}, node ${process.version})`);
   await pureplanStep();
   await planCommand();
   await applyRequestCount();
   await applyThroughput();
+  await validateScaling();
 }
 
 main().catch((e) => {

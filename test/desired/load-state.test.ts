@@ -49,7 +49,7 @@ describe("the Fabrikam state merges into one per-user view", () => {
     expect(state.guards).toEqual({ maxUnassignments: 10, maxDeletions: 2, protected: ["breakglass-*@fabrikam.com"] });
     expect(state.prices[E5]).toBe(57);
     expect(state.scope).toEqual({ mode: "listed-users-only", skuIds: [] });
-    expect(user("heidi@fabrikam.com").source).toEqual({ file: join("examples/fabrikam/licenses", "operations.yaml"), line: 11, col: 3 });
+    expect(user("heidi@fabrikam.com").source).toEqual({ file: join("examples/fabrikam/licenses", "operations.yaml"), line: 9, col: 3 });
   });
 });
 

@@ -92,3 +92,16 @@ describe("sources", () => {
     expect([...new Set(inText)].filter((s) => !LINKED_SECTIONS.includes(s))).toEqual([]);
   });
 });
+
+describe("renderPlan (the CLI's output)", () => {
+  it("escapes control characters that come from names in the state or the tenant, in text and markdown", async () => {
+    const { renderPlan } = await import("../../provider/cli/render-plan");
+    const evil = { ...fabrikam, changes: fabrikam.changes.map((c) => ({ ...c, add: c.add.map((l) => ({ ...l, sku: "E3\x1b[2J\x1b[32m valid\u202e" })) })) };
+    for (const format of ["text", "markdown"] as const) {
+      const out = renderPlan(evil, format, { color: false });
+      expect(out).not.toMatch(/[\x1b\u202e]/);
+      expect(out).toContain("E3\\x1b[2J");
+    }
+    expect(renderPlan(evil, "json", { color: false })).toContain("\\u001b[2J"); // JSON escapes it itself
+  });
+});
