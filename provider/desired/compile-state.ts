@@ -6,6 +6,7 @@ import { schemaProblems } from "./schema-check";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
 import { compileUpnPattern } from "./upn-pattern";
+import { ISO_3166_ALPHA2 } from "../util/iso-3166";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -227,7 +228,14 @@ class StateCompiler {
       e.user.source = sourceRef(s, path);
       if (!isObject(spec)) continue;
       if (spec.state === "deleted" || spec.state === "present") e.user.state = spec.state;
-      if (typeof spec.usageLocation === "string") e.user.usageLocation = spec.usageLocation.toUpperCase();
+      if (typeof spec.usageLocation === "string") {
+        const code = spec.usageLocation.toUpperCase();
+        // Graph refuses a code outside ISO 3166-1 alpha-2 ("UK" for GB) at apply time (graph-facts.md 14.6).
+        if (!ISO_3166_ALPHA2.has(code)) {
+          const hint = code === "UK" ? " (the United Kingdom is GB)" : "";
+          this.problems.push(s.problem([...path, "usageLocation"], `usageLocation '${spec.usageLocation}' is not an ISO 3166-1 alpha-2 country code${hint}`));
+        } else e.user.usageLocation = code;
+      }
       if (Array.isArray(spec.licenses)) {
         e.user.licenses ??= [];
         // Every other grant (profiles here, products in any file) is collected after this.

@@ -1,24 +1,10 @@
 import type { Directory, UserRow } from "./directory";
 import { badRequest, GraphHttpError } from "./graph-response";
+import { ISO_3166_ALPHA2 } from "../util/iso-3166";
 import { USER_PROPERTIES } from "./user-view";
 
-/**
- * ISO 3166-1 alpha-2: the 249 officially assigned codes (ISO 3166 Maintenance Agency). usageLocation
- * is "A two letter country code (ISO standard 3166)" (graph-facts.md section 3); a code outside the
- * standard, such as UK for GB, is refused (14.6). Codes are upper-case in the standard; whether Graph
- * also takes lower case is not known, so it is refused here.
- */
-export const ISO_3166_ALPHA2 = new Set(
-  (
-    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
-    "CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR " +
-    "GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP " +
-    "KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT " +
-    "MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW " +
-    "SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ " +
-    "UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
-  ).split(" "),
-);
+export { ISO_3166_ALPHA2 };
+
 
 /** Read-only in Graph's user resource: setting one is a 400 (graph-facts.md section 3 and 14.6). */
 const READ_ONLY = new Set(["id", "createdDateTime", "assignedLicenses", "assignedPlans", "licenseAssignmentStates", "provisionedPlans"]);
