@@ -75,6 +75,8 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   };
   const saved = typeof values.plan === "string" ? readSavedPlan(io, values.plan) : undefined;
   if (!saved && positionals.length === 0) throw new UserError("no desired-state file given", HELP);
+  const planFile = positionals.find((p) => looksLikeSavedPlan(userPath(io.cwd, p)));
+  if (planFile) throw new UserError(`${planFile} is a saved plan, not a desired state: apply it with --plan ${planFile}`);
   // A saved plan is checked against its state: the files given, else the ones it names.
   const paths = positionals.length ? positionals : (saved?.source?.files ?? []);
   if (saved && paths.length === 0) throw new UserError(`${values.plan}: the plan names no state files; give them: apply <file|dir>... --plan ${values.plan}`);
@@ -127,10 +129,21 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** A JSON file with a plan's version and changes: someone meant --plan. */
+function looksLikeSavedPlan(path: string): boolean {
+  if (!/\.json$/i.test(path)) return false;
+  try {
+    const v = JSON.parse(readFileSync(path, "utf8")) as { version?: unknown; changes?: unknown };
+    return typeof v === "object" && v !== null && "version" in v && Array.isArray(v.changes);
+  } catch {
+    return false;
+  }
+}
+
 /** The CLI's spelling of each override, for the gate's refusal. */
 const CLI_SPELLING: OverrideSpelling = (o, n) => (o === "skipBlocked" ? "--skip-blocked" : `--${o === "allowDeletions" ? "allow-deletions" : "allow-unassignments"} ${n}`);
 
-function readSavedPlan(io: CliIo, file: string): Plan {
+export function readSavedPlan(io: CliIo, file: string): Plan {
   const path = userPath(io.cwd, file);
   let text: string;
   try {

@@ -2,6 +2,7 @@ import { applyCommand } from "./apply-command";
 import { exportCommand } from "./export-command";
 import type { CliIo } from "./main";
 import { driftCommand, planCommand } from "./plan-command";
+import { showCommand } from "./show-command";
 import { tenantCommand } from "./tenant-command";
 import { validateCommand } from "./validate-command";
 
@@ -13,5 +14,6 @@ export const commands: Record<string, Command> = {
   drift: driftCommand,
   apply: applyCommand,
   export: exportCommand,
+  show: showCommand,
   tenant: tenantCommand,
 };

@@ -5,6 +5,7 @@ import { packageRoot } from "../util/package-root";
 import { GraphError, InternalError, UserError, redact } from "../errors";
 import { commands } from "./commands";
 import { terminalSafe } from "../util/terminal-safe";
+import { didYouMean, suggest } from "../catalog/catalog";
 
 /** Exit codes: 0 ok, 1 error (the user was told), 2 changes pending (--detailed-exitcode), 3 bug. */
 export const EXIT = { ok: 0, error: 1, changes: 2, internal: 3 } as const;
@@ -22,7 +23,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return EXIT.ok;
     }
     const command = commands[name];
-    if (!command) throw new UserError(`unknown command '${name}'`, usage());
+    if (!command) throw new UserError(`unknown command '${name}'${didYouMean(suggest(name, Object.keys(commands)))}`, usage());
     return await command(rest, io);
   } catch (err) {
     return report(err, io);
@@ -83,6 +84,7 @@ Usage:
   m365-licenses plan <file|dir>... [options]      show what would change, with consequences
   m365-licenses apply <file|dir>... [options]     carry out the plan
   m365-licenses drift <file|dir>... [options]     report drift for a scheduled job
+  m365-licenses show plan.json [--format F]       show a saved plan (from plan --out)
   m365-licenses export [options]                  write today's direct assignments as a state file
   m365-licenses tenant serve [options]            run the local Graph-compatible tenant
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { didYouMean, suggest } from "../catalog/catalog";
 import { UserError } from "../errors";
 
 export interface ParsedArgs {
@@ -14,6 +15,11 @@ export function parseCliArgs(args: string[], options: OptionSpec, help: string):
     const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs["values"], positionals };
   } catch (e) {
-    throw new UserError((e as Error).message, help);
+    const message = (e as Error).message;
+    // "Unknown option '--dryrun'. ..." → did you mean --dry-run?
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    const names = [...Object.keys(options), "help"].map((k) => `--${k}`);
+    const hint = unknown ? didYouMean(suggest(unknown, names)) : "";
+    throw new UserError(unknown ? `unknown option '${unknown}'${hint}` : message, help);
   }
 }

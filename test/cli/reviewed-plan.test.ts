@@ -185,3 +185,22 @@ describe("drift for a nightly job", () => {
     expect((await c.run("drift", "licenses", "--fail-on-blockers")).code).toBe(2);
   });
 });
+
+describe("the CLI points at what was meant", () => {
+  it("apply plan.json is pointed at --plan; show renders a saved plan; near-miss commands and options get a did-you-mean", async () => {
+    const c = checkout();
+    await c.run("plan", "licenses", "--out", "plan.json");
+    const r = await c.run("apply", "plan.json", "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("plan.json is a saved plan, not a desired state: apply it with --plan plan.json");
+    const out: string[] = [];
+    const shown = { code: await main(["show", "plan.json"], { out: (t) => out.push(t), err: () => undefined, isTTY: false, env: {}, cwd: c.cwd }), out: out.join("\n") };
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/^Tenant: Fabrikam/);
+    expect(shown.out).toMatch(/Plan: 3 licenses to add/);
+    const typo = await c.run("plna", "licenses");
+    expect(typo.err).toMatch(/unknown command 'plna'; did you mean plan\?/);
+    const option = await c.run("apply", "licenses", "--dryrun");
+    expect(option.err).toMatch(/unknown option '--dryrun'; did you mean --dry-run\?/);
+  });
+});
