@@ -1,21 +1,31 @@
 /**
- * End to end with the Pulumi Automation API: preview, up, refresh and destroy of examples/pulumi on
- * a local file backend with passphrase secrets, against the local tenant. Needs the `pulumi` CLI on
- * PATH; without it the test reports itself skipped and says why.
+ * End to end through the real Pulumi engine, with the Automation API: examples/pulumi on a local
+ * file backend with passphrase secrets, against the local tenant, offline (PULUMI_HOME in a temp
+ * dir, no update check, no plugin downloads). preview writes nothing; up writes the plan; a second
+ * up is a no-op; refresh shows drift made outside Pulumi and the next up undoes it; destroy takes
+ * the managed licenses back; the state on disk holds neither the client secret nor a token.
+ *
+ * Needs `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` on PATH:
+ * `scripts/install-pulumi.sh` builds them (.ci/run does, wherever go is installed). Without them the
+ * test reports itself skipped and says why.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { startLocalTenant } from "../../provider/local-tenant";
+import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 
 const ROOT = join(__dirname, "..", "..");
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
+/** The type Pulumi gives a dynamic resource made with module "m365-licenses" and type "UserLicenses". */
+const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 
 function pulumiOnPath(): string | undefined {
   try {
@@ -26,23 +36,98 @@ function pulumiOnPath(): string | undefined {
 }
 
 const version = pulumiOnPath();
-const SKIP_REASON = "the pulumi CLI is not on PATH (install it from https://www.pulumi.com/docs/install/ to run preview/up/refresh/destroy end to end)";
+const SKIP_REASON =
+  "the pulumi CLI is not on PATH: build it with scripts/install-pulumi.sh (needs go) and put the bin folder it prints on PATH; .ci/run does both wherever go is installed";
 
-/** All files of a file backend's stack state, concatenated: what `pulumi up` wrote to disk. */
-function stateText(backend: string): string {
+/** Every file of a folder, concatenated: what the engine left on disk. */
+function filesText(dir: string): string {
   const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith(".json")) out.push(readFileSync(join(dir, e.name), "utf8"));
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else out.push(readFileSync(join(d, e.name), "utf8"));
     }
   };
-  walk(backend);
+  walk(dir);
   return out.join("\n");
 }
 
-describe("examples/pulumi with the Automation API", () => {
-  it("preview, up, refresh and destroy against the local tenant", async (ctx) => {
+/** Graph writes the tenant received: not reads, not token requests, not `$batch` envelopes (their items count). */
+function graphWrites(local: LocalTenant): string[] {
+  return local.requestLog
+    .entries()
+    .filter((e) => e.method !== "GET" && !e.path.startsWith(`/${local.tenantId}/`) && !/^\/v1\.0\/\$batch\b/.test(e.path))
+    .map((e) => `${e.method} ${e.path}`);
+}
+
+/** A JWT, as the local tenant and Entra issue access tokens. */
+const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/;
+
+/** An access token from the local tenant's token endpoint (client credentials, the default app). */
+function issueToken(local: LocalTenant): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: local.defaultApp.clientId,
+    client_secret: local.defaultApp.clientSecret,
+    scope: "https://graph.microsoft.com/.default",
+  }).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${local.authorityHost}/${local.tenantId}/oauth2/v2.0/token`,
+      { method: "POST", ca: local.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve(String(JSON.parse(body).access_token)));
+      },
+    );
+    req.on("error", reject);
+    req.end(form);
+  });
+}
+
+/** A project around the example, in plain JavaScript (the provider process loads dist/, no ts-node). */
+function writeProject(work: string, states: string): void {
+  const source = readFileSync(join(ROOT, "examples", "pulumi", "index.ts"), "utf8");
+  const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const imported = /(["'])\.\.\/\.\.\/provider\/pulumi\1/;
+  expect(program).toMatch(imported);
+  writeFileSync(join(work, "index.js"), program.replace(imported, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
+  writeFileSync(join(work, "Pulumi.yaml"), readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8").replace("typescript: true", "typescript: false"));
+  // The engine starts the dynamic provider with `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from here.
+  symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
+  mkdirSync(states);
+  mkdirSync(join(work, "backend"));
+  writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
+}
+
+/** The engine's environment: everything in the temp dir, offline (no update check, no plugin downloads). */
+function engineEnv(work: string, local: LocalTenant): Record<string, string> {
+  return {
+    PULUMI_HOME: join(work, "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${join(work, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // Every plugin the program needs is on PATH (pulumi-language-nodejs, pulumi-resource-pulumi-nodejs).
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    M365_LICENSES_CA_FILE: local.caCertPath,
+  };
+}
+
+async function openStack(work: string, local: LocalTenant, states: string): Promise<Stack> {
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: work }, { envVars: engineEnv(work, local) });
+  await stack.setAllConfig({
+    "m365-licenses:tenantId": { value: local.tenantId },
+    "m365-licenses:clientId": { value: local.defaultApp.clientId },
+    "m365-licenses:clientSecret": { value: local.defaultApp.clientSecret, secret: true },
+    "m365-licenses:endpoint": { value: local.graphBaseUrl },
+    "fabrikam-licenses:stateDir": { value: states },
+  });
+  return stack;
+}
+
+describe("examples/pulumi through the Pulumi engine (Automation API)", () => {
+  it("preview, up, a no-op up, refresh, up and destroy against the local tenant", async (ctx) => {
     if (!version) {
       ctx.skip(SKIP_REASON);
       return;
@@ -56,58 +141,81 @@ describe("examples/pulumi with the Automation API", () => {
     const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
     const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-"));
     try {
-      // A project around the example, in plain JavaScript (no ts-node in the CLI's way): the program
-      // transpiled, importing the compiled package; the CLI starts the dynamic provider from ./node_modules.
-      const source = readFileSync(join(ROOT, "examples", "pulumi", "index.ts"), "utf8");
-      const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-      writeFileSync(join(work, "index.js"), program.replace(/(["'])\.\.\/\.\.\/provider\/pulumi\1/, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
-      writeFileSync(join(work, "Pulumi.yaml"), readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8").replace("typescript: true", "typescript: false"));
-      symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
       const states = join(work, "licenses");
-      execFileSync("mkdir", ["-p", states, join(work, "backend")]);
-      writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
-
-      const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: "e2e", workDir: work },
-        {
-          envVars: {
-            PULUMI_BACKEND_URL: `file://${join(work, "backend")}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-            M365_LICENSES_CA_FILE: local.caCertPath,
-          },
-        },
-      );
-      await stack.setAllConfig({
-        "m365-licenses:tenantId": { value: local.tenantId },
-        "m365-licenses:clientId": { value: local.defaultApp.clientId },
-        "m365-licenses:clientSecret": { value: local.defaultApp.clientSecret, secret: true },
-        "m365-licenses:endpoint": { value: local.graphBaseUrl },
-        "fabrikam-licenses:stateDir": { value: states },
-      });
-
-      const preview = await stack.preview();
-      expect(preview.changeSummary.create).toBe(3); // the stack and two UserLicenses
-      const up = await stack.up();
-      expect(up.outputs.plan.value).toMatch(/judy@fabrikam.com/);
+      writeProject(work, states);
+      const stack = await openStack(work, local, states);
       const tenant = connectLocalTenant(local);
-      const judy = async () => (await tenant.readSnapshot({ upns: ["judy@fabrikam.com"] })).users.find((u) => u.userPrincipalName === "judy@fabrikam.com")!;
-      expect((await judy()).assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId)).toEqual([E3]);
+      const direct = async (upn: string) => {
+        const user = (await tenant.readSnapshot({ upns: [upn] })).users.find((u) => u.userPrincipalName === upn)!;
+        return { user, skuIds: user.assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId).sort() };
+      };
+      const judy = () => direct("judy@fabrikam.com");
+      const peggy = () => direct("peggy@fabrikam.com");
+      expect((await judy()).skuIds).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([EXO1]);
 
-      const state = stateText(join(work, "backend"));
-      expect(state).not.toContain(local.defaultApp.clientSecret);
-      for (const m of state.matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)) expect(Buffer.byteLength(JSON.parse(`"${m[1]}"`))).toBeLessThanOrEqual(4096);
+      // preview: the plan in front of the reviewer, nothing written.
+      local.requestLog.clear();
+      const preview = await stack.preview();
+      expect(preview.changeSummary).toEqual({ create: 3 }); // the stack and two UserLicenses
+      expect(preview.stdout).toMatch(/m365-licenses plan: 2 to add/);
+      expect(graphWrites(local)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([]);
 
-      // Drift made outside Pulumi shows in a refresh.
-      const j = await judy();
+      // up: the plan carried out, one assignLicense per user.
+      local.requestLog.clear();
+      const up = await stack.up();
+      expect(up.summary.result).toBe("succeeded");
+      expect(up.summary.resourceChanges).toEqual({ create: 3 });
+      expect(up.outputs.plan.value).toMatch(/judy@fabrikam.com/);
+      expect(graphWrites(local)).toHaveLength(2);
+      expect(graphWrites(local).every((w) => /^POST \S*\/assignLicense$/.test(w))).toBe(true);
+      expect((await judy()).skuIds).toEqual([E3]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+      const judyId = (await judy()).user.id.toLowerCase();
+      expect(up.outputs.userIds.value).toMatchObject({ "judy@fabrikam.com": judyId });
+
+      // A second up with nothing changed: no change, no write.
+      local.requestLog.clear();
+      const again = await stack.up();
+      expect(again.summary.resourceChanges).toEqual({ same: 3 });
+      expect(graphWrites(local)).toEqual([]);
+
+      // The state: the resources are in it, the client secret only as a secret (the Automation API's
+      // exportStack passes --show-secrets and decrypts it), and neither secret nor token in clear in
+      // `pulumi stack export`, in the backend's files or in the stack's config file.
+      const decrypted = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; inputs?: Record<string, unknown> }[] };
+      expect(decrypted.resources.filter((r) => r.type === USER_LICENSES).map((r) => r.id).sort()).toEqual([judyId, (await peggy()).user.id.toLowerCase()].sort());
+      // The dynamic provider gets the whole stack config (its default provider's inputs), the secret marked as one.
+      const nodejsProvider = decrypted.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs");
+      expect(nodejsProvider?.inputs?.["m365-licenses:clientSecret"]).toEqual({ [specialSigKey]: specialSecretSig, plaintext: JSON.stringify(local.defaultApp.clientSecret) });
+      const exported = execFileSync("pulumi", ["stack", "export", "--stack", "e2e", "--cwd", work], { encoding: "utf8", env: { ...process.env, ...engineEnv(work, local) } });
+      expect(JSON.parse(exported).deployment.resources.find((r: { type: string }) => r.type === "pulumi:providers:pulumi-nodejs").inputs["m365-licenses:clientSecret"]).toMatchObject({
+        [specialSigKey]: specialSecretSig,
+        ciphertext: expect.stringMatching(/^\S{16,}$/),
+      });
+      const onDisk = [exported, filesText(join(work, "backend")), readFileSync(join(work, "Pulumi.e2e.yaml"), "utf8")];
+      for (const m of filesText(join(work, "backend")).matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)) {
+        expect(Buffer.byteLength(JSON.parse(`"${m[1]}"`))).toBeLessThanOrEqual(4096);
+      }
+
+      // Drift made outside Pulumi shows in a refresh, and the next up undoes it.
+      const { user: j } = await judy();
       await tenant.write([{ kind: "assignLicense", userId: j.id, upn: j.userPrincipalName, addLicenses: [{ skuId: EXO1, disabledPlans: [] }], removeLicenses: [] }]);
       const refresh = await stack.refresh();
-      expect(refresh.summary.resourceChanges?.update).toBe(1);
+      expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+      const converge = await stack.up();
+      expect(converge.summary.resourceChanges).toMatchObject({ update: 1 });
+      expect((await judy()).skuIds).toEqual([E3]);
 
+      // destroy: the licenses the stack manages go, peggy's EXCHANGESTANDARD included (the YAML named it).
       await stack.destroy();
-      expect((await judy()).assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
     } finally {
       await local.close();
+      rmSync(work, { recursive: true, force: true });
     }
   }, 600_000);
 });
