@@ -28,8 +28,12 @@ host_tag="$(sed -n 's/^version: *//p' "$host_src/UPSTREAM.md")"
 cache="${M365_LICENSES_PULUMI_CACHE:-$HOME/.cache/m365-licenses/pulumi}/$tag"
 bin="$cache/bin"
 
-# The binaries of this version are there and run: nothing to do.
-answers() { [ "$("$1/pulumi" version 2>/dev/null)" = "$tag" ] && [ "$("$1/pulumi-language-nodejs" -version 2>/dev/null)" = "$tag" ] && [ -x "$1/pulumi-resource-pulumi-nodejs" ]; }
+# The binaries of this version are there and run: nothing to do. (`pulumi version` creates its
+# PULUMI_HOME: one in the cache, not the user's ~/.pulumi.)
+answers() {
+  [ "$(PULUMI_HOME="$cache/pulumi-home" PULUMI_SKIP_UPDATE_CHECK=true "$1/pulumi" version 2>/dev/null)" = "$tag" ] &&
+    [ "$("$1/pulumi-language-nodejs" -version 2>/dev/null)" = "$tag" ] && [ -x "$1/pulumi-resource-pulumi-nodejs" ]
+}
 if answers "$bin"; then
   say "pulumi $tag already built"
   echo "$bin"

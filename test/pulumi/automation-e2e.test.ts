@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 
@@ -27,11 +27,15 @@ const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
 /** The type Pulumi gives a dynamic resource made with module "m365-licenses" and type "UserLicenses". */
 const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 
+/** `pulumi version`, or undefined without the CLI. In a PULUMI_HOME of its own: the CLI creates it. */
 function pulumiOnPath(): string | undefined {
+  const home = mkdtempSync(join(tmpdir(), "m365-pulumi-probe-"));
   try {
-    return execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PULUMI_HOME: home } }).trim();
   } catch {
     return undefined;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -115,6 +119,8 @@ function engineEnv(work: string, local: LocalTenant): Record<string, string> {
 }
 
 async function openStack(work: string, local: LocalTenant, states: string): Promise<Stack> {
+  // The Automation API runs its own `pulumi version` with this process's environment, not envVars.
+  vi.stubEnv("PULUMI_HOME", engineEnv(work, local).PULUMI_HOME);
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: work }, { envVars: engineEnv(work, local) });
   await stack.setAllConfig({
     "m365-licenses:tenantId": { value: local.tenantId },
@@ -214,6 +220,7 @@ describe("examples/pulumi through the Pulumi engine (Automation API)", () => {
       expect((await peggy()).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
     } finally {
+      vi.unstubAllEnvs();
       await local.close();
       rmSync(work, { recursive: true, force: true });
     }
