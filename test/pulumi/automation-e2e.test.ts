@@ -1,23 +1,27 @@
 /**
- * End to end through the real Pulumi engine, with the Automation API: examples/pulumi on a local
- * file backend with passphrase secrets, against the local tenant, offline (PULUMI_HOME in a temp
- * dir, no update check, no plugin downloads). preview writes nothing; up writes the plan; a second
- * up is a no-op; refresh shows drift made outside Pulumi and the next up undoes it; destroy takes
- * the managed licenses back; the state on disk holds neither the client secret nor a token.
+ * End to end through the real Pulumi engine, against the local tenant, offline (PULUMI_HOME and a
+ * file backend in a temp dir, passphrase secrets, no update check, no plugin downloads).
+ * - With the Automation API, examples/pulumi's program over a small state: preview writes nothing;
+ *   up writes the plan; a second up is a no-op; refresh shows drift made outside Pulumi and the next
+ *   up undoes it; destroy takes the managed licenses back; the state on disk holds neither the
+ *   client secret nor a token.
+ * - With the CLI, in examples/pulumi itself, as the README's "Pulumi locally" runs it: the
+ *   TypeScript program over the Fabrikam state, in a preview that writes nothing.
  *
  * Needs `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` on PATH:
  * `scripts/install-pulumi.sh` builds them (.ci/run does, wherever go is installed). Without them the
  * test reports itself skipped and says why.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import ts from "typescript";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { loadDesiredState } from "../../provider/desired/load-state";
 import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 
@@ -97,7 +101,10 @@ function writeProject(work: string, states: string): void {
   const imported = /(["'])\.\.\/\.\.\/provider\/pulumi\1/;
   expect(program).toMatch(imported);
   writeFileSync(join(work, "index.js"), program.replace(imported, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
-  writeFileSync(join(work, "Pulumi.yaml"), readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8").replace("typescript: true", "typescript: false"));
+  const project = readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8");
+  expect(project).toMatch(/^main: index\.ts$/m);
+  expect(project).toMatch(/^ +typescript: true$/m);
+  writeFileSync(join(work, "Pulumi.yaml"), project.replace(/^main: index\.ts$/m, "main: index.js").replace("typescript: true", "typescript: false"));
   // The engine starts the dynamic provider with `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from here.
   symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
   mkdirSync(states);
@@ -132,17 +139,21 @@ async function openStack(work: string, local: LocalTenant, states: string): Prom
   return stack;
 }
 
-describe("examples/pulumi through the Pulumi engine (Automation API)", () => {
-  it("preview, up, a no-op up, refresh, up and destroy against the local tenant", async (ctx) => {
-    if (!version) {
-      ctx.skip(SKIP_REASON);
-      return;
-    }
+describe("examples/pulumi through the Pulumi engine", () => {
+  beforeAll(() => {
+    if (!version) return;
     // The provider process runs plain JavaScript: it loads dist/provider/pulumi/provider-runtime.js.
     try {
       execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "ignore" });
     } catch {
-      // Type errors elsewhere do not stop tsc from emitting; the run below needs only the emitted files.
+      // Type errors elsewhere do not stop tsc from emitting; the runs below need only the emitted files.
+    }
+  }, 300_000);
+
+  it("Automation API: preview, up, a no-op up, refresh, up and destroy against the local tenant", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
     }
     const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
     const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-"));
@@ -221,6 +232,58 @@ describe("examples/pulumi through the Pulumi engine (Automation API)", () => {
       await stack.workspace.removeStack("e2e");
     } finally {
       vi.unstubAllEnvs();
+      await local.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it("the CLI in examples/pulumi, as the README runs it: `pulumi preview` runs the TypeScript program and writes nothing", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
+    }
+    const example = join(ROOT, "examples", "pulumi");
+    const files = readdirSync(example).sort();
+    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-inplace-"));
+    const stackFile = join(example, "Pulumi.e2e-inplace.yaml");
+    try {
+      mkdirSync(join(work, "backend"));
+      const env = { ...process.env, ...engineEnv(work, local) };
+      // Asynchronously: the local tenant answers from this process's event loop.
+      const pulumi = (args: string[], input?: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          const child = execFile("pulumi", [...args, "--non-interactive"], { cwd: example, env, encoding: "utf8" }, (err, stdout, stderr) =>
+            err ? reject(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed:\n${stdout}\n${stderr}`)) : resolve(stdout),
+          );
+          child.stdin?.end(input ?? "");
+        });
+      await pulumi(["stack", "init", "e2e-inplace"]);
+      // The stack's config file (with the passphrase's salt) goes to the temp dir, not the repository.
+      const config = join(work, "Pulumi.e2e-inplace.yaml");
+      renameSync(stackFile, config);
+      const set = (key: string, value: string): Promise<string> => pulumi(["config", "set", "--config-file", config, key, value]);
+      await set("m365-licenses:endpoint", local.graphBaseUrl);
+      await set("m365-licenses:tenantId", local.tenantId);
+      await set("m365-licenses:clientId", local.defaultApp.clientId);
+      // The secret on stdin, not on a command line.
+      await pulumi(["config", "set", "--config-file", config, "--secret", "m365-licenses:clientSecret"], local.defaultApp.clientSecret);
+      expect(readFileSync(config, "utf8")).not.toContain(local.defaultApp.clientSecret);
+
+      local.requestLog.clear();
+      const out = await pulumi(["preview", "--config-file", config]);
+      // The example's own state (examples/fabrikam/licenses), one UserLicenses per user, and the plan.
+      const desired = loadDesiredState([join(ROOT, "examples", "fabrikam", "licenses")]);
+      for (const u of desired.users) expect(out).toContain(`m365-licenses:UserLicenses ${u.upn} create`);
+      expect(out).toMatch(new RegExp(`\\+ ${desired.users.length + 1} to create`));
+      expect(out).toMatch(/m365-licenses plan: \d+ to add, \d+ to remove/);
+      expect(out).toMatch(/warning: blocked: oscar@fabrikam\.com: insufficient-seats/);
+      expect(out).not.toContain(local.defaultApp.clientSecret);
+      expect(graphWrites(local)).toEqual([]);
+      await pulumi(["stack", "rm", "e2e-inplace", "--yes"]);
+      expect(readdirSync(example).sort()).toEqual(files);
+    } finally {
+      rmSync(stackFile, { force: true });
       await local.close();
       rmSync(work, { recursive: true, force: true });
     }
