@@ -14,7 +14,6 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
@@ -24,6 +23,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadDesiredState } from "../../provider/desired/load-state";
 import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
+import { engineEnv, filesText, graphWrites, issueToken, JWT, pulumiOnPath } from "./support/pulumi-engine";
 
 const ROOT = join(__dirname, "..", "..");
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
@@ -31,68 +31,9 @@ const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
 /** The type Pulumi gives a dynamic resource made with module "m365-licenses" and type "UserLicenses". */
 const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 
-/** `pulumi version`, or undefined without the CLI. In a PULUMI_HOME of its own: the CLI creates it. */
-function pulumiOnPath(): string | undefined {
-  const home = mkdtempSync(join(tmpdir(), "m365-pulumi-probe-"));
-  try {
-    return execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PULUMI_HOME: home } }).trim();
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
-
 const version = pulumiOnPath();
 const SKIP_REASON =
   "the pulumi CLI is not on PATH: build it with scripts/install-pulumi.sh (needs go) and put the bin folder it prints on PATH; .ci/run does both wherever go is installed";
-
-/** Every file of a folder, concatenated: what the engine left on disk. */
-function filesText(dir: string): string {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out.push(readFileSync(join(d, e.name), "utf8"));
-    }
-  };
-  walk(dir);
-  return out.join("\n");
-}
-
-/** Graph writes the tenant received: not reads, not token requests, not `$batch` envelopes (their items count). */
-function graphWrites(local: LocalTenant): string[] {
-  return local.requestLog
-    .entries()
-    .filter((e) => e.method !== "GET" && !e.path.startsWith(`/${local.tenantId}/`) && !/^\/v1\.0\/\$batch\b/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
-}
-
-/** A JWT, as the local tenant and Entra issue access tokens. */
-const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/;
-
-/** An access token from the local tenant's token endpoint (client credentials, the default app). */
-function issueToken(local: LocalTenant): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: "client_credentials",
-    client_id: local.defaultApp.clientId,
-    client_secret: local.defaultApp.clientSecret,
-    scope: "https://graph.microsoft.com/.default",
-  }).toString();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${local.authorityHost}/${local.tenantId}/oauth2/v2.0/token`,
-      { method: "POST", ca: local.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } },
-      (res) => {
-        let body = "";
-        res.on("data", (d: Buffer) => (body += d.toString()));
-        res.on("end", () => resolve(String(JSON.parse(body).access_token)));
-      },
-    );
-    req.on("error", reject);
-    req.end(form);
-  });
-}
 
 /** A project around the example, in plain JavaScript (the provider process loads dist/, no ts-node). */
 function writeProject(work: string, states: string): void {
@@ -110,19 +51,6 @@ function writeProject(work: string, states: string): void {
   mkdirSync(states);
   mkdirSync(join(work, "backend"));
   writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
-}
-
-/** The engine's environment: everything in the temp dir, offline (no update check, no plugin downloads). */
-function engineEnv(work: string, local: LocalTenant): Record<string, string> {
-  return {
-    PULUMI_HOME: join(work, "pulumi-home"),
-    PULUMI_BACKEND_URL: `file://${join(work, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // Every plugin the program needs is on PATH (pulumi-language-nodejs, pulumi-resource-pulumi-nodejs).
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    M365_LICENSES_CA_FILE: local.caCertPath,
-  };
 }
 
 async function openStack(work: string, local: LocalTenant, states: string): Promise<Stack> {
@@ -212,6 +140,13 @@ describe("examples/pulumi through the Pulumi engine", () => {
         ciphertext: expect.stringMatching(/^\S{16,}$/),
       });
       const onDisk = [exported, filesText(join(work, "backend")), readFileSync(join(work, "Pulumi.e2e.yaml"), "utf8")];
+      expect(JSON.stringify(decrypted)).toContain(local.defaultApp.clientSecret); // what the check below would catch
+      expect(await issueToken(local)).toMatch(JWT); // the pattern catches the tenant's own tokens
+      for (const text of onDisk) {
+        expect(text).not.toContain(local.defaultApp.clientSecret);
+        expect(text).not.toMatch(JWT);
+        expect(text).not.toMatch(/bearer\s+\S/i);
+      }
       for (const m of filesText(join(work, "backend")).matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)) {
         expect(Buffer.byteLength(JSON.parse(`"${m[1]}"`))).toBeLessThanOrEqual(4096);
       }
