@@ -1,113 +1,226 @@
 /**
- * End to end with the Pulumi Automation API: preview, up, refresh and destroy of examples/pulumi on
- * a local file backend with passphrase secrets, against the local tenant. Needs the `pulumi` CLI on
- * PATH; without it the test reports itself skipped and says why.
+ * End to end through the real Pulumi engine, against the local tenant, offline (PULUMI_HOME and a
+ * file backend in a temp dir, passphrase secrets, no update check, no plugin downloads).
+ * - With the Automation API, examples/pulumi's program over a small state: preview writes nothing;
+ *   up writes the plan; a second up is a no-op; refresh shows drift made outside Pulumi and the next
+ *   up undoes it; destroy takes the managed licenses back; the state on disk holds neither the
+ *   client secret nor a token.
+ * - With the CLI, in examples/pulumi itself, as the README's "Pulumi locally" runs it: the
+ *   TypeScript program over the Fabrikam state, in a preview that writes nothing.
+ *
+ * Needs `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` on PATH:
+ * `scripts/install-pulumi.sh` builds them (.ci/run does, wherever go is installed). Without them the
+ * test reports itself skipped and says why.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
-import { startLocalTenant } from "../../provider/local-tenant";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { loadDesiredState } from "../../provider/desired/load-state";
+import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
+import { engineEnv, filesText, graphWrites, issueToken, JWT, pulumiOnPath } from "./support/pulumi-engine";
 
 const ROOT = join(__dirname, "..", "..");
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
-
-function pulumiOnPath(): string | undefined {
-  try {
-    return execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return undefined;
-  }
-}
+/** The type Pulumi gives a dynamic resource made with module "m365-licenses" and type "UserLicenses". */
+const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 
 const version = pulumiOnPath();
-const SKIP_REASON = "the pulumi CLI is not on PATH (install it from https://www.pulumi.com/docs/install/ to run preview/up/refresh/destroy end to end)";
+const SKIP_REASON =
+  "the pulumi CLI is not on PATH: build it with scripts/install-pulumi.sh (needs go) and put the bin folder it prints on PATH; .ci/run does both wherever go is installed";
 
-/** All files of a file backend's stack state, concatenated: what `pulumi up` wrote to disk. */
-function stateText(backend: string): string {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith(".json")) out.push(readFileSync(join(dir, e.name), "utf8"));
-    }
-  };
-  walk(backend);
-  return out.join("\n");
+/** A project around the example, in plain JavaScript (the provider process loads dist/, no ts-node). */
+function writeProject(work: string, states: string): void {
+  const source = readFileSync(join(ROOT, "examples", "pulumi", "index.ts"), "utf8");
+  const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const imported = /(["'])\.\.\/\.\.\/provider\/pulumi\1/;
+  expect(program).toMatch(imported);
+  writeFileSync(join(work, "index.js"), program.replace(imported, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
+  const project = readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8");
+  expect(project).toMatch(/^main: index\.ts$/m);
+  expect(project).toMatch(/^ +typescript: true$/m);
+  writeFileSync(join(work, "Pulumi.yaml"), project.replace(/^main: index\.ts$/m, "main: index.js").replace("typescript: true", "typescript: false"));
+  // The engine starts the dynamic provider with `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from here.
+  symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
+  mkdirSync(states);
+  mkdirSync(join(work, "backend"));
+  writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
 }
 
-describe("examples/pulumi with the Automation API", () => {
-  it("preview, up, refresh and destroy against the local tenant", async (ctx) => {
-    if (!version) {
-      ctx.skip(SKIP_REASON);
-      return;
-    }
+async function openStack(work: string, local: LocalTenant, states: string): Promise<Stack> {
+  // The Automation API runs its own `pulumi version` with this process's environment, not envVars.
+  vi.stubEnv("PULUMI_HOME", engineEnv(work, local).PULUMI_HOME);
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: work }, { envVars: engineEnv(work, local) });
+  await stack.setAllConfig({
+    "m365-licenses:tenantId": { value: local.tenantId },
+    "m365-licenses:clientId": { value: local.defaultApp.clientId },
+    "m365-licenses:clientSecret": { value: local.defaultApp.clientSecret, secret: true },
+    "m365-licenses:endpoint": { value: local.graphBaseUrl },
+    "fabrikam-licenses:stateDir": { value: states },
+  });
+  return stack;
+}
+
+describe("examples/pulumi through the Pulumi engine", () => {
+  beforeAll(() => {
+    if (!version) return;
     // The provider process runs plain JavaScript: it loads dist/provider/pulumi/provider-runtime.js.
     try {
       execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "ignore" });
     } catch {
-      // Type errors elsewhere do not stop tsc from emitting; the run below needs only the emitted files.
+      // Type errors elsewhere do not stop tsc from emitting; the runs below need only the emitted files.
+    }
+  }, 300_000);
+
+  it("Automation API: preview, up, a no-op up, refresh, up and destroy against the local tenant", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
     }
     const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
     const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-"));
     try {
-      // A project around the example, in plain JavaScript (no ts-node in the CLI's way): the program
-      // transpiled, importing the compiled package; the CLI starts the dynamic provider from ./node_modules.
-      const source = readFileSync(join(ROOT, "examples", "pulumi", "index.ts"), "utf8");
-      const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-      writeFileSync(join(work, "index.js"), program.replace(/(["'])\.\.\/\.\.\/provider\/pulumi\1/, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
-      writeFileSync(join(work, "Pulumi.yaml"), readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8").replace("typescript: true", "typescript: false"));
-      symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
       const states = join(work, "licenses");
-      execFileSync("mkdir", ["-p", states, join(work, "backend")]);
-      writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
-
-      const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: "e2e", workDir: work },
-        {
-          envVars: {
-            PULUMI_BACKEND_URL: `file://${join(work, "backend")}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-            M365_LICENSES_CA_FILE: local.caCertPath,
-          },
-        },
-      );
-      await stack.setAllConfig({
-        "m365-licenses:tenantId": { value: local.tenantId },
-        "m365-licenses:clientId": { value: local.defaultApp.clientId },
-        "m365-licenses:clientSecret": { value: local.defaultApp.clientSecret, secret: true },
-        "m365-licenses:endpoint": { value: local.graphBaseUrl },
-        "fabrikam-licenses:stateDir": { value: states },
-      });
-
-      const preview = await stack.preview();
-      expect(preview.changeSummary.create).toBe(3); // the stack and two UserLicenses
-      const up = await stack.up();
-      expect(up.outputs.plan.value).toMatch(/judy@fabrikam.com/);
+      writeProject(work, states);
+      const stack = await openStack(work, local, states);
       const tenant = connectLocalTenant(local);
-      const judy = async () => (await tenant.readSnapshot({ upns: ["judy@fabrikam.com"] })).users.find((u) => u.userPrincipalName === "judy@fabrikam.com")!;
-      expect((await judy()).assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId)).toEqual([E3]);
+      const direct = async (upn: string) => {
+        const user = (await tenant.readSnapshot({ upns: [upn] })).users.find((u) => u.userPrincipalName === upn)!;
+        return { user, skuIds: user.assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId).sort() };
+      };
+      const judy = () => direct("judy@fabrikam.com");
+      const peggy = () => direct("peggy@fabrikam.com");
+      expect((await judy()).skuIds).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([EXO1]);
 
-      const state = stateText(join(work, "backend"));
-      expect(state).not.toContain(local.defaultApp.clientSecret);
-      for (const m of state.matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)) expect(Buffer.byteLength(JSON.parse(`"${m[1]}"`))).toBeLessThanOrEqual(4096);
+      // preview: the plan in front of the reviewer, nothing written.
+      local.requestLog.clear();
+      const preview = await stack.preview();
+      expect(preview.changeSummary).toEqual({ create: 3 }); // the stack and two UserLicenses
+      expect(preview.stdout).toMatch(/m365-licenses plan: 2 to add/);
+      expect(graphWrites(local)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([]);
 
-      // Drift made outside Pulumi shows in a refresh.
-      const j = await judy();
+      // up: the plan carried out, one assignLicense per user.
+      local.requestLog.clear();
+      const up = await stack.up();
+      expect(up.summary.result).toBe("succeeded");
+      expect(up.summary.resourceChanges).toEqual({ create: 3 });
+      expect(up.outputs.plan.value).toMatch(/judy@fabrikam.com/);
+      expect(graphWrites(local)).toHaveLength(2);
+      expect(graphWrites(local).every((w) => /^POST \S*\/assignLicense$/.test(w))).toBe(true);
+      expect((await judy()).skuIds).toEqual([E3]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+      const judyId = (await judy()).user.id.toLowerCase();
+      expect(up.outputs.userIds.value).toMatchObject({ "judy@fabrikam.com": judyId });
+
+      // A second up with nothing changed: no change, no write.
+      local.requestLog.clear();
+      const again = await stack.up();
+      expect(again.summary.resourceChanges).toEqual({ same: 3 });
+      expect(graphWrites(local)).toEqual([]);
+
+      // The state: the resources are in it, the client secret only as a secret (the Automation API's
+      // exportStack passes --show-secrets and decrypts it), and neither secret nor token in clear in
+      // `pulumi stack export`, in the backend's files or in the stack's config file.
+      const decrypted = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; inputs?: Record<string, unknown> }[] };
+      expect(decrypted.resources.filter((r) => r.type === USER_LICENSES).map((r) => r.id).sort()).toEqual([judyId, (await peggy()).user.id.toLowerCase()].sort());
+      // The dynamic provider gets the whole stack config (its default provider's inputs), the secret marked as one.
+      const nodejsProvider = decrypted.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs");
+      expect(nodejsProvider?.inputs?.["m365-licenses:clientSecret"]).toEqual({ [specialSigKey]: specialSecretSig, plaintext: JSON.stringify(local.defaultApp.clientSecret) });
+      const exported = execFileSync("pulumi", ["stack", "export", "--stack", "e2e", "--cwd", work], { encoding: "utf8", env: { ...process.env, ...engineEnv(work, local) } });
+      expect(JSON.parse(exported).deployment.resources.find((r: { type: string }) => r.type === "pulumi:providers:pulumi-nodejs").inputs["m365-licenses:clientSecret"]).toMatchObject({
+        [specialSigKey]: specialSecretSig,
+        ciphertext: expect.stringMatching(/^\S{16,}$/),
+      });
+      const onDisk = [exported, filesText(join(work, "backend")), readFileSync(join(work, "Pulumi.e2e.yaml"), "utf8")];
+      expect(JSON.stringify(decrypted)).toContain(local.defaultApp.clientSecret); // what the check below would catch
+      expect(await issueToken(local)).toMatch(JWT); // the pattern catches the tenant's own tokens
+      for (const text of onDisk) {
+        expect(text).not.toContain(local.defaultApp.clientSecret);
+        expect(text).not.toMatch(JWT);
+        expect(text).not.toMatch(/bearer\s+\S/i);
+      }
+      for (const m of filesText(join(work, "backend")).matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)) {
+        expect(Buffer.byteLength(JSON.parse(`"${m[1]}"`))).toBeLessThanOrEqual(4096);
+      }
+
+      // Drift made outside Pulumi shows in a refresh, and the next up undoes it.
+      const { user: j } = await judy();
       await tenant.write([{ kind: "assignLicense", userId: j.id, upn: j.userPrincipalName, addLicenses: [{ skuId: EXO1, disabledPlans: [] }], removeLicenses: [] }]);
       const refresh = await stack.refresh();
-      expect(refresh.summary.resourceChanges?.update).toBe(1);
+      expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+      const converge = await stack.up();
+      expect(converge.summary.resourceChanges).toMatchObject({ update: 1 });
+      expect((await judy()).skuIds).toEqual([E3]);
 
+      // destroy: the licenses the stack manages go, peggy's EXCHANGESTANDARD included (the YAML named it).
       await stack.destroy();
-      expect((await judy()).assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
     } finally {
+      vi.unstubAllEnvs();
       await local.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it("the CLI in examples/pulumi, as the README runs it: `pulumi preview` runs the TypeScript program and writes nothing", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
+    }
+    const example = join(ROOT, "examples", "pulumi");
+    const files = readdirSync(example).sort();
+    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-inplace-"));
+    const stackFile = join(example, "Pulumi.e2e-inplace.yaml");
+    try {
+      mkdirSync(join(work, "backend"));
+      const env = { ...process.env, ...engineEnv(work, local) };
+      // Asynchronously: the local tenant answers from this process's event loop.
+      const pulumi = (args: string[], input?: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          const child = execFile("pulumi", [...args, "--non-interactive"], { cwd: example, env, encoding: "utf8" }, (err, stdout, stderr) =>
+            err ? reject(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed:\n${stdout}\n${stderr}`)) : resolve(stdout),
+          );
+          child.stdin?.end(input ?? "");
+        });
+      await pulumi(["stack", "init", "e2e-inplace"]);
+      // The stack's config file (with the passphrase's salt) goes to the temp dir, not the repository.
+      const config = join(work, "Pulumi.e2e-inplace.yaml");
+      renameSync(stackFile, config);
+      const set = (key: string, value: string): Promise<string> => pulumi(["config", "set", "--config-file", config, key, value]);
+      await set("m365-licenses:endpoint", local.graphBaseUrl);
+      await set("m365-licenses:tenantId", local.tenantId);
+      await set("m365-licenses:clientId", local.defaultApp.clientId);
+      // The secret on stdin, not on a command line.
+      await pulumi(["config", "set", "--config-file", config, "--secret", "m365-licenses:clientSecret"], local.defaultApp.clientSecret);
+      expect(readFileSync(config, "utf8")).not.toContain(local.defaultApp.clientSecret);
+
+      local.requestLog.clear();
+      const out = await pulumi(["preview", "--config-file", config]);
+      // The example's own state (examples/fabrikam/licenses), one UserLicenses per user, and the plan.
+      const desired = loadDesiredState([join(ROOT, "examples", "fabrikam", "licenses")]);
+      for (const u of desired.users) expect(out).toContain(`m365-licenses:UserLicenses ${u.upn} create`);
+      expect(out).toMatch(new RegExp(`\\+ ${desired.users.length + 1} to create`));
+      expect(out).toMatch(/m365-licenses plan: \d+ to add, \d+ to remove/);
+      expect(out).toMatch(/warning: blocked: oscar@fabrikam\.com: insufficient-seats/);
+      expect(out).not.toContain(local.defaultApp.clientSecret);
+      expect(graphWrites(local)).toEqual([]);
+      await pulumi(["stack", "rm", "e2e-inplace", "--yes"]);
+      expect(readdirSync(example).sort()).toEqual(files);
+    } finally {
+      rmSync(stackFile, { force: true });
+      await local.close();
+      rmSync(work, { recursive: true, force: true });
     }
   }, 600_000);
 });
