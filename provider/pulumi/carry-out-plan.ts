@@ -40,15 +40,44 @@ export const PULUMI_SPELLING: OverrideSpelling = (o, n) =>
  * gate (with the program's overrides), the lock and the journal. Returns the plan.
  */
 export async function carryOutPlan(session: ProviderSession, desired: DesiredState, snapshot: Snapshot, what: string, overrides: ApplyOverrides = {}): Promise<Plan> {
-  const p = planAgainst(desired, snapshot);
+  const upns = desired.users.map((u) => u.upn);
+  let current = snapshot;
+  let gathered = false;
+  let p: Plan;
+  for (;;) {
+    const decided = await session.turns.decide(async () => {
+      const q = planAgainst(desired, current);
+      if (waitsForSeats(q) && (session.turns.busy || !gathered)) return undefined;
+      if (q.changes.length || q.blocked.length) session.turns.begin();
+      return q;
+    });
+    if (decided) {
+      p = decided;
+      break;
+    }
+    // Resources created together arrive within a moment: let them take their turns first, then
+    // wait for their writes, and plan again against the tenant as they left it (the cache follows).
+    if (!gathered) await new Promise((r) => setTimeout(r, SEAT_GATHER_MS));
+    gathered = true;
+    await session.turns.idle();
+    current = await session.cache.snapshotFor(upns);
+  }
   if (p.changes.length === 0 && p.blocked.length === 0) return p;
   try {
     const report = await carryOut(p, { tenant: session.tenant, journalPath: session.journalPath, overrides: { ...overrides, skipBlocked: false }, spell: PULUMI_SPELLING, what: `pulumi (${what})` });
     assertFinished(report, what, "Run `pulumi up` again: applied changes are not repeated.");
+    session.cache.applied(p);
   } catch (e) {
     session.cache.invalidate();
     throw e;
+  } finally {
+    session.turns.end();
   }
-  session.cache.applied(p);
   return p;
 }
+
+/** How long a plan short of seats waits for resources created with it to start their writes. */
+const SEAT_GATHER_MS = 100;
+
+/** A plan refused only for want of seats: another resource's writes may free them. */
+const waitsForSeats = (p: Plan): boolean => p.blocked.length > 0 && p.blocked.every((b) => b.reason === "insufficient-seats");

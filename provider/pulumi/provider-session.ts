@@ -11,6 +11,7 @@ import type { ProviderSettings } from "./provider-settings";
 import { CONFIG_NAMESPACE, settingsFromConfig, settingsKey, tenantFromSettings } from "./provider-settings";
 import { GatheringTenant } from "./gathering-tenant";
 import { SnapshotCache } from "./snapshot-cache";
+import { WriteTurns } from "./write-turns";
 
 export interface ProviderSession {
   tenant: Tenant;
@@ -18,6 +19,8 @@ export interface ProviderSession {
   catalog: Catalog;
   /** The apply journal (and, in its folder, the one-apply-at-a-time lock), as the CLI's. */
   journalPath: string;
+  /** One decision to write at a time, so seats are freed before they are used across resources. */
+  turns: WriteTurns;
 }
 
 /** `M365_LICENSES_JOURNAL`, else `.m365-licenses/journal.jsonl` in the program's folder, as the CLI. */
@@ -48,7 +51,7 @@ export function sessionFor(settings: ProviderSettings, makeTenant: (s: ProviderS
   if (!s) {
     // Parallel creates and updates share `$batch` requests; every read shares one snapshot.
     const tenant = new GatheringTenant(makeTenant(settings));
-    s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load(), journalPath: journalPathFrom(process.env, process.cwd()) };
+    s = { tenant, cache: new SnapshotCache(tenant), catalog: Catalog.load(), journalPath: journalPathFrom(process.env, process.cwd()), turns: new WriteTurns() };
     sessions.set(key, s);
   }
   return s;

@@ -148,3 +148,25 @@ describe("LicenseSet: the same gate as the CLI, and its journal", () => {
     expect(events[0]).toBe("run-start");
   });
 });
+
+describe("UserLicenses created together: seats are freed before they are used, across resources", () => {
+  it("alice's move to E5 waits for bob's E5 being freed, though the engine sends alice first", async () => {
+    const USER_URN = (n: string) => `urn:pulumi:test::m365::pulumi-nodejs:dynamic/m365-licenses:UserLicenses::${n}`;
+    const provider = sharedProvider("userLicenses");
+    const text = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+    const own = await ProviderHost.start({ env: hostEnv(local) });
+    await own.configure(stackConfig(local));
+    try {
+      // E5 is full (5 of 5). alice E3 -> E5 needs the seat bob's E5 -> E3 frees.
+      const alice = own.create(USER_URN("alice"), { __provider: text, userPrincipalName: "alice@fabrikam.com", licenses: ["SPE_E5"] });
+      const bob = own.create(USER_URN("bob"), { __provider: text, userPrincipalName: "bob@fabrikam.com", licenses: ["ENTERPRISEPACK"] });
+      const [a, b] = await Promise.allSettled([alice, bob]);
+      expect(b.status).toBe("fulfilled");
+      expect(a.status === "rejected" ? String(a.reason) : "").toBe("");
+    } finally {
+      await own.stop();
+    }
+    expect(await directOf("alice@fabrikam.com")).toEqual(["06ebc4ee-1bb5-47dd-8120-11324bc54e06"]);
+    expect(await directOf("bob@fabrikam.com")).toEqual([E3]);
+  });
+});

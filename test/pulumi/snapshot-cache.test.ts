@@ -4,6 +4,7 @@ import { join } from "node:path";
 /** The per-process snapshot cache: reads gathered into one, misses looked up once, writes followed. */
 import { describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
+import { WriteTurns } from "../../provider/pulumi/write-turns";
 import { TEST_TENANT } from "../plan/snapshot-builder";
 import { carryOutPlan, codeState } from "../../provider/pulumi/carry-out-plan";
 import { SnapshotCache } from "../../provider/pulumi/snapshot-cache";
@@ -77,7 +78,7 @@ describe("SnapshotCache", () => {
 
   it("follows a successful plan without reading again, and reads again after a failed write", async () => {
     const tenant = fakeTenant(users);
-    const session = { tenant, cache: new SnapshotCache(tenant, 5), catalog: Catalog.load(), journalPath: join(mkdtempSync(join(tmpdir(), "m365-j-")), "journal.jsonl") };
+    const session = { tenant, cache: new SnapshotCache(tenant, 5), catalog: Catalog.load(), journalPath: join(mkdtempSync(join(tmpdir(), "m365-j-")), "journal.jsonl"), turns: new WriteTurns() };
     const subject = users[0]; // unlicensed
     const snapshot = await session.cache.snapshotFor([subject.userPrincipalName]);
     const desired = codeState([{ upn: subject.userPrincipalName, licenses: [{ skuId: E3, skuPartNumber: "ENTERPRISEPACK" }] }]);
