@@ -231,7 +231,8 @@ class StateCompiler {
       if (typeof spec.usageLocation === "string") {
         const code = spec.usageLocation.toUpperCase();
         // Graph refuses a code outside ISO 3166-1 alpha-2 ("UK" for GB) at apply time (graph-facts.md 14.6).
-        if (!ISO_3166_ALPHA2.has(code)) {
+        // (A value that is not two letters at all is the schema's to report.)
+        if (/^[A-Z]{2}$/.test(code) && !ISO_3166_ALPHA2.has(code)) {
           const hint = code === "UK" ? " (the United Kingdom is GB)" : "";
           this.problems.push(s.problem([...path, "usageLocation"], `usageLocation '${spec.usageLocation}' is not an ISO 3166-1 alpha-2 country code${hint}`));
         } else e.user.usageLocation = code;

@@ -26,7 +26,7 @@ describe("m365-licenses validate (the built CLI)", () => {
   it.each([
     [["validate"], "no desired-state file given"],
     [["validate", "nope.yaml"], "nope.yaml: no such file or folder"],
-    [["validate", "--bogus", "x"], "Unknown option '--bogus'"],
+    [["validate", "--bogus", "x"], "unknown option '--bogus'"],
     [["frobnicate"], "unknown command 'frobnicate'"],
   ])("%j is a clear error, exit 1", (args, message) => {
     const r = run(...args);
