@@ -12,10 +12,12 @@ export function renderJson(plan: Plan): string {
 }
 
 type Node = { $ref?: string; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean };
+type Root = Node & { $defs: Record<string, Node> };
 
-let schema: (Node & { $defs: Record<string, Node> }) | undefined;
-const root = (): Node => (schema ??= planSchema() as unknown as Node & { $defs: Record<string, Node> });
-const resolve = (n: Node | undefined): Node | undefined => (n?.$ref ? root() && schema!.$defs[n.$ref.replace("#/$defs/", "")] : n);
+let schema: Root | undefined;
+const root = (): Root => (schema ??= planSchema() as unknown as Root);
+/** A `$ref` to the schema's `$defs`, followed. */
+const resolve = (n: Node | undefined): Node | undefined => (n?.$ref ? root().$defs[n.$ref.replace("#/$defs/", "")] : n);
 
 /** A copy of `value` with object keys in the schema's order; keys the schema does not name follow, sorted. */
 function inSchemaOrder(value: unknown, node: Node | undefined): unknown {
