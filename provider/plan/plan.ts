@@ -4,10 +4,10 @@ import { deleteConsequences, infoConsequences, licenseConsequences, restoreConse
 import { assignmentsFingerprint, planFingerprint } from "./fingerprint";
 import { protectionMatcher } from "./protected-users";
 import { allocateSeats, seatDelta, seatLines } from "./seats";
-import { compareStrings, heldSkus, indexSnapshot } from "./tenant-index";
+import { compareStrings, heldSkus, indexSnapshot, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
-import type { Candidate, UserOutcome } from "./user-diff";
+import type { Candidate, KeptLicense, UserOutcome } from "./user-diff";
 import { PLAN_VERSION } from "./types";
 import type { Blocker, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
 import { planTenant } from "./plan-tenant";
@@ -29,10 +29,10 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
 
   const candidates: Candidate[] = [];
   const blocked: Blocker[] = [];
-  const warnings: PlanWarning[] = [];
+  const kept: KeptLicense[] = [];
   let unchanged = 0;
   const take = (o: UserOutcome, listed: boolean): void => {
-    if (o.warnings) warnings.push(...o.warnings);
+    if (o.warnings) kept.push(...o.warnings);
     if (o.kind === "change") candidates.push(o.candidate);
     else if (o.kind === "blocked") blocked.push(...o.blockers);
     else if (listed) unchanged++;
@@ -53,7 +53,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   const changes = seats.accepted.map((c) => toChange(c, index, seats.usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
   const counts = changeCounts(changes);
   blocked.push(...guardBlockers(desired, counts));
-  warnings.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.sku, b.sku));
+  const warnings = groupWarnings(kept, index);
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
   const lines = seatLines(index, seats.usedAfter, desired.prices);
@@ -65,7 +65,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     tenant: planTenant(desired, snapshot.tenant),
     ...(desired.sourceHash ? { source: { files: [...desired.files], sha256: desired.sourceHash } } : {}),
     guards: planGuards(desired),
-    summary: { ...counts, blocked: blocked.length, warnings: warnings.length, unchanged },
+    summary: { ...counts, blocked: blocked.length, warnings: kept.length, unchanged },
     changes,
     blocked,
     warnings,
@@ -114,6 +114,28 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
   const licenseCall = change.add.length > 0 || change.remove.length > 0 || change.planChanges.length > 0;
   if (licenseCall && (c.action === "restore" || c.usageLocation)) change.licenseFingerprint = assignmentsFingerprint(c.serviceBefore);
   return change;
+}
+
+/** The kept-through-group licenses, one warning per SKU and groups, users sorted. */
+function groupWarnings(kept: KeptLicense[], index: TenantIndex): PlanWarning[] {
+  const byKey = new Map<string, { skuId: string; groupIds: string[]; users: string[] }>();
+  for (const k of kept) {
+    const key = k.groupIds.length === 1 ? k.skuId + k.groupIds[0] : `${k.skuId}|${k.groupIds.join(",")}`;
+    const entry = byKey.get(key) ?? { skuId: k.skuId, groupIds: k.groupIds, users: [] };
+    entry.users.push(k.user);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()]
+    .map((e): PlanWarning => {
+      const sku = skuName(index, e.skuId);
+      const groups = e.groupIds.map((id) => ({ id, displayName: index.groupNames.get(id) ?? id }));
+      const named = groups.map((g) => `'${g.displayName}' (${g.id})`).join(" and ");
+      return {
+        kind: "inherited-license", sku, skuId: e.skuId, groups, users: e.users.sort(compareStrings),
+        detail: `${sku} stays through group ${named}: licenses: lists direct licenses only; to take it away, remove the user from the group (graph-facts.md 11)`,
+      };
+    })
+    .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.groups.map((g) => g.id).join(), b.groups.map((g) => g.id).join()));
 }
 
 /** THE counts of a plan's changes: the summary, the guards and the gate all read these. */

@@ -77,15 +77,17 @@ export interface Blocker {
 }
 
 /**
- * A SKU a listed user holds only through a group and that their `licenses:` leaves out: they keep
- * it after the plan. A blocker where the state manages the SKU; otherwise this warning.
+ * A SKU that listed users hold only through the same groups and that their `licenses:` leaves out:
+ * they keep it after the plan. A blocker where the state claims otherwise; otherwise this warning,
+ * one per SKU and groups with the users behind it (an all-staff group makes one, not 100,000).
  */
 export interface PlanWarning {
-  user: string;
   kind: "inherited-license";
   sku: string;
   skuId: string;
   groups: { id: string; displayName: string }[];
+  /** UPNs, sorted. */
+  users: string[];
   detail: string;
 }
 
@@ -135,6 +137,7 @@ export interface Plan {
     delete: number;
     restore: number;
     blocked: number;
+    /** Users warned, counted once per warning they are in. */
     warnings: number;
     unchanged: number;
   };

@@ -5,7 +5,14 @@ import { userFingerprint } from "./fingerprint";
 import { accountOf, compareStrings, heldSkus, isDeletedAccount, isDirect, sameList, skuName, sortedIds } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { assignmentsAfter } from "./assignments-after";
-import type { Blocker, ChangeAction, PlanChange, PlannedLicense, PlanWarning } from "./types";
+import type { Blocker, ChangeAction, PlanChange, PlannedLicense } from "./types";
+
+/** A SKU one listed user keeps only through groups, left out of their licenses (a warning, grouped in plan.ts). */
+export interface KeptLicense {
+  user: string;
+  skuId: string;
+  groupIds: string[];
+}
 
 /** A change before seats and guards have had their say. */
 export interface Candidate {
@@ -34,7 +41,7 @@ export interface Candidate {
 
 /** What the planner decided for one user, with the warnings it owes the reviewer either way. */
 export type UserOutcome = ({ kind: "unchanged" } | { kind: "blocked"; blockers: Blocker[] } | { kind: "change"; candidate: Candidate }) & {
-  warnings?: PlanWarning[];
+  warnings?: KeptLicense[];
 };
 
 export interface DiffContext {
@@ -79,7 +86,10 @@ function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
 const UNCHANGED: UserOutcome = { kind: "unchanged" };
 
 /** An outcome with its warnings, left out when there are none (one shape for both paths). */
-const noted = (o: UserOutcome, warnings: PlanWarning[]): UserOutcome => (warnings.length ? { ...o, warnings } : o);
+const noted = (o: UserOutcome, warnings: KeptLicense[]): UserOutcome => {
+  if (warnings.length) o.warnings = warnings; // `o` is always a fresh literal here, never UNCHANGED
+  return o;
+};
 
 /** A user the state names. */
 export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = true): UserOutcome {
@@ -162,7 +172,7 @@ function diffLicenses(
   ctx: DiffContext,
 ): UserOutcome {
   const blockers: Blocker[] = [];
-  const warnings: PlanWarning[] = [];
+  const warnings: KeptLicense[] = [];
   const add: PlannedLicense[] = [];
   const remove: PlannedLicense[] = [];
   const planChanges: PlanChange["planChanges"] = [];
@@ -245,32 +255,35 @@ function keptThroughGroups(
   wanted: { has(skuId: string): boolean },
   noLicenses: boolean,
   ctx: DiffContext,
-): { blockers: Blocker[]; warnings: PlanWarning[] } {
-  const direct = new Set(start.filter(isDirect).map((a) => a.skuId.toLowerCase()));
-  const viaGroups = new Map<string, Set<string>>();
+): { blockers: Blocker[]; warnings: KeptLicense[] } {
+  // Hot at 100,000 users (an all-staff group reaches everyone): plain loops, strings built only for blockers.
+  let viaGroups: Map<string, string[]> | undefined;
   for (const a of start) {
+    if (isDirect(a)) continue;
     const skuId = a.skuId.toLowerCase();
-    if (isDirect(a) || direct.has(skuId) || wanted.has(skuId)) continue;
-    viaGroups.set(skuId, (viaGroups.get(skuId) ?? new Set()).add(a.assignedByGroup!.toLowerCase()));
+    if (wanted.has(skuId) || start.some((d) => isDirect(d) && d.skuId.toLowerCase() === skuId)) continue;
+    viaGroups ??= new Map();
+    const ids = viaGroups.get(skuId);
+    const gid = a.assignedByGroup!.toLowerCase();
+    if (!ids) viaGroups.set(skuId, [gid]);
+    else if (!ids.includes(gid)) ids.push(gid);
   }
   const blockers: Blocker[] = [];
-  const warnings: PlanWarning[] = [];
-  for (const [skuId, ids] of [...viaGroups].sort(([a], [b]) => compareStrings(a, b))) {
-    const sku = skuName(ctx.index, skuId);
-    const groups = sortedIds(ids).map((id) => ({ id, displayName: ctx.index.groupNames.get(id) ?? id }));
-    const named = groups.map((g) => `'${g.displayName}' (${g.id})`).join(" and ");
+  const warnings: KeptLicense[] = [];
+  if (!viaGroups) return { blockers, warnings };
+  for (const [skuId, ids] of viaGroups.size > 1 ? [...viaGroups].sort(([a], [b]) => compareStrings(a, b)) : viaGroups) {
+    const groupIds = ids.length > 1 ? [...ids].sort(compareStrings) : ids;
     const claim = ctx.scopeSkus.has(skuId) ? "the state's exhaustive scope covers it" : noLicenses && ctx.managedSkus.has(skuId) ? "the state hands it out and gives this user licenses: []" : undefined;
     if (claim) {
+      const sku = skuName(ctx.index, skuId);
+      const named = groupIds.map((id) => `'${ctx.index.groupNames.get(id) ?? id}' (${id})`).join(" and ");
       blockers.push({
         user: upn,
         reason: "inherited-license",
         detail: `${sku} is inherited from group ${named} and cannot be removed from the user directly (graph-facts.md 11), yet ${claim}: remove the user from the group, or list ${sku} in their licenses`,
       });
     } else {
-      warnings.push({
-        user: upn, kind: "inherited-license", sku, skuId, groups,
-        detail: `keeps ${sku} through group ${named}: licenses: lists direct licenses only; to take it away, remove the user from the group (graph-facts.md 11)`,
-      });
+      warnings.push({ user: upn, skuId, groupIds });
     }
   }
   return { blockers, warnings };

@@ -1,7 +1,7 @@
 import { describePlanTenant } from "../plan/plan-tenant";
 import type { Consequence, Plan, PlanChange } from "../plan/types";
 import { linkSources, sourceLink } from "./sources";
-import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups, worst } from "./wording";
+import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planChangeText, someUsers, verb, worst } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
@@ -106,10 +106,9 @@ function blockers(plan: Plan, mode: "plan" | "drift"): string[] {
 }
 
 function warnings(plan: Plan): string[] {
-  const kept = warningGroups(plan);
+  const kept = plan.warnings;
   if (!kept.length) return [];
-  const users = (list: string[]) => (list.length <= 20 ? list : [...list.slice(0, 20), `and ${list.length - 20} more`]).map((u) => (u.startsWith("and ") ? u : `\`${u}\``)).join(", ");
-  return ["### Warnings", "", "| warning | users |", "| --- | --- |", ...kept.map((w) => `| ${linkSources(cell(w.text))} | ${users(w.users)} |`), ""];
+  return ["### Warnings", "", "| warning | users |", "| --- | --- |", ...kept.map((w) => `| ${linkSources(cell(w.detail))} | ${someUsers(w.users, 20, (u) => `\`${u}\``)} |`), ""];
 }
 
 /** The SKUs the plan changes, as numbers and a bar of seats used after against seats bought. */

@@ -1,6 +1,6 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
-import { actionLabel, planChangeText, changesWorstFirst, formatMoney, headline, licenseText, verb, warningGroups } from "./wording";
+import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
@@ -29,10 +29,10 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const b of plan.blocked) out.push(`  ${paint("x", "magenta")} ${b.user}  ${paint(b.reason, "magenta")}: ${b.detail}`);
     out.push("");
   }
-  const kept = warningGroups(plan);
+  const kept = plan.warnings;
   if (kept.length) {
     out.push(paint("Warnings (apply goes on; read them):", "yellow", "bold"));
-    for (const w of kept) out.push(`  ${paint("!", "yellow")} ${w.text}: ${w.users.join(", ")}`);
+    for (const w of kept) out.push(`  ${paint("!", "yellow")} ${w.detail}: ${someUsers(w.users)}`);
     out.push("");
   }
   out.push(...seatTable(), "");

@@ -39,20 +39,10 @@ export function summaryParts(plan: Plan, mode: ReportMode): string[] {
   return out;
 }
 
-/**
- * The warnings grouped for reading: one line per SKU and groups, with the users behind it, so an
- * all-staff group makes one line, not five hundred.
- */
-export function warningGroups(plan: Plan): { text: string; users: string[] }[] {
-  const groups = new Map<string, { text: string; users: string[] }>();
-  for (const w of plan.warnings) {
-    const via = w.groups.map((g) => `'${g.displayName}'`).join(" and ");
-    const key = `${w.skuId}|${w.groups.map((g) => g.id).join(",")}`;
-    const entry = groups.get(key) ?? { text: `${w.sku} stays through group ${via}: \`licenses:\` lists direct licenses only; to take it away, remove the user from the group`, users: [] };
-    entry.users.push(w.user);
-    groups.set(key, entry);
-  }
-  return [...groups.values()];
+/** The first `n` of a list of users, and how many more: a warning can name a whole tenant. */
+export function someUsers(users: string[], n = 20, quote = (u: string) => u): string {
+  const shown = users.slice(0, n).map(quote).join(", ");
+  return users.length > n ? `${shown} and ${users.length - n} more` : shown;
 }
 
 export function headline(plan: Plan, mode: ReportMode): string {
@@ -63,7 +53,7 @@ export function headline(plan: Plan, mode: ReportMode): string {
       : "No drift: the tenant matches the desired state.";
   }
   if (pending) return `Plan: ${summaryParts(plan, mode).join(", ")}.`;
-  const except = [plan.blocked.length ? "except where blocked" : "", plan.warnings.length ? `${plural(new Set(plan.warnings.map((w) => w.user)).size, "user")} keep a license through a group (see the warnings)` : ""].filter(Boolean);
+  const except = [plan.blocked.length ? "except where blocked" : "", plan.warnings.length ? `${plural(new Set(plan.warnings.flatMap((w) => w.users)).size, "user")} keep a license through a group (see the warnings)` : ""].filter(Boolean);
   return `No changes: the tenant matches the desired state${except.length ? `, ${except.join("; ")}` : ""}.`;
 }
 

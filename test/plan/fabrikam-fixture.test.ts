@@ -56,7 +56,7 @@ describe("the Fabrikam fixture is the seed", () => {
         summary: p.summary,
         changes: p.changes.map((c) => [c.user, c.action, c.add.map((l) => l.sku), c.remove.map((l) => l.sku), c.planChanges.map((x) => x.sku), c.consequences.map((k) => k.kind)]),
         blocked: p.blocked.map((b) => [b.user, b.reason]),
-        warnings: p.warnings.map((w) => [w.user, w.sku]),
+        warnings: p.warnings.map((w) => [w.sku, w.users]),
       };
     };
     expect(shape(read)).toEqual(shape(fabrikamSnapshot()));

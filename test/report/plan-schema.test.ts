@@ -24,7 +24,7 @@ const FIELDS = {
   } satisfies Record<keyof Plan, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, warnings: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
   tenant: { id: true, displayName: true, domain: true, cloud: true, endpoint: true } satisfies Record<keyof PlanTenant, true>,
-  warning: { user: true, kind: true, sku: true, skuId: true, groups: true, detail: true } satisfies Record<keyof PlanWarning, true>,
+  warning: { kind: true, sku: true, skuId: true, groups: true, users: true, detail: true } satisfies Record<keyof PlanWarning, true>,
   change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true, licenseFingerprint: true } satisfies Record<keyof PlanChange, true>,
   plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
