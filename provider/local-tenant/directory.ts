@@ -43,7 +43,26 @@ export interface GroupRow {
   display_name: string;
   mail_nickname: string;
   created_at: string;
+  /** JSON array: Graph's groupTypes ("DynamicMembership", "Unified"). */
+  group_types: string;
+  security_enabled: number;
+  on_premises_sync: number;
+  membership_rule: string | null;
+  /** Tenant time the group's license processing was queued; NULL once processing is complete. */
+  queued_at: string | null;
 }
+
+/** How long group-based license processing takes on the tenant clock (see group-processing.ts). */
+export interface GroupProcessingTiming {
+  queuedMs: number;
+  processingMs: number;
+}
+
+/**
+ * A few seconds of tenant time: a local choice. Graph documents no duration, only that it is
+ * asynchronous (graph-facts.md section 2) and that changes "are effective within minutes" (14.1).
+ */
+export const DEFAULT_GROUP_PROCESSING: GroupProcessingTiming = { queuedMs: 2_000, processingMs: 3_000 };
 
 /** Soft-deleted users are purged for good 30 days after deletion (graph-facts.md 5.1, 5.3). */
 export const PURGE_AFTER_MS = 30 * 86_400_000;
@@ -61,6 +80,7 @@ export class Directory {
   constructor(
     readonly db: Db,
     readonly now: () => Date,
+    readonly groupProcessing: GroupProcessingTiming = DEFAULT_GROUP_PROCESSING,
   ) {
     this.tenantId = getMeta(db, "tenantId") ?? "";
     this.domain = getMeta(db, "domain") ?? "";

@@ -2,6 +2,8 @@ import type { Directory } from "./directory";
 import { deletedItemsRoutes, subscribedSkusRoutes } from "./directory-routes";
 import type { Faults } from "./faults";
 import { errorBody, type GraphRequest, type GraphResponse, GraphHttpError, json } from "./graph-response";
+import { groupMembersRoutes } from "./group-members-routes";
+import { settleGroupProcessing } from "./group-processing";
 import { groupsRoutes } from "./groups-routes";
 import { organizationRoutes } from "./organization-routes";
 import { newGuid } from "./ids";
@@ -10,7 +12,7 @@ import type { RouteContext } from "./route-context";
 import { requestCost, type Throttle } from "./throttling";
 import { usersRoutes } from "./users-routes";
 
-const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupsRoutes, organizationRoutes];
+const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupMembersRoutes, groupsRoutes, organizationRoutes];
 
 /** Graph's throttling error (graph-facts.md section 7). */
 export function tooManyRequests(retryAfterSeconds: number, headers: Record<string, string> = {}): GraphHttpError {
@@ -34,7 +36,7 @@ export interface ExecutedResponse extends GraphResponse {
 
 /**
  * Runs one Graph request, whether it came over the socket or inside a `$batch`: the 30-day purge
- * as the clock passes it, injected faults, the throttling buckets, then the routes. Each write is
+ * and the group license processing that came due as the clock passed, injected faults, the throttling buckets, then the routes. Each write is
  * one SQLite transaction, done before the response is sent.
  */
 export class GraphService {
@@ -52,6 +54,7 @@ export class GraphService {
     let fault: string | undefined;
     try {
       dir.purgeExpired();
+      settleGroupProcessing(dir); // group licensing that came due on the tenant clock (section 2)
       fault = faults.draw(["throttle", "unavailable", "gatewayTimeout"]);
       if (fault === "throttle") throw tooManyRequests(faults.retryAfterSeconds);
       if (fault === "unavailable") throw serviceUnavailable();

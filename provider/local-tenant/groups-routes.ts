@@ -1,6 +1,7 @@
 import type { Group } from "@microsoft/microsoft-graph-types";
 import type { GroupRow } from "./directory";
 import { assignGroupLicense } from "./group-assign-license";
+import { processingState } from "./group-processing";
 import { type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
 import { type FilterTerm, needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
@@ -11,9 +12,12 @@ import { parseSelect, project, USER_PROPERTIES } from "./user-view";
 import { renderUsers } from "./users-routes";
 
 const DEFAULT_GROUP_PROPERTIES = [
-  "id", "createdDateTime", "description", "displayName", "groupTypes", "mail", "mailEnabled", "mailNickname", "securityEnabled",
+  "id", "createdDateTime", "description", "displayName", "groupTypes", "mail", "mailEnabled", "mailNickname", "membershipRule",
+  "membershipRuleProcessingState", "onPremisesSyncEnabled", "securityEnabled",
 ];
 const GROUP_PROPERTIES = new Set([...DEFAULT_GROUP_PROPERTIES, "assignedLicenses", "licenseProcessingState"]);
+/** hasMembersWithLicenseErrors is filter-only (`eq`), never returned (graph-facts.md section 2). */
+const FILTERABLE_GROUP_PROPERTIES = new Set([...GROUP_PROPERTIES, "hasMembersWithLicenseErrors"]);
 
 function renderGroups(ctx: RouteContext, rows: GroupRow[], select: string[] | undefined): Partial<Group>[] {
   const licenses = ctx.dir.groupLicenses(rows.map((r) => r.id));
@@ -24,17 +28,29 @@ function renderGroups(ctx: RouteContext, rows: GroupRow[], select: string[] | un
         createdDateTime: g.created_at.replace(/\.\d{3}Z$/, "Z"),
         description: null,
         displayName: g.display_name,
-        groupTypes: [],
+        groupTypes: JSON.parse(g.group_types),
         mail: null,
         mailEnabled: false,
         mailNickname: g.mail_nickname,
-        // Group-based licensing needs security-enabled groups (graph-facts.md section 2).
-        securityEnabled: true,
+        // Graph shows null for a group that has no rule / is not synced (16.2).
+        membershipRule: g.membership_rule,
+        membershipRuleProcessingState: g.membership_rule === null ? null : "On",
+        onPremisesSyncEnabled: g.on_premises_sync === 1 ? true : null,
+        securityEnabled: g.security_enabled === 1,
         assignedLicenses: licenses.get(g.id) ?? [],
-        licenseProcessingState: { state: "ProcessingComplete" },
+        licenseProcessingState: { state: processingState(ctx.dir, g) },
       },
       select ?? DEFAULT_GROUP_PROPERTIES,
     ),
+  );
+}
+
+/** A present member has an error on a license this group assigns (graph-facts.md section 2). */
+function hasMembersWithLicenseErrors(ctx: RouteContext, groupId: string): boolean {
+  return (
+    ctx.dir.db
+      .prepare("SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id WHERE a.group_id = ? AND a.error <> 'None' AND u.deleted_at IS NULL LIMIT 1")
+      .get(groupId) !== undefined
   );
 }
 
@@ -43,6 +59,7 @@ function matches(ctx: RouteContext, g: GroupRow, terms: FilterTerm[]): boolean {
   return terms.every((t) => {
     if (t.kind === "skuAny") return licenses.some((l) => l.skuId === t.skuId);
     if (t.kind === "licenseCount") return t.op === "eq" ? licenses.length === 0 : licenses.length > 0;
+    if (t.kind === "bool" && t.prop === "hasMembersWithLicenseErrors") return hasMembersWithLicenseErrors(ctx, g.id) === t.value;
     const value = t.prop === "id" ? g.id : t.prop === "displayName" ? g.display_name : t.prop === "mailNickname" ? g.mail_nickname : undefined;
     if (value === undefined || t.kind === "bool") {
       throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'Group'.`);
@@ -79,7 +96,7 @@ export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
     const select = parseSelect(req.query.get("$select"), GROUP_PROPERTIES, "group");
     const top = parseTop(req);
     const filterText = req.query.get("$filter");
-    const terms = filterText ? parseFilter(filterText, GROUP_PROPERTIES, "group") : [];
+    const terms = filterText ? parseFilter(filterText, FILTERABLE_GROUP_PROPERTIES, "group") : [];
     const advanced = isAdvancedQuery(req);
     if (needsAdvancedQuery(terms) && !advanced) throw unsupportedQuery("Unsupported Query.");
     const after = decodeSkipToken(req);
@@ -98,11 +115,18 @@ export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
     const select = parseSelect(req.query.get("$select"), GROUP_PROPERTIES, "group");
     return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#groups/$entity`, ...renderGroups(ctx, [group], select)[0] });
   }
-  if (s[2] !== "members") return undefined;
+  if (s[2] !== "members" && s[2] !== "membersWithLicenseErrors") return undefined;
   // Direct members only: nested groups do not pass licenses on (graph-facts.md section 2).
+  // membersWithLicenseErrors: the members with an error on a license of this group (section 2).
   const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
   const top = parseTop(req);
-  const page = queryUsers(dir, [], { deleted: false, top, after: decodeSkipToken(req), count: isAdvancedQuery(req), memberOf: group.id });
+  const page = queryUsers(dir, [], {
+    deleted: false,
+    top,
+    after: decodeSkipToken(req),
+    count: isAdvancedQuery(req),
+    ...(s[2] === "members" ? { memberOf: group.id } : { withLicenseErrorsFrom: group.id }),
+  });
   const value = renderUsers(ctx, page.rows, select).map((u) => ({ "@odata.type": "#microsoft.graph.user", ...u }));
   const more = page.more ? nextLink(ctx.graphBaseUrl, req, page.rows[page.rows.length - 1].id) : undefined;
   return json(200, collection(ctx.graphBaseUrl, "directoryObjects", value, { count: page.count, nextLink: more }));

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  /** POST /groups/{id}/members/$ref, DELETE .../members/{id}/$ref (graph-facts.md 16.2). */
+  writeGroupMembers: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   /** PATCH /users/{id}: application User.ReadWrite.All, Directory.ReadWrite.All (GD user-update.md, 14.6). */
   updateUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
 } as const;
@@ -37,6 +39,7 @@ export const ROLES = {
   directoryWriters: "9360feb5-f418-4baa-8175-e2a00bac4301",
   billingAdministrator: "b0f54661-2d74-4c50-afa3-1ec803f12efe",
   privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+  groupsAdministrator: "fdd7a751-b60b-444a-984c-02652fe8fa1c",
 } as const;
 
 /**
@@ -50,6 +53,8 @@ const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   // A License Administrator may "edit their usage location", a User Administrator "Manage most users properties" (8).
   updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],
+  // microsoft.directory/groups/members/update: Directory Writers, Groups and User Administrator (16.2).
+  writeGroupMembers: [ROLES.globalAdministrator, ROLES.directoryWriters, ROLES.groupsAdministrator, ROLES.userAdministrator],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */

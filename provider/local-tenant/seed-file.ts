@@ -39,7 +39,17 @@ export interface ResolvedSeed {
     licenses: { skuId: string; disabledPlans: string[] }[];
     deletedDateTime: string | null;
   }[];
-  groups: { id: string; displayName: string; mailNickname: string; licenses: { skuId: string; disabledPlans: string[] }[]; memberIds: string[] }[];
+  groups: {
+    id: string;
+    displayName: string;
+    mailNickname: string;
+    licenses: { skuId: string; disabledPlans: string[] }[];
+    memberIds: string[];
+    groupTypes: string[];
+    membershipRule: string | null;
+    onPremisesSyncEnabled: boolean;
+    securityEnabled: boolean;
+  }[];
   apps: { clientId: string; displayName: string; secretHash: string; roles: string[]; scopes: string[] | null; wids: string[]; isDefault: boolean }[];
   /** Clear secrets, held in memory only to report `defaultApp`; never written to the store. */
   secrets: Map<string, string>;
@@ -148,17 +158,33 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
   const byUpn = new Map(users.map((u) => [u.upn, u.id]));
   if (byUpn.size !== users.length) problems.push("users: the same userPrincipalName appears twice");
 
-  const groups = (file.groups ?? []).map((g) => ({
-    id: (g.id ?? guidFromName(`${tenantId}/group/${g.displayName}`)).toLowerCase(),
-    displayName: g.displayName,
-    mailNickname: g.mailNickname ?? g.displayName.replace(/[^A-Za-z0-9]/g, ""),
-    licenses: licenses(g.licenses, `groups: ${g.displayName}`),
-    memberIds: (g.members ?? []).flatMap((m) => {
-      const id = byUpn.get(upnOf(m));
-      if (!id) problems.push(`groups: ${g.displayName}: member '${m}' is not a user of the seed`);
-      return id ? [id] : [];
-    }),
-  }));
+  const groups = (file.groups ?? []).map((g) => {
+    const groupTypes = [...new Set(g.groupTypes ?? [])];
+    const dynamic = groupTypes.includes("DynamicMembership");
+    // Graph creates a dynamic group only with its rule, and a rule means a dynamic group.
+    if (dynamic !== (g.membershipRule !== undefined)) {
+      problems.push(`groups: ${g.displayName}: groupTypes DynamicMembership and membershipRule go together`);
+    }
+    const securityEnabled = g.securityEnabled ?? true;
+    if (!securityEnabled && (g.licenses ?? []).length) {
+      problems.push(`groups: ${g.displayName}: group-based licensing needs a security-enabled group (graph-facts.md section 2)`);
+    }
+    return {
+      id: (g.id ?? guidFromName(`${tenantId}/group/${g.displayName}`)).toLowerCase(),
+      displayName: g.displayName,
+      mailNickname: g.mailNickname ?? g.displayName.replace(/[^A-Za-z0-9]/g, ""),
+      licenses: licenses(g.licenses, `groups: ${g.displayName}`),
+      memberIds: (g.members ?? []).flatMap((m) => {
+        const id = byUpn.get(upnOf(m));
+        if (!id) problems.push(`groups: ${g.displayName}: member '${m}' is not a user of the seed`);
+        return id ? [id] : [];
+      }),
+      groupTypes,
+      membershipRule: g.membershipRule ?? null,
+      onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? false,
+      securityEnabled,
+    };
+  });
 
   const defaults = file.apps.filter((a) => a.default);
   if (defaults.length > 1) problems.push("apps: more than one app is marked default");

@@ -61,8 +61,19 @@ export interface SeedGroup {
   id?: string;
   mailNickname?: string;
   licenses?: SeedLicense[];
-  /** UPNs or aliases of direct members. */
+  /** UPNs or aliases of direct members (of a dynamic group: the members its rule gave it). */
   members?: string[];
+  /**
+   * Graph's `groupTypes`: "DynamicMembership" makes the group dynamic (its members follow
+   * `membershipRule`, which it then needs); "Unified" a Microsoft 365 group. Default [].
+   */
+  groupTypes?: ("DynamicMembership" | "Unified")[];
+  /** The rule of a dynamic group, as Graph shows it; the local tenant does not evaluate it. */
+  membershipRule?: string;
+  /** Synced from on-premises AD: its members can't be changed through Graph. Default false. */
+  onPremisesSyncEnabled?: boolean;
+  /** Default true; group-based licensing needs security-enabled groups (graph-facts.md section 2). */
+  securityEnabled?: boolean;
 }
 
 export interface SeedApp {

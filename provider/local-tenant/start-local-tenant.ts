@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { UserError } from "../errors";
-import { Directory } from "./directory";
+import { DEFAULT_GROUP_PROCESSING, Directory } from "./directory";
 import { Faults } from "./faults";
+import { settleGroupProcessing } from "./group-processing";
 import { GraphService } from "./graph-service";
 import { createHandler } from "./http-handler";
 import { secretHash } from "./ids";
@@ -55,9 +56,11 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const clock = new ControllableClock(start, (now) => {
       setMeta(db, "clock", now.toISOString());
       dir?.purgeExpired(); // the 30-day purge happens as the clock passes it
+      if (dir) settleGroupProcessing(dir); // and queued group licensing completes
     });
-    dir = new Directory(db, () => clock.now());
+    dir = new Directory(db, () => clock.now(), groupTiming(options.groupLicenseProcessing));
     dir.purgeExpired();
+    settleGroupProcessing(dir);
 
     const presentUsers = (db.prepare("SELECT COUNT(*) AS n FROM users WHERE deleted_at IS NULL").get() as { n: number }).n;
     const throttle = new Throttle(options.throttling, () => presentUsers);
@@ -112,6 +115,14 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function groupTiming(given: LocalTenantOptions["groupLicenseProcessing"]): { queuedMs: number; processingMs: number } {
+  const t = { ...DEFAULT_GROUP_PROCESSING, ...given };
+  for (const [k, v] of Object.entries(t)) {
+    if (!Number.isFinite(v) || v < 0) throw new UserError(`groupLicenseProcessing.${k} must be 0 or more milliseconds, not ${String(v)}`);
+  }
+  return t;
 }
 
 /** Long enough not to be guessed in the time a test runs. */

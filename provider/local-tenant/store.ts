@@ -27,12 +27,15 @@ CREATE TABLE IF NOT EXISTS assignments (
   PRIMARY KEY (user_id, sku_id, group_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS assignments_sku ON assignments(sku_id, user_id);
 CREATE TABLE IF NOT EXISTS groups_ (
-  id TEXT PRIMARY KEY, display_name TEXT NOT NULL, mail_nickname TEXT NOT NULL, created_at TEXT NOT NULL);
+  id TEXT PRIMARY KEY, display_name TEXT NOT NULL, mail_nickname TEXT NOT NULL, created_at TEXT NOT NULL,
+  group_types TEXT NOT NULL DEFAULT '[]', security_enabled INTEGER NOT NULL DEFAULT 1,
+  on_premises_sync INTEGER NOT NULL DEFAULT 0, membership_rule TEXT, queued_at TEXT);
 CREATE TABLE IF NOT EXISTS group_licenses (
   group_id TEXT NOT NULL, sku_id TEXT NOT NULL, disabled_plans TEXT NOT NULL,
   PRIMARY KEY (group_id, sku_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_members (
-  group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;
+  group_id TEXT NOT NULL, user_id TEXT NOT NULL, added_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_id);
 CREATE TABLE IF NOT EXISTS apps (
   client_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, secret_hash TEXT NOT NULL,
@@ -46,7 +49,25 @@ export function openStore(dataDir: string): Db {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = OFF");
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
+}
+
+/** Columns added after a data dir may have been made: added in place, with their defaults. */
+const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
+  ["groups_", "group_types", "TEXT NOT NULL DEFAULT '[]'"],
+  ["groups_", "security_enabled", "INTEGER NOT NULL DEFAULT 1"],
+  ["groups_", "on_premises_sync", "INTEGER NOT NULL DEFAULT 0"],
+  ["groups_", "membership_rule", "TEXT"],
+  ["groups_", "queued_at", "TEXT"],
+  ["group_members", "added_at", "TEXT NOT NULL DEFAULT ''"],
+];
+
+function addMissingColumns(db: Db): void {
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const has = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
+    if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
@@ -90,15 +111,18 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
         if (!u.deletedDateTime) holders(l.skuId).add(u.id);
       }
     }
-    const group = db.prepare("INSERT INTO groups_ VALUES (?, ?, ?, ?)");
+    // A seed describes the tenant as it is: its groups' licenses are processed (queued_at NULL).
+    const group = db.prepare(
+      "INSERT INTO groups_ (id, display_name, mail_nickname, created_at, group_types, security_enabled, on_premises_sync, membership_rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
     const groupLicense = db.prepare("INSERT INTO group_licenses VALUES (?, ?, ?)");
-    const member = db.prepare("INSERT OR IGNORE INTO group_members VALUES (?, ?)");
+    const member = db.prepare("INSERT OR IGNORE INTO group_members (group_id, user_id, added_at) VALUES (?, ?, ?)");
     const seats = new Map(seed.skus.map((s) => [s.skuId, s.enabled + s.warning]));
     for (const g of seed.groups) {
-      group.run(g.id, g.displayName, g.mailNickname, at);
+      group.run(g.id, g.displayName, g.mailNickname, at, JSON.stringify(g.groupTypes), g.securityEnabled ? 1 : 0, g.onPremisesSyncEnabled ? 1 : 0, g.membershipRule);
       for (const l of g.licenses) groupLicense.run(g.id, l.skuId, JSON.stringify(l.disabledPlans));
       for (const m of g.memberIds) {
-        member.run(g.id, m);
+        member.run(g.id, m, at);
         for (const l of g.licenses) {
           // One seat per user per SKU whatever the number of sources (graph-facts.md section 2).
           const set = holders(l.skuId);

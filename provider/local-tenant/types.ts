@@ -36,6 +36,13 @@ export interface LocalTenantOptions {
    * default: the dir is reopened as it was left) or "error" (a UserError naming both).
    */
   seedMismatch?: "ignore" | "error";
+  /**
+   * Tenant-clock durations of group-based license processing (graph-facts.md section 2: it is
+   * asynchronous): a group's change is QueuedForProcessing for `queuedMs`, then
+   * ProcessingInProgress for `processingMs`, then applied to its members (ProcessingComplete).
+   * Defaults 2,000 and 3,000 ms, a local choice; advance `clock` to move past them.
+   */
+  groupLicenseProcessing?: { queuedMs?: number; processingMs?: number };
 }
 
 /**

@@ -52,7 +52,7 @@ export function userConditions(terms: FilterTerm[]): { where: string[]; params: 
 export function queryUsers(
   dir: Directory,
   terms: FilterTerm[],
-  opts: { deleted: boolean; top: number; after?: string; count: boolean; memberOf?: string },
+  opts: { deleted: boolean; top: number; after?: string; count: boolean; memberOf?: string; withLicenseErrorsFrom?: string },
 ): { rows: UserRow[]; more: boolean; count?: number } {
   const { where, params } = userConditions(terms);
   // The unary + keeps SQLite off the deleted_at index, so a page walks the id index from the
@@ -61,6 +61,10 @@ export function queryUsers(
   if (opts.memberOf) {
     where.push("u.id IN (SELECT user_id FROM group_members WHERE group_id = ?)");
     params.push(opts.memberOf);
+  }
+  if (opts.withLicenseErrorsFrom) {
+    where.push("u.id IN (SELECT user_id FROM assignments WHERE group_id = ? AND error <> 'None')");
+    params.push(opts.withLicenseErrorsFrom);
   }
   const filter = where.join(" AND ");
   const page = dir.db

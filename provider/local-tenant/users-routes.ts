@@ -1,7 +1,7 @@
 import type { LicenseDetails, User } from "@microsoft/microsoft-graph-types";
 import { assignLicense } from "./assign-license";
 import type { UserRow } from "./directory";
-import { reprocessUser } from "./group-assign-license";
+import { reprocessUser } from "./group-processing";
 import { badRequest, type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
 import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";

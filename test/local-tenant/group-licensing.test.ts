@@ -9,12 +9,16 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
     groups = Object.fromEntries(r.body.value.map((g: any) => [g.displayName, g.id]));
   });
   const assign = (group: string, body: unknown, t = fx.token) => call(fx.local, "POST", `/v1.0/groups/${groups[group]}/assignLicense`, { token: t, body });
+  // Processing is asynchronous (graph-facts.md 16.1): past the default 2 s queued + 3 s in progress.
+  const processed = () => fx.local.clock.advance(5_000);
 
-  it("answers 202 with the group and a location; members inherit at once", async () => {
+  it("answers 202 with the group and a location; members inherit when processing completes", async () => {
     const r = await assign("Analysts", { addLicenses: [{ skuId: SKU.EXO1, disabledPlans: [] }], removeLicenses: [] });
     expect(r.status).toBe(202);
     expect(r.body.id).toBe(groups.Analysts);
     expect(r.headers.location).toContain(`/directoryObjects/${groups.Analysts}/Microsoft.DirectoryServices.Group`);
+    expect((await licensesOf(fx.local, fx.token, "frank")).body.assignedLicenses.map((l: any) => l.skuId)).not.toContain(SKU.EXO1);
+    processed();
     const frank = await licensesOf(fx.local, fx.token, "frank");
     expect(frank.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.EXO1, assignedByGroup: groups.Analysts, state: "Active", error: "None" }));
     expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(3);
@@ -23,6 +27,7 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
   it("records a seat shortage on the members instead of failing, and holders keep one seat", async () => {
     const r = await assign("All Staff", { addLicenses: [{ skuId: SKU.E5, disabledPlans: [] }], removeLicenses: [] });
     expect(r.status).toBe(202);
+    processed();
     const judy = await licensesOf(fx.local, fx.token, "judy");
     expect(judy.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.E5, state: "Error", error: "CountViolation" }));
     expect(judy.body.assignedLicenses.map((l: any) => l.skuId)).not.toContain(SKU.E5);
@@ -31,11 +36,13 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
     expect(await consumed(fx.local, fx.token, SKU.E5)).toBe(5);
     // Removing the group's license removes what it gave.
     expect((await assign("All Staff", { addLicenses: [], removeLicenses: [SKU.E5] })).status).toBe(202);
+    processed();
     expect((await licensesOf(fx.local, fx.token, "judy")).body.licenseAssignmentStates.map((s: any) => s.skuId)).not.toContain(SKU.E5);
   });
 
   it("reprocessLicenseAssignment applies a failed group license once a seat is free", async () => {
     await assign("All Staff", { addLicenses: [{ skuId: SKU.E5, disabledPlans: [] }], removeLicenses: [] });
+    processed();
     const reprocess = () => call(fx.local, "POST", `/v1.0/users/judy@fabrikam.com/reprocessLicenseAssignment`, { token: fx.token });
     const still = await reprocess();
     expect(still.status).toBe(200);
@@ -49,6 +56,8 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
 
   it("removing the group's license takes an inherited-only license away", async () => {
     expect((await assign("Analysts", { addLicenses: [], removeLicenses: [SKU.PBI] })).status).toBe(202);
+    expect(await consumed(fx.local, fx.token, SKU.PBI)).toBe(1); // until processing completes
+    processed();
     expect(await consumed(fx.local, fx.token, SKU.PBI)).toBe(0);
   });
 
