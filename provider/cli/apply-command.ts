@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ApplyReport } from "../apply/apply-plan";
 import { loadDesiredState } from "../desired/load-state";
+import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
-import { assertFinished, carryOut, planState, reportLines, reviewSavedPlan } from "../flow/run";
+import { assertFinished, carryOut, lockForApply, planState, reportLines, reviewSavedPlan } from "../flow/run";
 import { describePlanTenant } from "../plan/plan-tenant";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Plan } from "../plan/types";
@@ -81,6 +82,26 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
 
   // Validate before connecting: a bad file never reaches a tenant.
   const state = loadDesiredState(paths, { cwd: io.cwd });
+  const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
+  // One apply at a time, from the read on: the plan (or the saved plan's check) is of the tenant as
+  // the writes will find it, not as it was before another apply wrote.
+  const unlock = journalPath ? await lockForApply(journalPath, "m365-licenses apply") : async () => {};
+  try {
+    return await planAndApply(values, io, state, saved, overrides, format, journalPath);
+  } finally {
+    await unlock();
+  }
+}
+
+async function planAndApply(
+  values: Record<string, string | boolean | string[] | undefined>,
+  io: CliIo,
+  state: DesiredState,
+  saved: Plan | undefined,
+  overrides: ApplyOverrides,
+  format: ReturnType<typeof formatOption>,
+  journalPath: string,
+): Promise<number> {
   const conn = await connectTenant(values, io, state);
   try {
     const { plan, alreadyDone } = saved ? await reviewSavedPlan(saved, state, conn.tenant) : { ...(await planState(state, conn.tenant)), alreadyDone: [] };
@@ -98,7 +119,6 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
         return EXIT.error;
       }
     }
-    const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
     const abort = new AbortController();
     const onSigint = () => {
       io.err("\ninterrupted: finishing the requests in flight, sending nothing new...");

@@ -86,6 +86,15 @@ export interface CarryOutOptions {
   alreadyDone?: string[];
 }
 
+/**
+ * The lock that allows one apply at a time, taken before the tenant is read: a plan (or a saved
+ * plan's check) made from a read taken while another apply was writing would be carried out on a
+ * tenant it never saw. carryOut takes the same lock again (shared within the process).
+ */
+export function lockForApply(journalPath: string, what: string): Promise<() => Promise<void>> {
+  return acquireApplyLock(dirname(journalPath), what);
+}
+
 /** Gate, then write the plan's changes under the lock, journaled before and after each write. */
 export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<ApplyReport> {
   assertApplicable(plan, options.overrides ?? {}, options.spell);

@@ -158,6 +158,40 @@ describe("one apply at a time", () => {
   });
 });
 
+describe("one apply at a time: the lock covers the read and the check, not only the writes", () => {
+  it("an apply that waited for the lock plans from the tenant the other apply left, not from a read made before", async () => {
+    const c = checkout();
+    await c.run("plan", "licenses", "--out", "plan.json");
+    const lockDir = join(c.cwd, ".m365-licenses");
+    const release = await acquireApplyLock(lockDir, "m365-licenses apply (the first one)");
+    const { execFile } = await import("node:child_process");
+    let childOut = "";
+    // The second apply starts while the first holds the lock; it waits for the lock (about 10 s of retries).
+    const second = new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [join(root, "bin", "m365-licenses.js"), "apply", "--plan", "plan.json", "--yes", "--skip-blocked", "--data", "tenant"], { cwd: c.cwd, encoding: "utf8" }, (e, stdout, stderr) =>
+        resolve({ status: e ? Number((e as { code?: number }).code) : 0, stdout, stderr }),
+      );
+      child.stdout?.on("data", (d: string) => (childOut += d));
+    });
+    try {
+      // Give the second apply the time to read the tenant and make its plan (before the fix it did, unlocked).
+      const started = Date.now();
+      while (!/Fingerprint/.test(childOut) && Date.now() - started < 4_000) await new Promise((r) => setTimeout(r, 100));
+      // Meanwhile the first apply (this process, which holds the lock) writes the same plan.
+      const first = await c.run("apply", "--plan", "plan.json", "--yes", "--skip-blocked");
+      expect(first.code).toBe(0);
+    } finally {
+      await release();
+    }
+    const r = await second;
+    // The second apply sees the first one's writes as done: it writes nothing again and fails nothing.
+    expect(r.stdout).not.toMatch(/failed:/);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Applied 0 of 0 writes[^]*Already done before this run \(skipped\): alice@fabrikam.com/);
+  }, 30_000);
+});
+
 describe("what the plan says is true", () => {
   it("licenses: [] for a user who keeps a SKU only through a group: shown on the user, group named, in text, markdown and JSON", async () => {
     const c = checkout();
