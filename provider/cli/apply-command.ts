@@ -85,9 +85,9 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
   // One apply at a time, from the read on: the plan (or the saved plan's check) is of the tenant as
   // the writes will find it, not as it was before another apply wrote.
-  const unlock = journalPath ? await lockForApply(journalPath, "m365-licenses apply") : async () => {};
+  const unlock = journalPath ? await lockForApply(journalPath, "m365-licenses apply") : Object.assign(async () => {}, { lost: new AbortController().signal });
   try {
-    return await planAndApply(values, io, state, saved, overrides, format, journalPath);
+    return await planAndApply(values, io, state, saved, overrides, format, journalPath, unlock.lost);
   } finally {
     await unlock();
   }
@@ -101,6 +101,8 @@ async function planAndApply(
   overrides: ApplyOverrides,
   format: ReturnType<typeof formatOption>,
   journalPath: string,
+  /** Aborts when the lock taken before the read was lost: the plan may no longer be of the tenant. */
+  lockLost: AbortSignal,
 ): Promise<number> {
   const conn = await connectTenant(values, io, state);
   try {
@@ -127,6 +129,7 @@ async function planAndApply(
     process.once("SIGINT", onSigint);
     const progress = io.isTTY ? progressReporter(io) : undefined;
     let report: ApplyReport;
+    if (lockLost.aborted) throw lockLost.reason;
     try {
       report = await carryOut(plan, {
         tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? join(".m365-licenses", "journal.jsonl")), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
