@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +72,22 @@ describe("apply --plan: a saved plan is a review certificate", () => {
     expect(r.err).toContain("Nothing was written.");
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(await c.tenantState()).toBe(before);
+  });
+
+  it("a plan file swapped for a plan of other state files in the checkout: followed when apply takes the files from the plan, refused when apply names the state (as CI should)", async () => {
+    const c = checkout();
+    // Another state in the same checkout (an old copy, a fixture, another team's folder): it deletes alice.
+    mkdirSync(join(c.cwd, "old"));
+    writeFileSync(join(c.cwd, "old", "state.yaml"), "version: 1\nusers:\n  alice@fabrikam.com:\n    state: deleted\n");
+    await c.run("plan", "old", "--out", "swapped.json");
+    expect(c.read("swapped.json").source?.files).toEqual(["old/state.yaml"]);
+    const before = await c.tenantState();
+    const named = await c.run("apply", "licenses", "--plan", "swapped.json", "--yes", "--skip-blocked", "--dry-run");
+    expect(named.code).toBe(1);
+    expect(named.err).toMatch(/the state changed since the plan was made: old\/state\.yaml hashed .* licenses\/00-company\.yaml/);
+    expect(await c.tenantState()).toBe(before);
+    // Without the state named, the file decides which state is applied: why the on-merge workflow names it.
+    expect((await c.run("apply", "--plan", "swapped.json", "--yes", "--dry-run")).out).toMatch(/alice@fabrikam.com {2}delete account/);
   });
 
   it("refuses when the state files changed since the plan was made", async () => {
