@@ -34,6 +34,8 @@ export interface ApplyReport {
   alreadyDone: string[];
   /** Why the journal could not be written, when it could not: apply then stopped sending writes. */
   journalError?: string;
+  /** Why the run stopped sending writes because its apply lock was lost (flow/run.ts carryOut). */
+  lockLost?: string;
 }
 
 /**

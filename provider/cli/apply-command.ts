@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ApplyReport } from "../apply/apply-plan";
 import { loadDesiredState } from "../desired/load-state";
+import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
-import { assertFinished, carryOut, planState, reportLines, reviewSavedPlan } from "../flow/run";
+import { assertFinished, carryOut, lockForApply, planState, reportLines, reviewSavedPlan } from "../flow/run";
 import { describePlanTenant } from "../plan/plan-tenant";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Plan } from "../plan/types";
@@ -83,6 +84,28 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
 
   // Validate before connecting: a bad file never reaches a tenant.
   const state = loadDesiredState(paths, { cwd: io.cwd });
+  const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
+  // One apply at a time, from the read on: the plan (or the saved plan's check) is of the tenant as
+  // the writes will find it, not as it was before another apply wrote.
+  const unlock = journalPath ? await lockForApply(journalPath, "m365-licenses apply") : Object.assign(async () => {}, { lost: new AbortController().signal });
+  try {
+    return await planAndApply(values, io, state, saved, overrides, format, journalPath, unlock.lost);
+  } finally {
+    await unlock();
+  }
+}
+
+async function planAndApply(
+  values: Record<string, string | boolean | string[] | undefined>,
+  io: CliIo,
+  state: DesiredState,
+  saved: Plan | undefined,
+  overrides: ApplyOverrides,
+  format: ReturnType<typeof formatOption>,
+  journalPath: string,
+  /** Aborts when the lock taken before the read was lost: the plan may no longer be of the tenant. */
+  lockLost: AbortSignal,
+): Promise<number> {
   const conn = await connectTenant(values, io, state);
   try {
     const { plan, alreadyDone } = saved ? await reviewSavedPlan(saved, state, conn.tenant) : { ...(await planState(state, conn.tenant)), alreadyDone: [] };
@@ -100,7 +123,6 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
         return EXIT.error;
       }
     }
-    const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
     const abort = new AbortController();
     const onSigint = () => {
       io.err("\ninterrupted: finishing the requests in flight, sending nothing new...");
@@ -109,6 +131,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
     process.once("SIGINT", onSigint);
     const progress = io.isTTY ? progressReporter(io) : undefined;
     let report: ApplyReport;
+    if (lockLost.aborted) throw lockLost.reason;
     try {
       report = await carryOut(plan, {
         tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? join(".m365-licenses", "journal.jsonl")), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",

@@ -16,30 +16,39 @@ const STALE_MS = 10_000;
 const UPDATE_MS = 2_000;
 const HOLDER_FILE = "apply.lock.holder";
 
-const held = new Map<string, { count: number; ready: Promise<() => Promise<void>> }>();
+const held = new Map<string, { count: number; ready: Promise<() => Promise<void>>; lost: AbortController }>();
 
-export async function acquireApplyLock(dir: string, what: string): Promise<() => Promise<void>> {
+/**
+ * Releases the lock; `lost` aborts when the lock was lost while held (not refreshed within the stale
+ * period, e.g. the process was suspended, and so possibly taken over by another apply): the holder
+ * must then stop sending writes.
+ */
+export type ApplyLock = (() => Promise<void>) & { lost: AbortSignal };
+
+export async function acquireApplyLock(dir: string, what: string): Promise<ApplyLock> {
   let entry = held.get(dir);
   if (entry) entry.count++;
   else {
-    entry = { count: 1, ready: lockDir(dir, what) };
+    const lost = new AbortController();
+    entry = { count: 1, ready: lockDir(dir, what, lost), lost };
     held.set(dir, entry);
     entry.ready.catch(() => held.delete(dir));
   }
   await entry.ready;
+  const lost = entry.lost.signal;
   let released = false;
-  return async () => {
+  return Object.assign(async () => {
     if (released) return;
     released = true;
     const h = held.get(dir);
     if (!h || --h.count > 0) return;
     held.delete(dir);
     const release = await h.ready;
-    await release().catch(() => undefined); // already gone (removed by hand): nothing to undo
-  };
+    await release().catch(() => undefined); // already gone (removed by hand, or lost): nothing to undo
+  }, { lost });
 }
 
-async function lockDir(dir: string, what: string): Promise<() => Promise<void>> {
+async function lockDir(dir: string, what: string, lost: AbortController): Promise<() => Promise<void>> {
   mkdirSync(dir, { recursive: true });
   let release: () => Promise<void>;
   try {
@@ -50,7 +59,11 @@ async function lockDir(dir: string, what: string): Promise<() => Promise<void>> 
       // Wait a little longer than the stale period: a lock left by a killed apply is then taken over.
       retries: { retries: 7, minTimeout: 500, maxTimeout: 2_000, factor: 1.5 },
       realpath: false,
-      onCompromised: () => undefined,
+      // Lost while held: another apply may hold it now. Never go on writing as if it were still ours.
+      onCompromised: () => {
+        if (held.get(dir)?.lost === lost) held.delete(dir);
+        lost.abort(new ApplyError(`the apply lock in ${dir} was lost while held (not refreshed for ${STALE_MS / 1000} s: another apply may have taken it over)`));
+      },
     });
   } catch (e) {
     if ((e as { code?: string }).code !== "ELOCKED") throw e;

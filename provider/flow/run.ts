@@ -14,7 +14,7 @@ import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
 import type { Snapshot, Tenant } from "../tenant/types";
-import { acquireApplyLock } from "./apply-lock";
+import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
 import { checkSavedPlan } from "./saved-plan";
 
@@ -86,6 +86,15 @@ export interface CarryOutOptions {
   alreadyDone?: string[];
 }
 
+/**
+ * The lock that allows one apply at a time, taken before the tenant is read: a plan (or a saved
+ * plan's check) made from a read taken while another apply was writing would be carried out on a
+ * tenant it never saw. carryOut takes the same lock again (shared within the process).
+ */
+export function lockForApply(journalPath: string, what: string): Promise<ApplyLock> {
+  return acquireApplyLock(dirname(journalPath), what);
+}
+
 /** Gate, then write the plan's changes under the lock, journaled before and after each write. */
 export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<ApplyReport> {
   assertApplicable(plan, options.overrides ?? {}, options.spell);
@@ -95,7 +104,11 @@ export async function carryOut(plan: Plan, options: CarryOutOptions): Promise<Ap
   try {
     const journal = openJournal(options.journalPath, options.journalShown ?? options.journalPath);
     try {
-      return await applyPlan(plan, { tenant: options.tenant, journal, signal: options.signal, onProgress: options.onProgress, alreadyDone });
+      // A lost lock stops the run as an interrupt does: nothing new is sent, what is left is not attempted.
+      const signal = options.signal ? AbortSignal.any([options.signal, release.lost]) : release.lost;
+      const report = await applyPlan(plan, { tenant: options.tenant, journal, signal, onProgress: options.onProgress, alreadyDone });
+      if (release.lost.aborted) report.lockLost = (release.lost.reason as Error).message;
+      return report;
     } finally {
       journal.close();
     }
@@ -119,6 +132,7 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
+  if (r.lockLost) lines.push(`Stopped: ${r.lockLost}. No write was sent after that.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
   for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
   for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
@@ -138,6 +152,12 @@ export function assertFinished(report: ApplyReport, what: string, rerun: string)
     throw new ApplyError(
       `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
       `Free the disk or give another --journal FILE. ${rerun}`,
+    );
+  }
+  if (report.lockLost) {
+    throw new ApplyError(
+      `${what} stopped: ${report.lockLost}; ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `Make sure no other apply is running. ${rerun}`,
     );
   }
   if (unfinished.length === 0) return;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +72,22 @@ describe("apply --plan: a saved plan is a review certificate", () => {
     expect(r.err).toContain("Nothing was written.");
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(await c.tenantState()).toBe(before);
+  });
+
+  it("a plan file swapped for a plan of other state files in the checkout: followed when apply takes the files from the plan, refused when apply names the state (as CI should)", async () => {
+    const c = checkout();
+    // Another state in the same checkout (an old copy, a fixture, another team's folder): it deletes alice.
+    mkdirSync(join(c.cwd, "old"));
+    writeFileSync(join(c.cwd, "old", "state.yaml"), "version: 1\nusers:\n  alice@fabrikam.com:\n    state: deleted\n");
+    await c.run("plan", "old", "--out", "swapped.json");
+    expect(c.read("swapped.json").source?.files).toEqual(["old/state.yaml"]);
+    const before = await c.tenantState();
+    const named = await c.run("apply", "licenses", "--plan", "swapped.json", "--yes", "--skip-blocked", "--dry-run");
+    expect(named.code).toBe(1);
+    expect(named.err).toMatch(/the state changed since the plan was made: old\/state\.yaml hashed .* licenses\/00-company\.yaml/);
+    expect(await c.tenantState()).toBe(before);
+    // Without the state named, the file decides which state is applied: why the on-merge workflow names it.
+    expect((await c.run("apply", "--plan", "swapped.json", "--yes", "--dry-run")).out).toMatch(/alice@fabrikam.com {2}delete account/);
   });
 
   it("refuses when the state files changed since the plan was made", async () => {
@@ -156,6 +172,40 @@ describe("one apply at a time", () => {
     }
     expect(await c.tenantState()).toBe(before);
   });
+});
+
+describe("one apply at a time: the lock covers the read and the check, not only the writes", () => {
+  it("an apply that waited for the lock plans from the tenant the other apply left, not from a read made before", async () => {
+    const c = checkout();
+    await c.run("plan", "licenses", "--out", "plan.json");
+    const lockDir = join(c.cwd, ".m365-licenses");
+    const release = await acquireApplyLock(lockDir, "m365-licenses apply (the first one)");
+    const { execFile } = await import("node:child_process");
+    let childOut = "";
+    // The second apply starts while the first holds the lock; it waits for the lock (about 10 s of retries).
+    const second = new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [join(root, "bin", "m365-licenses.js"), "apply", "--plan", "plan.json", "--yes", "--skip-blocked", "--data", "tenant"], { cwd: c.cwd, encoding: "utf8" }, (e, stdout, stderr) =>
+        resolve({ status: e ? Number((e as { code?: number }).code) : 0, stdout, stderr }),
+      );
+      child.stdout?.on("data", (d: string) => (childOut += d));
+    });
+    try {
+      // Give the second apply the time to read the tenant and make its plan (before the fix it did, unlocked).
+      const started = Date.now();
+      while (!/Fingerprint/.test(childOut) && Date.now() - started < 4_000) await new Promise((r) => setTimeout(r, 100));
+      // Meanwhile the first apply (this process, which holds the lock) writes the same plan.
+      const first = await c.run("apply", "--plan", "plan.json", "--yes", "--skip-blocked");
+      expect(first.code).toBe(0);
+    } finally {
+      await release();
+    }
+    const r = await second;
+    // The second apply sees the first one's writes as done: it writes nothing again and fails nothing.
+    expect(r.stdout).not.toMatch(/failed:/);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Applied 0 of 0 writes[^]*Already done before this run \(skipped\): alice@fabrikam.com/);
+  }, 30_000);
 });
 
 describe("what the plan says is true", () => {

@@ -86,7 +86,9 @@ describe("license-apply-on-merge.yml", () => {
   });
 
   it("applies the plan reviewed on the pull request, not a new one", () => {
-    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx m365-licenses apply --plan plan.json --yes /);
+    // The state is named, so the certificate is checked against the merged licenses/ folder; a plan
+    // file that names other state files (a swapped artifact) is refused, not followed.
+    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx m365-licenses apply licenses\/ --plan plan.json --yes /);
     const fetch = step(w, "Fetch the reviewed plan").run!;
     expect(fetch).toContain("gh run download");
     expect(fetch).toContain("--name license-plan");
