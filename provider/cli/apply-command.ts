@@ -5,7 +5,7 @@ import { loadDesiredState } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
-import { assertFinished, carryOut, lockForApply, planState, reportLines, reviewSavedPlan } from "../flow/run";
+import { assertFinished, carryOut, DEFAULT_JOURNAL, lockForApply, planState, reportLines, reviewSavedPlan } from "../flow/run";
 import { describePlanTenant } from "../plan/plan-tenant";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Plan } from "../plan/types";
@@ -134,7 +134,7 @@ async function planAndApply(
     if (lockLost.aborted) throw lockLost.reason;
     try {
       report = await carryOut(plan, {
-        tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? join(".m365-licenses", "journal.jsonl")), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
+        tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? DEFAULT_JOURNAL), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
         dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress?.update, alreadyDone,
       });
     } finally {
@@ -178,7 +178,7 @@ export function readSavedPlan(io: CliIo, file: string): Plan {
 }
 
 function resolveJournal(io: CliIo, given: string | undefined): string {
-  const path = userPath(io.cwd, given ?? join(".m365-licenses", "journal.jsonl"));
-  ensureUserDir(given ?? ".m365-licenses", dirname(path));
+  const path = userPath(io.cwd, given ?? DEFAULT_JOURNAL);
+  ensureUserDir(given ?? dirname(DEFAULT_JOURNAL), dirname(path));
   return path;
 }

@@ -5,7 +5,7 @@
  * assemble nothing themselves.
  */
 import { randomUUID } from "node:crypto";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
 import { Journal } from "../apply/journal";
 import type { DesiredState } from "../desired/types";
@@ -67,6 +67,9 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
   }
   return { state, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
 }
+
+/** Where apply journals (and, in that folder, locks) unless told otherwise: the CLI's and Pulumi's default. */
+export const DEFAULT_JOURNAL = join(".m365-licenses", "journal.jsonl");
 
 export interface CarryOutOptions {
   tenant: Tenant;

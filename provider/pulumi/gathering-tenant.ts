@@ -5,6 +5,7 @@
  * still gets exactly its own results, in the order of its own writes.
  */
 import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "../tenant/types";
+import type { WriteNeeds } from "../tenant/write-access";
 
 interface Waiting {
   writes: TenantWrite[];
@@ -32,7 +33,7 @@ export class GatheringTenant implements Tenant {
     return this.inner.readSnapshot(query);
   }
 
-  checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void> {
+  checkWriteAccess(needs?: WriteNeeds): Promise<void> {
     return this.inner.checkWriteAccess(needs);
   }
 

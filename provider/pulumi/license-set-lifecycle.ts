@@ -12,7 +12,8 @@ import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 import { carryOutPlan, codeState } from "./carry-out-plan";
 import type { LicenseSetInputs, LicenseSetOutputs, SetUserSpec } from "./license-set-types";
-import { heldDirect, inputsOf, isDeleted, outputsFor } from "./live-user";
+import { isDeletedAccount } from "../plan/tenant-index";
+import { heldDirect, inputsOf, outputsFor } from "./live-user";
 import type { ProviderSession } from "./provider-session";
 import type { CheckFailure, InputDiff } from "./user-inputs";
 import { canonicalLicenses, containsUnknown, diffUserInputs } from "./user-inputs";
@@ -76,7 +77,7 @@ function desiredFor(olds: LicenseSetInputs | undefined, news: LicenseSetInputs |
 /** What is left of a user when a set stops managing them: keep every direct license but the set's. */
 function releaseUser(upn: string, spec: SetUserSpec, snapshot: Snapshot, catalog: Catalog): Parameters<typeof codeState>[0] {
   const account = findAccount(snapshot, upn);
-  if (!account || isDeleted(account) || spec.state === "deleted" || spec.licenses === undefined) return [];
+  if (!account || isDeletedAccount(account) || spec.state === "deleted" || spec.licenses === undefined) return [];
   const managed = new Set((canonicalLicenses(spec.licenses, catalog) ?? []).map((c) => c.split(":")[0]));
   return [{ upn, licenses: heldDirect(account, snapshot).filter((l) => !managed.has(l.skuId)) }];
 }
@@ -124,7 +125,7 @@ export async function deleteSet(session: ProviderSession, props: LicenseSetOutpu
   const gone = Object.entries(props.users ?? {}).filter(([, s]) => s.state === "deleted").map(([upn]) => ({ upn, state: "deleted" as const }));
   const keepDeleted = gone.filter(({ upn }) => {
     const a = findAccount(snapshot, upn);
-    return a && !isDeleted(a);
+    return a && !isDeletedAccount(a);
   });
   const released = codeState([...keepDeleted, ...desiredFor(props, undefined, snapshot, tenantCatalog(session, snapshot)).users.map((u) => ({ upn: u.upn, licenses: u.licenses }))], protect);
   await carryOutPlan(session, released, snapshot, "delete LicenseSet");

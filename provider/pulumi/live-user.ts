@@ -8,9 +8,7 @@ import type { DesiredLicense, LicenseSpec } from "../desired/types";
 import type { DeletedUser, LicenseAssignment, Snapshot, TenantUser } from "../tenant/types";
 import type { LiveLicense, UserLicensesInputs, UserLicensesOutputs } from "./user-licenses-types";
 
-import { isDeletedAccount as isDeleted, isDirect } from "../plan/tenant-index";
-
-export { isDeleted };
+import { isDeletedAccount, isDirect } from "../plan/tenant-index";
 
 const direct = (list: LicenseAssignment[]): LicenseAssignment[] => list.filter(isDirect);
 
@@ -49,7 +47,7 @@ export function heldDirect(account: TenantUser | DeletedUser, snapshot: Snapshot
  */
 export function outputsFor(inputs: UserLicensesInputs, account: TenantUser | DeletedUser, snapshot: Snapshot, catalog: Catalog): UserLicensesOutputs {
   const live = liveLicenses(account, snapshot, catalog);
-  const deleted = isDeleted(account);
+  const deleted = isDeletedAccount(account);
   const out: UserLicensesOutputs = {
     userPrincipalName: inputs.userPrincipalName,
     userId: account.id.toLowerCase(),

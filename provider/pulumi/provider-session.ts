@@ -4,6 +4,7 @@
  * the serialized provider's `require`), never in the serialized provider itself.
  */
 import { join } from "node:path";
+import { DEFAULT_JOURNAL } from "../flow/run";
 import { Catalog } from "../catalog/catalog";
 import { UserError } from "../errors";
 import type { Tenant } from "../tenant/types";
@@ -24,7 +25,7 @@ export interface ProviderSession {
 }
 
 /** `M365_LICENSES_JOURNAL`, else `.m365-licenses/journal.jsonl` in the program's folder, as the CLI. */
-export const journalPathFrom = (env: NodeJS.ProcessEnv, cwd: string): string => env.M365_LICENSES_JOURNAL ?? join(cwd, ".m365-licenses", "journal.jsonl");
+export const journalPathFrom = (env: NodeJS.ProcessEnv, cwd: string): string => env.M365_LICENSES_JOURNAL ?? join(cwd, DEFAULT_JOURNAL);
 
 let configured: ProviderSettings | undefined;
 const sessions = new Map<string, ProviderSession>();

@@ -8,7 +8,8 @@ import { UserError } from "../errors";
 import { findAccount } from "../plan/fingerprint";
 import type { Snapshot } from "../tenant/types";
 import { carryOutPlan, codeState } from "./carry-out-plan";
-import { heldDirect, inputsOf, isDeleted, outputsFor } from "./live-user";
+import { isDeletedAccount } from "../plan/tenant-index";
+import { heldDirect, inputsOf, outputsFor } from "./live-user";
 import type { ProviderSession } from "./provider-session";
 import { canonicalLicenses, desiredFromInputs, diffUserInputs } from "./user-inputs";
 import type { UserLicensesInputs, UserLicensesOutputs } from "./user-licenses-types";
@@ -66,11 +67,11 @@ export async function deleteUser(session: ProviderSession, id: string, props: Us
   if (!account) return; // purged or never there: nothing left to undo
   const protect = props.guards?.protected ?? [];
   if (props.state === "deleted") {
-    if (isDeleted(account)) return;
+    if (isDeletedAccount(account)) return;
     await carryOutPlan(session, codeState([{ upn: account.userPrincipalName, state: "deleted" }], protect), snapshot, `delete UserLicenses ${upn}`);
     return;
   }
-  if (props.licenses === undefined || isDeleted(account)) return;
+  if (props.licenses === undefined || isDeletedAccount(account)) return;
   const managed = new Set((canonicalLicenses(props.licenses, tenantCatalog(session, snapshot)) ?? []).map((c) => c.split(":")[0]));
   const keep = heldDirect(account, snapshot).filter((l) => !managed.has(l.skuId));
   await carryOutPlan(session, codeState([{ upn: account.userPrincipalName, licenses: keep }], protect), snapshot, `delete UserLicenses ${upn}`);

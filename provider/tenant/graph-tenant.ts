@@ -19,6 +19,7 @@ import { readSnapshot } from "./snapshot-reader";
 import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
 import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "./write-access";
+import type { WriteNeeds } from "./write-access";
 
 export interface GraphTenantOptions {
   /** The Graph root with version; or give `cloud`. */
@@ -95,7 +96,7 @@ export class GraphTenant implements Tenant {
     });
   }
 
-  async checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void> {
+  async checkWriteAccess(needs?: WriteNeeds): Promise<void> {
     checkWriteClaims(decodeTokenClaims(await this.client.accessToken()), needs);
   }
 

@@ -2,6 +2,7 @@
  * The `Tenant` interface and the `Snapshot` it reads. Only `tenant/` talks to Graph; everything else
  * (plan, apply, report, pulumi) sees these plain values. All ids are lower-case GUID strings.
  */
+import type { WriteNeeds } from "./write-access";
 
 export interface ServicePlan {
   servicePlanId: string;
@@ -153,7 +154,7 @@ export interface Tenant {
    * permission or admin role. Makes no write. `deleteOrRestore`: the writes also delete or restore
    * users, which needs User.ReadWrite.All rather than LicenseAssignment.ReadWrite.All.
    */
-  checkWriteAccess(needs?: { deleteOrRestore?: boolean; usageLocation?: boolean }): Promise<void>;
+  checkWriteAccess(needs?: WriteNeeds): Promise<void>;
   /** Carries out writes in `$batch` requests of 20 with retries; resolves with one result per write. */
   write(writes: TenantWrite[], options?: WriteOptions): Promise<WriteResult[]>;
 }
