@@ -71,7 +71,6 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     journal.finish(r);
     (r.ok ? report.succeeded : report.failed).push(r);
     if (!r.ok) failedUsers.add(r.write.userId);
-    if (journal.failure) stop.abort();
   };
   try {
     for (const wave of waves) {
