@@ -43,6 +43,7 @@ export interface TenantUser {
   assignments: LicenseAssignment[];
 }
 
+/** A group that carries licenses, or that the desired state names (graph-facts.md 2, 16). */
 export interface LicensedGroup {
   id: string;
   displayName: string;
@@ -52,6 +53,17 @@ export interface LicensedGroup {
    * licenseAssignmentStates name the group; every member when the tenant lists members.
    */
   memberIds?: string[];
+  /** `memberIds` is the group's complete direct user membership, read from `/groups/{id}/members`. */
+  membersListed?: boolean;
+  mailNickname?: string;
+  /** `groupTypes` contains `DynamicMembership`: members follow a rule, not writes (16.2). */
+  dynamic?: boolean;
+  /** `onPremisesSyncEnabled: true`: membership is mastered on-premises (16.2). */
+  onPremisesSync?: boolean;
+  /** Only security-enabled groups can carry licenses (section 2). */
+  securityEnabled?: boolean;
+  /** `licenseProcessingState.state` when read (16.1). */
+  processingState?: string;
 }
 
 export interface DeletedUser {
@@ -85,7 +97,10 @@ export interface Snapshot {
   skus: TenantSku[];
   /** Every user holding a license, plus every user the desired state names. */
   users: TenantUser[];
-  /** Groups that carry licenses (group-based licensing). */
+  /**
+   * Groups that carry licenses (group-based licensing), and every group the desired state names
+   * (matched by id, display name or mail nickname; several matches of a display name are all here).
+   */
   groups: LicensedGroup[];
   /** Soft-deleted users that the desired state names. */
   deletedUsers: DeletedUser[];
@@ -93,8 +108,13 @@ export interface Snapshot {
 
 /** What to read: the desired state's users, and the SKUs it is exhaustive for. */
 export interface SnapshotQuery {
-  /** Lower-cased UPNs named in the desired state. */
+  /** Lower-cased UPNs named in the desired state (users, and group members it names). */
   upns: string[];
+  /**
+   * Groups the desired state names, as written (id, display name or mail nickname). Each is read
+   * with its details and its complete direct user membership, and those members are read as users.
+   */
+  groups?: string[];
   /**
    * Read only the named users (live or soft-deleted), not the SKUs, groups and licensed users: a
    * top-up of a snapshot already held (the Pulumi provider's cache). The result has no SKUs or
@@ -119,6 +139,26 @@ export type TenantWrite =
   | { kind: "setUsageLocation"; userId: string; upn: string; usageLocation: string }
   | { kind: "deleteUser"; userId: string; upn: string }
   | { kind: "restoreUser"; userId: string; upn: string };
+
+/** One member's license error on a group's license after processing (graph-facts.md 11, 16.1). */
+export interface MemberLicenseError {
+  userId: string;
+  upn: string;
+  skuId: string;
+  /** CountViolation | MutuallyExclusiveViolation | DependencyViolation | ProhibitedInUsageLocationViolation | UniquenessViolation | Other */
+  error: string;
+}
+
+/** Where a group's license processing stands after a bounded wait (graph-facts.md 16.1). */
+export interface GroupProcessing {
+  groupId: string;
+  /** The last `licenseProcessingState.state` read. */
+  state: string;
+  /** `ProcessingComplete` was seen within the wait. */
+  complete: boolean;
+  /** `membersWithLicenseErrors`, each member's error on this group's licenses; read once complete. */
+  errors: MemberLicenseError[];
+}
 
 export interface WriteResult {
   write: TenantWrite;
