@@ -3,13 +3,20 @@ import type { Snapshot } from "../tenant/types";
 import { deleteConsequences, infoConsequences, licenseConsequences, restoreConsequences, sortConsequences } from "./consequences";
 import { assignmentsFingerprint, planFingerprint } from "./fingerprint";
 import { protectionMatcher } from "./protected-users";
-import { allocateSeats, seatDelta, seatLines } from "./seats";
+import { allocateSeats, freeSeats, seatDelta, seatLines, seatsUsed } from "./seats";
+import type { SeatLedger } from "./seats";
+import { decideGroups } from "./group-diff";
+import type { GroupDecision, NamedGroup } from "./group-diff";
+import { groupChange, groupCounts, protectedMemberBlockers } from "./group-effects";
+import { GroupPhases } from "./group-phases";
+import { assignmentsAfter } from "./assignments-after";
+import type { LicenseAssignment } from "../tenant/types";
 import { compareStrings, heldSkus, indexSnapshot, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
-import type { Candidate, KeptLicense, UserOutcome } from "./user-diff";
+import type { Candidate, DiffContext, KeptLicense, UserOutcome } from "./user-diff";
 import { PLAN_VERSION } from "./types";
-import type { Blocker, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
+import type { Blocker, GroupChange, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
 import { planTenant } from "./plan-tenant";
 
 /**
@@ -24,8 +31,14 @@ import { planTenant } from "./plan-tenant";
 export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan {
   const index = indexSnapshot(snapshot);
   const scopeSkus = new Set(desired.scope.mode === "exhaustive-for-skus" ? desired.scope.skuIds.map((s) => s.toLowerCase()) : []);
-  const managedSkus = new Set([...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase()))]);
-  const ctx = { index, managedSkus, scopeSkus, protectedBy: protectionMatcher(desired.guards.protected) };
+  const managedSkus = new Set([
+    ...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase())),
+    ...desired.groups.flatMap((g) => g.licenses.map((l) => l.skuId.toLowerCase())),
+  ]);
+  const protectedBy = protectionMatcher(desired.guards.protected);
+  const groups = planGroups(desired, scopeSkus, index, now, protectedBy);
+  const { phases, ledger } = groups;
+  const ctx: DiffContext = { index, managedSkus, scopeSkus, protectedBy, groupsAfter: (id) => phases.groupEntriesAfter(id), namedGroups: groups.named };
 
   const candidates: Candidate[] = [];
   const blocked: Blocker[] = [];
@@ -48,16 +61,44 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     }
   }
 
-  const seats = allocateSeats(candidates, index);
-  blocked.push(...seats.blocked);
-  const changes = seats.accepted.map((c) => toChange(c, index, seats.usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
-  const counts = changeCounts(changes);
+  // A user a group change reaches writes from the state after the grant phase, and ends where the
+  // revoke phase leaves them (group-phases.ts).
+  for (const c of candidates) {
+    const s1 = phases.s1.get(c.userId.toLowerCase());
+    if (!s1 || c.action === "restore") continue;
+    c.seatBefore = s1;
+    c.after = c.action === "delete" ? [] : assignmentsAfter(s1, c);
+  }
+  const seats = allocateSeats(candidates, index, ledger);
+  blocked.push(...seats.blocked, ...groups.blockers);
+  const s2 = new Map<string, LicenseAssignment[]>();
+  const deleting = new Set<string>();
+  for (const c of seats.accepted) {
+    const id = c.userId.toLowerCase();
+    if (!phases.s1.has(id)) continue;
+    if (c.action === "delete") deleting.add(id);
+    else s2.set(id, c.after);
+  }
+  const end = phases.finish(s2, ledger);
+  for (const id of deleting) end.delete(id);
+  for (const c of seats.accepted) {
+    const after = end.get(c.userId.toLowerCase());
+    if (after) c.serviceAfter = after;
+  }
+  const usedAfter = seatsUsed(index, ledger);
+  const changes = seats.accepted.map((c) => toChange(c, index, usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
+  const groupChanges = groups.decisions.map((d) => groupChange(d, phases.s0, end, phases.errors, index, now));
+  const counts = changeCounts(changes, groupChanges);
   blocked.push(...guardBlockers(desired, counts));
-  const warnings = groupWarnings(kept, index);
+  const warnings = [...groupWarnings(kept, index), ...redundantDirect(groups.decisions, end, index)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
-  const lines = seatLines(index, seats.usedAfter, desired.prices);
-  const touched = new Set(seats.accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]));
+  const lines = seatLines(index, usedAfter, desired.prices);
+  const touched = new Set([
+    ...seats.accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
+    ...groupChanges.flatMap((g) => [...g.add, ...g.remove, ...g.planChanges].map((l) => l.skuId)),
+    ...[...index.skus.keys()].filter((id) => usedAfter.get(id) !== index.skus.get(id)!.consumedUnits),
+  ]);
   const result: Plan = {
     version: PLAN_VERSION,
     createdAt: now.toISOString(),
@@ -67,10 +108,15 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     guards: planGuards(desired),
     summary: { ...counts, blocked: blocked.length, warnings: kept.length, unchanged },
     changes,
+    groupChanges,
     blocked,
     warnings,
     seats: lines,
-    fingerprint: planFingerprint(now, changes, [...touched].flatMap((id) => index.skus.get(id) ?? [])),
+    fingerprint: planFingerprint(
+      now,
+      [...changes, ...groupChanges.map((g) => ({ user: `group:${g.groupId}`, fingerprint: g.fingerprint }))],
+      [...touched].flatMap((id) => index.skus.get(id) ?? []),
+    ),
   };
   const saving = monthlySaving(lines, desired);
   if (saving) result.monthlySaving = saving;
@@ -85,7 +131,7 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
   let consequences;
   if (c.action === "delete") consequences = deleteConsequences(c.serviceBefore, index, now);
   else {
-    consequences = licenseConsequences(c.serviceBefore, c.after, index, now);
+    consequences = licenseConsequences(c.serviceBefore, c.serviceAfter ?? c.after, index, now);
     if (c.action === "restore") {
       const over = [...heldSkus(c.serviceBefore)]
         .filter((id) => (usedAfter.get(id) ?? 0) > (index.skus.get(id)?.purchased ?? 0))
@@ -138,12 +184,16 @@ function groupWarnings(kept: KeptLicense[], index: TenantIndex): PlanWarning[] {
     .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.groups.map((g) => g.id).join(), b.groups.map((g) => g.id).join()));
 }
 
-/** THE counts of a plan's changes: the summary, the guards and the gate all read these. */
-export function changeCounts(changes: PlanChange[]): Pick<Plan["summary"], "add" | "remove" | "update" | "delete" | "restore"> {
+/**
+ * THE counts of a plan's changes: the summary, the guards and the gate all read these. Group changes
+ * count people: E3 removed from a group of 500 members is 500 unassignments.
+ */
+export function changeCounts(changes: PlanChange[], groupChanges: GroupChange[] = []): Pick<Plan["summary"], "add" | "remove" | "update" | "delete" | "restore"> {
+  const g = groupCounts(groupChanges);
   return {
-    add: sum(changes, (c) => c.add.length),
-    remove: sum(changes, (c) => c.remove.length),
-    update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)),
+    add: sum(changes, (c) => c.add.length) + g.add,
+    remove: sum(changes, (c) => c.remove.length) + g.remove,
+    update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)) + g.update,
     delete: sum(changes, (c) => (c.action === "delete" ? 1 : 0)),
     restore: sum(changes, (c) => (c.action === "restore" ? 1 : 0)),
   };
@@ -193,3 +243,76 @@ function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, 
   }
   return out;
 }
+
+interface GroupPlanning {
+  decisions: GroupDecision[];
+  blockers: Blocker[];
+  named: Map<string, NamedGroup>;
+  phases: GroupPhases;
+  ledger: SeatLedger;
+}
+
+/**
+ * The groups' decisions, their grant phase on the seat ledger, and the blockers: a group change that
+ * would take a license or a service from a protected member is blocked whole (and left out, so the
+ * phases are worked out again without it).
+ */
+function planGroups(desired: DesiredState, scopeSkus: Set<string>, index: TenantIndex, now: Date, protectedBy: (upn: string) => string | undefined): GroupPlanning {
+  const { decisions, blockers, named } = decideGroups(desired.groups, scopeSkus, index);
+  let ledger = freeSeats(index);
+  let phases = new GroupPhases(decisions, index, ledger);
+  if (!desired.guards.protected.length || !decisions.length) return { decisions, blockers, named, phases, ledger };
+  const end = phases.finish(new Map(), freeSeats(index));
+  const refused = new Set<GroupDecision>();
+  for (const d of decisions) {
+    const found = protectedMemberBlockers(groupChange(d, phases.s0, end, phases.errors, index, now), d.ref, protectedBy);
+    if (found.length) {
+      blockers.push(...found);
+      refused.add(d);
+    }
+  }
+  if (!refused.size) return { decisions, blockers, named, phases, ledger };
+  const kept = decisions.filter((d) => !refused.has(d));
+  for (const d of refused) named.set(d.group.id, { ref: d.ref, managesMembers: false, membersAfter: d.membersBefore });
+  ledger = freeSeats(index);
+  phases = new GroupPhases(kept, index, ledger);
+  return { decisions: kept, blockers, named, phases, ledger };
+}
+
+/**
+ * Direct licenses that a group the state names also gives, with the same plans, at the end of the
+ * plan: removing them loses nothing. One warning per SKU and group, users sorted.
+ */
+function redundantDirect(decisions: GroupDecision[], end: Map<string, LicenseAssignment[]>, index: TenantIndex): PlanWarning[] {
+  const named = new Set(decisions.filter((d) => d.named).map((d) => d.group.id.toLowerCase()));
+  const byKey = new Map<string, { skuId: string; groupId: string; users: string[] }>();
+  for (const [id, list] of end) {
+    for (const a of list) {
+      if (a.assignedByGroup !== null) continue;
+      const twin = list.find(
+        (g) => g.assignedByGroup && named.has(g.assignedByGroup.toLowerCase()) && g.state !== "Error" && g.skuId.toLowerCase() === a.skuId.toLowerCase() && sameIds(g.disabledPlans, a.disabledPlans),
+      );
+      if (!twin) continue;
+      const key = `${a.skuId.toLowerCase()}|${twin.assignedByGroup!.toLowerCase()}`;
+      const e = byKey.get(key) ?? { skuId: a.skuId.toLowerCase(), groupId: twin.assignedByGroup!.toLowerCase(), users: [] };
+      e.users.push(index.usersById.get(id)?.userPrincipalName.toLowerCase() ?? id);
+      byKey.set(key, e);
+    }
+  }
+  return [...byKey.values()]
+    .map((e): PlanWarning => {
+      const sku = skuName(index, e.skuId);
+      const group = index.groupNames.get(e.groupId) ?? e.groupId;
+      return {
+        kind: "redundant-direct", sku, skuId: e.skuId, groups: [{ id: e.groupId, displayName: group }], users: e.users.sort(compareStrings),
+        detail: `the direct ${sku} is redundant with group '${group}' (same SKU, same plans): removing it loses nothing; Microsoft's migration removes direct assignments gradually once the group is processed (graph-facts.md 14.1)`,
+      };
+    })
+    .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.groups[0]!.id, b.groups[0]!.id));
+}
+
+const sameIds = (a: string[], b: string[]): boolean => {
+  const x = a.map((p) => p.toLowerCase()).sort();
+  const y = b.map((p) => p.toLowerCase()).sort();
+  return x.length === y.length && x.every((p, i) => p === y[i]);
+};

@@ -52,9 +52,8 @@ export interface SeatOutcome {
  * same ones.
  * Restored licenses never wait: Graph restores them even past capacity (graph-facts.md 5.2).
  */
-export function allocateSeats(candidates: Candidate[], index: TenantIndex): SeatOutcome {
+export function allocateSeats(candidates: Candidate[], index: TenantIndex, ledger = freeSeats(index)): SeatOutcome {
   const purchased = (id: string): number => index.skus.get(id)?.purchased ?? 0;
-  const ledger = new SeatLedger([...index.skus].map(([id, sku]) => [id, sku.purchased - sku.consumedUnits]));
   const usedOf = (id: string): number => purchased(id) - ledger.left(id);
   const apply = (delta: Map<string, number>): void => ledger.move(delta);
 
@@ -99,9 +98,15 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
     });
     return { user: c.upn, reason: "insufficient-seats", detail: `no free seat for ${c.upn}: ${parts.join("; ")}` };
   });
-  const usedAfter = new Map([...index.skus.keys()].map((id) => [id, usedOf(id)]));
-  return { accepted, blocked, usedAfter };
+  return { accepted, blocked, usedAfter: seatsUsed(index, ledger) };
 }
+
+/** The ledger of a tenant as read: purchased minus consumed, per SKU. */
+export const freeSeats = (index: TenantIndex): SeatLedger => new SeatLedger([...index.skus].map(([id, sku]) => [id, sku.purchased - sku.consumedUnits]));
+
+/** Seats in use per SKU once the ledger's moves are made. */
+export const seatsUsed = (index: TenantIndex, ledger: SeatLedger): Map<string, number> =>
+  new Map([...index.skus].map(([id, sku]) => [id, sku.purchased - ledger.left(id)]));
 
 export function seatLines(index: TenantIndex, usedAfter: Map<string, number>, prices: Record<string, number>): SeatLine[] {
   const priceOf = new Map(Object.entries(prices).map(([k, v]) => [k.toLowerCase(), v]));

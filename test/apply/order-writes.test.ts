@@ -17,13 +17,13 @@ function change(user: string, parts: Partial<PlanChange>): PlanChange {
 }
 function plan(changes: PlanChange[], seats: SeatLine[], blocked: Plan["blocked"] = []): Plan {
   return {
-    version: 2, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
+    version: 3, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
     tenant: { id: TEST_TENANT.id, cloud: "custom", endpoint: TEST_TENANT.endpoint }, guards: { protected: [] },
     summary: {
       add: changes.reduce((n, c) => n + c.add.length, 0), remove: changes.reduce((n, c) => n + c.remove.length, 0), update: 0,
       delete: changes.filter((c) => c.action === "delete").length, restore: 0, blocked: blocked.length, warnings: 0, unchanged: 0,
     },
-    changes, blocked, warnings: [], seats, fingerprint: "x",
+    changes, groupChanges: [], blocked, warnings: [], seats, fingerprint: "x",
   };
 }
 const seats = (e3: [number, number], e5: [number, number]): SeatLine[] => [
