@@ -156,11 +156,33 @@ function summaryLines(members: MemberEffect[], reached: number): string[] {
   return lines;
 }
 
-/** Protected members never lose a license or a service plan through a group change either. */
-export function protectedMemberBlockers(change: GroupChange, ref: string, protectedBy: (upn: string) => string | undefined): Blocker[] {
-  const hurt = change.members.filter((m) => m.loses.length || m.consequences.some((c) => c.severity !== "info")).flatMap((m) => {
+/**
+ * Protected members never lose a license or a service plan through a group change either: the change
+ * is blocked when this group stops giving a protected member a SKU or a service plan that they then
+ * do not have at all. A member's effect is their whole end state; only a loss this group takes part
+ * in is held against it.
+ */
+export function protectedMemberBlockers(
+  change: GroupChange,
+  ref: string,
+  s0: Map<string, LicenseAssignment[]>,
+  end: Map<string, LicenseAssignment[]>,
+  index: TenantIndex,
+  protectedBy: (upn: string) => string | undefined,
+): Blocker[] {
+  const gid = change.groupId.toLowerCase();
+  const fromGroup = (list: LicenseAssignment[] | undefined) => effectivePlans((list ?? []).filter((a) => a.assignedByGroup?.toLowerCase() === gid), index);
+  const hurt = change.members.flatMap((m) => {
+    if (!m.loses.length && !m.consequences.some((c) => c.severity !== "info")) return [];
     const guard = protectedBy(m.user);
-    return guard ? [`${m.user} ('${guard}')`] : [];
+    if (!guard) return [];
+    // Held against this group: a SKU it stops assigning that the member loses, or a service plan it
+    // stops giving that the member no longer has at all.
+    const lostPlans = new Set(effectivePlans(s0.get(m.userId) ?? [], index));
+    for (const p of effectivePlans(end.get(m.userId) ?? [], index)) lostPlans.delete(p);
+    const gives = fromGroup(end.get(m.userId));
+    const takes = m.unassigned.some((sku) => m.loses.includes(sku)) || [...fromGroup(s0.get(m.userId))].some((p) => !gives.has(p) && lostPlans.has(p));
+    return takes ? [`${m.user} ('${guard}')`] : [];
   });
   if (!hurt.length) return [];
   return [

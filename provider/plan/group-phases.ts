@@ -11,17 +11,20 @@ import type { PlannedLicense } from "./types";
  *
  *   1. grant:  group license calls that add SKUs or change plans in place (with their removals, in
  *              the same call: one call never leaves a member without service, graph-facts.md 14.1),
- *              and members joining; then the wait for processing (16.1);
- *   2. users:  every user's own writes (restore, usage location, seat-freeing, seat-using, delete);
- *   3. revoke: group license calls that only remove SKUs, and members leaving; then the wait.
+ *              and members joining those groups or groups whose licenses do not change; then the
+ *              wait for processing (16.1);
+ *   2. users:  the users' own writes that need no seat (restore, usage location, removals, and
+ *              direct licenses of SKUs they already hold through a group);
+ *   3. revoke: group license calls that only remove SKUs, then members joining those groups, and
+ *              members leaving any group; then the wait;
+ *   4. users:  the writes that need seats (in waves), and deletions.
  *
  * A direct → group migration thus assigns the group before the direct license goes (Microsoft's
- * documented order, 14.1), and a group → direct one the other way round. A group that only removes
- * SKUs but also gains members removes them in phase 1, before the new members join, so that they
- * never take a seat of a SKU that is going away.
+ * documented order, 14.1), a group → direct one the other way round, and seats a group frees are
+ * free for the users' additions.
  */
-export const licenseCallGrants = (d: GroupDecision): boolean =>
-  d.diff.add.length > 0 || d.diff.planChanges.length > 0 || (d.diff.remove.length > 0 && d.joins.length > 0);
+export const grantsFirst = (d: GroupDecision): boolean =>
+  d.diff.add.length > 0 || d.diff.planChanges.length > 0 || (!hasLicenseCall(d) && d.joins.length > 0);
 
 export const hasLicenseCall = (d: GroupDecision): boolean => d.diff.add.length > 0 || d.diff.remove.length > 0 || d.diff.planChanges.length > 0;
 
@@ -58,7 +61,8 @@ export function seatMoves(before: LicenseAssignment[], after: LicenseAssignment[
 
 /**
  * Every user a group change reaches, at each step of the order above: `s0` as read, `s1` after the
- * grant phase, and (given each user's own writes) the end state after the revoke phase. Seats move
+ * grant phase, and (given the users' writes that need no seat) the state after the revoke phase; the
+ * writes that need seats come after it (seats.ts allocateSeats runs the revoke phase in between). Seats move
  * on the ledger as apply will move them; a member who needs a seat that is not there is recorded
  * the way Graph records it: the group is processed and the member is left in `CountViolation`, the
  * group's other new SKUs in `Other` (graph-facts.md 16.1). Which members get the last seats is not
@@ -92,24 +96,27 @@ export class GroupPhases {
     return this.s0.keys();
   }
 
-  private grant(d: GroupDecision, cur: Map<string, LicenseAssignment[]>, ledger: Ledger): void {
+  /**
+   * One group processed for the members it reaches, as Graph processes it: each member's entries from
+   * the group replaced; a member who needs a seat that is not there gets the group's new SKUs in
+   * error (16.1), on a ledger that counts seats (a NO_SEATS ledger records no error).
+   */
+  private process(d: GroupDecision, reached: Iterable<string>, cur: Map<string, LicenseAssignment[]>, ledger: Ledger, record: boolean): void {
     const gid = d.group.id.toLowerCase();
-    const grants = licenseCallGrants(d);
-    if (!grants && !d.joins.length) return;
-    const licenses = grants ? d.licensesAfter : d.licensesBefore;
-    const reached = grants ? [...d.membersBefore, ...d.joins] : d.joins;
     for (const id of this.byUpn(reached)) {
       const old = cur.get(id);
       if (!old) continue;
-      const entries = entriesFor(gid, old, licenses);
+      const entries = d.membersAfter.has(id) ? entriesFor(gid, old, d.licensesAfter) : [];
       const held = heldSkus(old);
       const needs = entries.filter((e) => e.state !== "Error" && !held.has(e.skuId)).map((e) => e.skuId);
       if (needs.length && !ledger.fits(needs)) {
+        // "it won't assign the other licenses in the group either" (16.1): every SKU new from this group fails.
+        const had = new Set(old.filter((a) => a.assignedByGroup?.toLowerCase() === gid).map((a) => a.skuId.toLowerCase()));
         for (const e of entries) {
-          if (!needs.includes(e.skuId)) continue;
+          if (had.has(e.skuId)) continue;
           e.state = "Error";
-          e.error = ledger.left(e.skuId) > 0 ? "Other" : "CountViolation";
-          this.errors.push({ userId: id, groupId: gid, skuId: e.skuId, error: e.error as PredictedError["error"] });
+          e.error = needs.includes(e.skuId) && ledger.left(e.skuId) <= 0 ? "CountViolation" : "Other";
+          if (record) this.errors.push({ userId: id, groupId: gid, skuId: e.skuId, error: e.error as PredictedError["error"] });
         }
       }
       const next = replaceGroup(old, gid, entries);
@@ -118,26 +125,23 @@ export class GroupPhases {
     }
   }
 
+  private grant(d: GroupDecision, cur: Map<string, LicenseAssignment[]>, ledger: Ledger): void {
+    if (!grantsFirst(d)) return;
+    // Members who leave stay members until the revoke phase.
+    const keep = { ...d, membersAfter: new Set([...d.membersAfter, ...d.leaves]) };
+    this.process(keep, hasLicenseCall(d) ? [...d.membersBefore, ...d.joins] : d.joins, cur, ledger, true);
+  }
+
   /**
-   * The revoke phase on top of each user's state after their own writes (`s2`, by id; users without
-   * own writes are at `s1`): group calls that only remove, then members leaving. Returns the end state.
+   * The revoke phase on top of each user's state after their writes that need no seat (`s2`, by id;
+   * users without such writes are at `s1`): group calls that only remove, with their joiners, and
+   * members leaving. Returns the state after it (`gone`: accounts deleted, in no group any more).
    */
-  finish(s2: Map<string, LicenseAssignment[]>, ledger: Ledger): Map<string, LicenseAssignment[]> {
+  finish(s2: Map<string, LicenseAssignment[]>, ledger: Ledger, gone: Set<string> = new Set()): Map<string, LicenseAssignment[]> {
     const cur = new Map<string, LicenseAssignment[]>();
-    for (const id of this.s0.keys()) cur.set(id, s2.get(id) ?? this.s1.get(id)!);
-    for (const d of this.decisions) {
-      const gid = d.group.id.toLowerCase();
-      const revokes = !licenseCallGrants(d) && hasLicenseCall(d);
-      const reached = revokes ? [...d.membersAfter, ...d.leaves] : d.leaves;
-      for (const id of this.byUpn(reached)) {
-        const old = cur.get(id);
-        if (!old) continue;
-        const entries = d.membersAfter.has(id) ? entriesFor(gid, old, d.licensesAfter) : [];
-        const next = replaceGroup(old, gid, entries);
-        ledger.move(seatMoves(old, next));
-        cur.set(id, next);
-      }
-    }
+    for (const id of this.s0.keys()) if (!gone.has(id)) cur.set(id, s2.get(id) ?? this.s1.get(id)!);
+    const record = ledger !== NO_SEATS;
+    for (const d of this.decisions) this.process(d, grantsFirst(d) ? d.leaves : [...d.membersAfter, ...d.leaves], cur, ledger, record);
     return cur;
   }
 

@@ -4,13 +4,12 @@ import { deleteConsequences, infoConsequences, licenseConsequences, restoreConse
 import { assignmentsFingerprint, planFingerprint } from "./fingerprint";
 import { protectionMatcher } from "./protected-users";
 import { allocateSeats, freeSeats, seatDelta, seatLines, seatsUsed } from "./seats";
-import type { SeatLedger } from "./seats";
 import { decideGroups } from "./group-diff";
 import type { GroupDecision, NamedGroup } from "./group-diff";
 import { groupChange, groupCounts, protectedMemberBlockers } from "./group-effects";
 import { GroupPhases } from "./group-phases";
 import { assignmentsAfter } from "./assignments-after";
-import type { LicenseAssignment } from "../tenant/types";
+import type { LicenseAssignment, TenantUser } from "../tenant/types";
 import { compareStrings, heldSkus, indexSnapshot, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
@@ -36,66 +35,36 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     ...desired.groups.flatMap((g) => g.licenses.map((l) => l.skuId.toLowerCase())),
   ]);
   const protectedBy = protectionMatcher(desired.guards.protected);
-  const groups = planGroups(desired, scopeSkus, index, now, protectedBy);
-  const { phases, ledger } = groups;
-  const ctx: DiffContext = { index, managedSkus, scopeSkus, protectedBy, groupsAfter: (id) => phases.groupEntriesAfter(id), namedGroups: groups.named };
-
-  const candidates: Candidate[] = [];
-  const blocked: Blocker[] = [];
-  const kept: KeptLicense[] = [];
-  let unchanged = 0;
-  const take = (o: UserOutcome, listed: boolean): void => {
-    if (o.warnings) kept.push(...o.warnings);
-    if (o.kind === "change") candidates.push(o.candidate);
-    else if (o.kind === "blocked") blocked.push(...o.blockers);
-    else if (listed) unchanged++;
-  };
-  const listed = new Set<string>();
-  for (const d of desired.users) {
-    listed.add(d.upn.toLowerCase());
-    take(diffDesiredUser(d, ctx), true);
+  const groupIndex = withRestored(desired, index);
+  const decided = decideGroups(desired.groups, scopeSkus, groupIndex);
+  const { named } = decided;
+  const groupBlockers = [...decided.blockers];
+  let decisions = decided.decisions;
+  const once = (ds: GroupDecision[]) => planRound(desired, snapshot, { index, groupIndex, managedSkus, scopeSkus, protectedBy, named }, ds, now);
+  let round = once(decisions);
+  // A group change that would take a license or a service from a protected member is blocked whole,
+  // and the plan is made again without it (its members' own changes may then differ).
+  for (;;) {
+    const refused = decisions.filter((d, i) => {
+      const found = protectedMemberBlockers(round.groupChanges[i]!, d.ref, round.s0, round.end, groupIndex, protectedBy);
+      groupBlockers.push(...found);
+      return found.length > 0;
+    });
+    if (!refused.length) break;
+    for (const d of refused) named.set(d.group.id, { ref: d.ref, managesMembers: false, membersAfter: d.membersBefore });
+    decisions = decisions.filter((d) => !refused.includes(d));
+    round = once(decisions);
   }
-  if (scopeSkus.size) {
-    for (const u of snapshot.users) {
-      if (!listed.has(u.userPrincipalName.toLowerCase())) take(diffUnlistedUser(u, scopeSkus, ctx), false);
-    }
-  }
-
-  // A user a group change reaches writes from the state after the grant phase, and ends where the
-  // revoke phase leaves them (group-phases.ts).
-  for (const c of candidates) {
-    const s1 = phases.s1.get(c.userId.toLowerCase());
-    if (!s1 || c.action === "restore") continue;
-    c.seatBefore = s1;
-    c.after = c.action === "delete" ? [] : assignmentsAfter(s1, c);
-  }
-  const seats = allocateSeats(candidates, index, ledger);
-  blocked.push(...seats.blocked, ...groups.blockers);
-  const s2 = new Map<string, LicenseAssignment[]>();
-  const deleting = new Set<string>();
-  for (const c of seats.accepted) {
-    const id = c.userId.toLowerCase();
-    if (!phases.s1.has(id)) continue;
-    if (c.action === "delete") deleting.add(id);
-    else s2.set(id, c.after);
-  }
-  const end = phases.finish(s2, ledger);
-  for (const id of deleting) end.delete(id);
-  for (const c of seats.accepted) {
-    const after = end.get(c.userId.toLowerCase());
-    if (after) c.serviceAfter = after;
-  }
-  const usedAfter = seatsUsed(index, ledger);
-  const changes = seats.accepted.map((c) => toChange(c, index, usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
-  const groupChanges = groups.decisions.map((d) => groupChange(d, phases.s0, end, phases.errors, index, now));
+  const { changes, groupChanges, kept, unchanged, usedAfter, accepted, end } = round;
+  const blocked = [...round.blocked, ...groupBlockers];
   const counts = changeCounts(changes, groupChanges);
   blocked.push(...guardBlockers(desired, counts));
-  const warnings = [...groupWarnings(kept, index), ...redundantDirect(groups.decisions, end, index)];
+  const warnings = [...groupWarnings(kept, index), ...redundantDirect(decisions, end, groupIndex)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
   const lines = seatLines(index, usedAfter, desired.prices);
   const touched = new Set([
-    ...seats.accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
+    ...accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
     ...groupChanges.flatMap((g) => [...g.add, ...g.remove, ...g.planChanges].map((l) => l.skuId)),
     ...[...index.skus.keys()].filter((id) => usedAfter.get(id) !== index.skus.get(id)!.consumedUnits),
   ]);
@@ -244,39 +213,105 @@ function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, 
   return out;
 }
 
-interface GroupPlanning {
-  decisions: GroupDecision[];
-  blockers: Blocker[];
+/**
+ * The index the group rules see: accounts the plan restores count as the users they will be (the
+ * restore goes first, before any group write), so a restored user can be named as a member.
+ */
+function withRestored(desired: DesiredState, index: TenantIndex): TenantIndex {
+  const restored = desired.users.filter((d) => d.state === "present" && !index.users.has(d.upn.toLowerCase()) && index.deletedUsers.has(d.upn.toLowerCase()));
+  if (!restored.length || !desired.groups.length) return index;
+  const users = new Map(index.users);
+  const usersById = new Map(index.usersById);
+  for (const d of restored) {
+    const gone = index.deletedUsers.get(d.upn.toLowerCase())!;
+    const u: TenantUser = { id: gone.id, userPrincipalName: gone.userPrincipalName, usageLocation: gone.usageLocation ?? null, accountEnabled: true, assignments: gone.assignments };
+    users.set(d.upn.toLowerCase(), u);
+    usersById.set(gone.id.toLowerCase(), u);
+  }
+  return { ...index, users, usersById };
+}
+
+interface RoundContext {
+  index: TenantIndex;
+  /** The index the group rules see (with the accounts the plan restores). */
+  groupIndex: TenantIndex;
+  managedSkus: Set<string>;
+  scopeSkus: Set<string>;
+  protectedBy: (upn: string) => string | undefined;
   named: Map<string, NamedGroup>;
-  phases: GroupPhases;
-  ledger: SeatLedger;
 }
 
 /**
- * The groups' decisions, their grant phase on the seat ledger, and the blockers: a group change that
- * would take a license or a service from a protected member is blocked whole (and left out, so the
- * phases are worked out again without it).
+ * One pass over every user and the given group decisions, in apply's order (group-phases.ts): the
+ * grant phase, the users' writes that need no seat or fit, the revoke phase, the other writes that
+ * need seats. A user a group change reaches writes from their state after the phases before it.
  */
-function planGroups(desired: DesiredState, scopeSkus: Set<string>, index: TenantIndex, now: Date, protectedBy: (upn: string) => string | undefined): GroupPlanning {
-  const { decisions, blockers, named } = decideGroups(desired.groups, scopeSkus, index);
-  let ledger = freeSeats(index);
-  let phases = new GroupPhases(decisions, index, ledger);
-  if (!desired.guards.protected.length || !decisions.length) return { decisions, blockers, named, phases, ledger };
-  const end = phases.finish(new Map(), freeSeats(index));
-  const refused = new Set<GroupDecision>();
-  for (const d of decisions) {
-    const found = protectedMemberBlockers(groupChange(d, phases.s0, end, phases.errors, index, now), d.ref, protectedBy);
-    if (found.length) {
-      blockers.push(...found);
-      refused.add(d);
+function planRound(desired: DesiredState, snapshot: Snapshot, rc: RoundContext, decisions: GroupDecision[], now: Date) {
+  const { index } = rc;
+  const ledger = freeSeats(index);
+  const phases = new GroupPhases(decisions, rc.groupIndex, ledger);
+  const ctx: DiffContext = {
+    index, managedSkus: rc.managedSkus, scopeSkus: rc.scopeSkus, protectedBy: rc.protectedBy,
+    groupsAfter: (id) => phases.groupEntriesAfter(id), namedGroups: rc.named,
+  };
+  const candidates: Candidate[] = [];
+  const blocked: Blocker[] = [];
+  const kept: KeptLicense[] = [];
+  let unchanged = 0;
+  const take = (o: UserOutcome, listed: boolean): void => {
+    if (o.warnings) kept.push(...o.warnings);
+    if (o.kind === "change") candidates.push(o.candidate);
+    else if (o.kind === "blocked") blocked.push(...o.blockers);
+    else if (listed) unchanged++;
+  };
+  const listed = new Set<string>();
+  for (const d of desired.users) {
+    listed.add(d.upn.toLowerCase());
+    take(diffDesiredUser(d, ctx), true);
+  }
+  if (rc.scopeSkus.size) {
+    for (const u of snapshot.users) {
+      if (!listed.has(u.userPrincipalName.toLowerCase())) take(diffUnlistedUser(u, rc.scopeSkus, ctx), false);
     }
   }
-  if (!refused.size) return { decisions, blockers, named, phases, ledger };
-  const kept = decisions.filter((d) => !refused.has(d));
-  for (const d of refused) named.set(d.group.id, { ref: d.ref, managesMembers: false, membersAfter: d.membersBefore });
-  ledger = freeSeats(index);
-  phases = new GroupPhases(kept, index, ledger);
-  return { decisions: kept, blockers, named, phases, ledger };
+
+  const reached = (c: Candidate): LicenseAssignment[] | undefined => (c.action === "restore" ? undefined : phases.s1.get(c.userId.toLowerCase()));
+  for (const c of candidates) {
+    const s1 = reached(c);
+    if (!s1) continue;
+    c.seatBefore = s1;
+    c.after = c.action === "delete" ? [] : assignmentsAfter(s1, c);
+  }
+  let end = new Map<string, LicenseAssignment[]>();
+  const gone = new Set<string>();
+  const early = new Set<Candidate>();
+  const seats = allocateSeats(candidates, index, ledger, (first, waiting) => {
+    const s2 = new Map<string, LicenseAssignment[]>();
+    for (const c of first) {
+      early.add(c);
+      if (!reached(c)) continue;
+      if (c.action === "delete") gone.add(c.userId.toLowerCase());
+      else s2.set(c.userId.toLowerCase(), c.after);
+    }
+    end = phases.finish(s2, ledger, gone);
+    for (const c of waiting) {
+      const base = reached(c) && end.get(c.userId.toLowerCase());
+      if (!base) continue;
+      c.seatBefore = base;
+      c.after = assignmentsAfter(base, c);
+    }
+  });
+  blocked.push(...seats.blocked);
+  for (const c of seats.accepted) {
+    const id = c.userId.toLowerCase();
+    if (!end.has(id)) continue;
+    if (!early.has(c)) end.set(id, c.after);
+    c.serviceAfter = end.get(id)!;
+  }
+  const usedAfter = seatsUsed(index, ledger);
+  const changes = seats.accepted.map((c) => toChange(c, index, usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
+  const groupChanges = decisions.map((d) => groupChange(d, phases.s0, end, phases.errors, rc.groupIndex, now));
+  return { changes, groupChanges, blocked, kept, unchanged, usedAfter, accepted: seats.accepted, s0: phases.s0, end };
 }
 
 /**

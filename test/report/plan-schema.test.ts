@@ -137,7 +137,7 @@ describe("readPlanFile", () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(UserError);
-      expect((e as UserError).message).toMatch(/version 1; this m365-licenses reads version 2/);
+      expect((e as UserError).message).toMatch(/version 1; this m365-licenses reads version 3/);
       expect((e as UserError).hint).toMatch(/plan .* --out plan.json/);
     }
   });
