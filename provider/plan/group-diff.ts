@@ -124,7 +124,10 @@ export function decideGroups(
           if (u) after.add(u.id.toLowerCase());
           else {
             own.blockers++;
-            block({ reason: "user-not-found", detail: `member ${upn} of '${d.ref}' is not a user of the tenant (a deleted account cannot be a member)` });
+            // A soft-deleted account is in no group until it is restored (graph-facts.md 5.3); the
+            // restore comes first, and the membership in the plan after it.
+            const why = index.deletedUsers.has(upn) ? "is a deleted account: restore it first, then plan again" : "is not a user of the tenant";
+            block({ reason: "user-not-found", detail: `member ${upn} of '${d.ref}' ${why}` });
           }
         }
       }

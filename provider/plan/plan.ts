@@ -9,7 +9,7 @@ import type { GroupDecision, NamedGroup } from "./group-diff";
 import { groupChange, groupCounts, protectedMemberBlockers } from "./group-effects";
 import { GroupPhases } from "./group-phases";
 import { assignmentsAfter } from "./assignments-after";
-import type { LicenseAssignment, TenantUser } from "../tenant/types";
+import type { LicenseAssignment } from "../tenant/types";
 import { compareStrings, heldSkus, indexSnapshot, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
@@ -35,7 +35,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     ...desired.groups.flatMap((g) => g.licenses.map((l) => l.skuId.toLowerCase())),
   ]);
   const protectedBy = protectionMatcher(desired.guards.protected);
-  const groupIndex = withRestored(desired, index);
+  const groupIndex = index;
   const decided = decideGroups(desired.groups, scopeSkus, groupIndex);
   const { named } = decided;
   const groupBlockers = [...decided.blockers];
@@ -213,24 +213,6 @@ function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, 
   return out;
 }
 
-/**
- * The index the group rules see: accounts the plan restores count as the users they will be (the
- * restore goes first, before any group write), so a restored user can be named as a member.
- */
-function withRestored(desired: DesiredState, index: TenantIndex): TenantIndex {
-  const restored = desired.users.filter((d) => d.state === "present" && !index.users.has(d.upn.toLowerCase()) && index.deletedUsers.has(d.upn.toLowerCase()));
-  if (!restored.length || !desired.groups.length) return index;
-  const users = new Map(index.users);
-  const usersById = new Map(index.usersById);
-  for (const d of restored) {
-    const gone = index.deletedUsers.get(d.upn.toLowerCase())!;
-    const u: TenantUser = { id: gone.id, userPrincipalName: gone.userPrincipalName, usageLocation: gone.usageLocation ?? null, accountEnabled: true, assignments: gone.assignments };
-    users.set(d.upn.toLowerCase(), u);
-    usersById.set(gone.id.toLowerCase(), u);
-  }
-  return { ...index, users, usersById };
-}
-
 interface RoundContext {
   index: TenantIndex;
   /** The index the group rules see (with the accounts the plan restores). */
@@ -289,9 +271,10 @@ function planRound(desired: DesiredState, snapshot: Snapshot, rc: RoundContext, 
     const s2 = new Map<string, LicenseAssignment[]>();
     for (const c of first) {
       early.add(c);
+      const id = c.userId.toLowerCase();
       if (!reached(c)) continue;
-      if (c.action === "delete") gone.add(c.userId.toLowerCase());
-      else s2.set(c.userId.toLowerCase(), c.after);
+      if (c.action === "delete") gone.add(id);
+      else s2.set(id, c.after);
     }
     end = phases.finish(s2, ledger, gone);
     for (const c of waiting) {
