@@ -15,10 +15,11 @@ import { credentialFromConfig } from "./credential-from-config";
 import { GraphClient } from "./graph-client";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
+import { awaitGroupProcessing } from "./await-group-processing";
 import { readSnapshot } from "./snapshot-reader";
-import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
-import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "./write-access";
+import { checkRequirement, checkWriteClaims, decodeTokenClaims, writeNeeds, writeRequirements } from "./write-access";
 import type { WriteNeeds } from "./write-access";
 
 export interface GraphTenantOptions {
@@ -52,8 +53,8 @@ export class GraphTenant implements Tenant {
   readonly writeConcurrency: AdaptiveConcurrency;
   private readonly readConcurrency: AdaptiveConcurrency;
   private readonly clock: Clock;
-  /** Write levels already checked: the claims of one credential do not change between calls. */
-  private readonly checked = new Set<"licenses" | "usageLocation" | "users">();
+  /** Write requirements already checked: the claims of one credential do not change between calls. */
+  private readonly checked = new Set<string>();
 
   constructor(private readonly options: GraphTenantOptions) {
     const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
@@ -101,15 +102,19 @@ export class GraphTenant implements Tenant {
   }
 
   async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
-    if (writes.length > 0) {
-      const needs = writeNeeds(writes);
-      const level = needs.deleteOrRestore ? "users" : needs.usageLocation ? "usageLocation" : "licenses";
-      if (!this.checked.has(level)) {
-        await this.checkWriteAccess(needs);
-        this.checked.add(level);
+    const unchecked = writes.length > 0 ? writeRequirements(writeNeeds(writes)).filter((r) => !this.checked.has(r.what)) : [];
+    if (unchecked.length > 0) {
+      const claims = decodeTokenClaims(await this.client.accessToken());
+      for (const r of unchecked) {
+        checkRequirement(claims, r);
+        this.checked.add(r.what);
       }
     }
     return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+  }
+
+  awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {
+    return awaitGroupProcessing(this.client, groupIds, { ...this.runOptions(), concurrency: this.readConcurrency, ...options });
   }
 }
 
