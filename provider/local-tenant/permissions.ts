@@ -49,7 +49,8 @@ export const ROLES = {
 const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
-  assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  // Learn group-assignlicense adds Groups Administrator to the user call's roles (section 2).
+  assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters, ROLES.groupsAdministrator],
   reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   // A License Administrator may "edit their usage location", a User Administrator "Manage most users properties" (8).
   updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],

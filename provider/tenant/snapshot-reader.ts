@@ -68,13 +68,13 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
   // deleted user's UPN with its id, so a UPN filter would not find them.
+  const deletedAt = wanted.size > 0 ? round1.length : -1;
   if (wanted.size > 0) {
     round1.push({
       method: "GET",
       url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
     });
   }
-  const deletedAt = wanted.size > 0 ? 4 : -1;
   const lookups = groupLookupJobs(query.groups ?? []);
   const lookupAt = round1.push(...lookups) - lookups.length;
   const round1Out = await runInBatches(client, round1, options);

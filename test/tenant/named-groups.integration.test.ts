@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { SeedFile } from "../../provider/local-tenant";
 import type { LicensedGroup, Snapshot } from "../../provider/tenant/types";
 import { GROUP_IDS, groupSeed, gupn } from "../support/group-seed";
-import { batchItems, call, SKU, useLocalTenants, wireRequests } from "../support/local-tenant-fixture";
+import { batchItems, call, connectOnTenantClock, SKU, useLocalTenants, wireRequests } from "../support/local-tenant-fixture";
 
 const shape = (g: LicensedGroup) => ({ ...g, memberIds: [...(g.memberIds ?? [])].sort() });
 const idOf = (s: Snapshot, u: string) => s.users.find((x) => x.userPrincipalName === gupn(u))?.id;
@@ -71,6 +71,16 @@ describe("named groups in a snapshot read", () => {
     const s = await fx.tenant.readSnapshot({ upns: [gupn("u1")], groups: ["Licensed Elsewhere"] });
     expect(s.groups.filter((g) => g.id === GROUP_IDS.elsewhere)).toHaveLength(1);
     expect(s.groups.find((g) => g.id === GROUP_IDS.elsewhere)).toMatchObject({ membersListed: true, mailNickname: "LicensedElsewhere", processingState: "ProcessingComplete" });
+    expect(s.groups.find((g) => g.id === GROUP_IDS.salesEmea)?.membersListed).toBeUndefined();
+  });
+
+  it("with listGroupMembers, a named licensed group is listed once, by the named read", async () => {
+    const fx = await start();
+    fx.local.requestLog.clear();
+    const s = await connectOnTenantClock(fx.local, { listGroupMembers: true }).readSnapshot({ upns: [], groups: ["Licensed Elsewhere"] });
+    const memberReads = batchItems(fx.local).filter((e) => /\/members/.test(e.path)).map((e) => e.path.split("?")[0]).sort();
+    expect(memberReads).toStrictEqual([`/groups/${GROUP_IDS.salesEmea}/members`, `/groups/${GROUP_IDS.elsewhere}/members/microsoft.graph.user`]);
+    expect(s.groups.find((g) => g.id === GROUP_IDS.salesEmea)).toMatchObject({ memberIds: expect.any(Array) });
     expect(s.groups.find((g) => g.id === GROUP_IDS.salesEmea)?.membersListed).toBeUndefined();
   });
 
