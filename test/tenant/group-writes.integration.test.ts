@@ -88,6 +88,19 @@ describe("group license writes and processing", () => {
     expect(wireRequests(fx.local)).toHaveLength(2); // at 0 and at the deadline
   });
 
+  it("an aborted wait stops polling and reports where processing stood", async () => {
+    const fx = await start();
+    await fx.tenant.write([assignEngineering]);
+    fx.local.requestLog.clear();
+    const stop = new AbortController();
+    stop.abort();
+    const [p] = await fx.tenant.awaitGroupProcessing([GROUP_IDS.engineering], { timeoutMs: 600_000, signal: stop.signal });
+    expect(p).toMatchObject({ state: "QueuedForProcessing", complete: false, errors: [] });
+    expect(wireRequests(fx.local)).toHaveLength(1);
+    expect(await fx.tenant.awaitGroupProcessing([], { timeoutMs: 1_000 })).toStrictEqual([]);
+    expect(wireRequests(fx.local)).toHaveLength(1);
+  });
+
   it("adds and removes members (204); Graph refuses dynamic and synced membership; the change is processed", async () => {
     const fx = await start();
     const ids = await userIds(fx);
