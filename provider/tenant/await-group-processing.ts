@@ -3,7 +3,9 @@
  * 16.1): each group's `licenseProcessingState` is polled, all pending groups in one `$batch` per poll,
  * until `ProcessingComplete` or the wait is over; then the members with errors on THAT group's
  * licenses are read (`membersWithLicenseErrors`, one `$batch` for all completed groups, then pages).
- * A wait of P polls costs P + 1 requests (+1 per further page of errors) for up to 20 groups.
+ * A wait of P polls costs P + 1 requests (+1 per further page of errors) for up to 20 groups; a
+ * poll item covers 15 groups (`id in`), so polls stay one `$batch` up to 300 groups, and the error
+ * reads take one `$batch` per 20 completed groups (graph-facts.md 6, 16.3).
  */
 import type { BatchJob, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
