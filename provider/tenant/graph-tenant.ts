@@ -30,7 +30,7 @@ export interface GraphTenantOptions {
   scope?: string;
   /** Extra CA to trust (also read from M365_LICENSES_CA_FILE). */
   caCertPem?: string;
-  /** Use this request function instead of building one (tests, a shared agent). */
+  /** Use this transport instead of building one (to share it with the credential; tests). */
   request?: RequestFunction;
   retry?: Partial<RetryPolicy>;
   /** Write concurrency in `$batch` requests in flight (AIMD between min and max). */
@@ -41,7 +41,10 @@ export interface GraphTenantOptions {
   random?: () => number;
   /** List every licensed group's members when reading (costs ceil(members/999) requests a group). */
   listGroupMembers?: boolean;
-  /** One line per request, retry and throttle; never a secret. */
+  /**
+   * One line per retry and throttle, and per request when the tenant builds its transport (a
+   * transport given in `request` logs where it was told to); never a secret.
+   */
   log?: (line: string) => void;
 }
 
@@ -68,7 +71,7 @@ export class GraphTenant implements Tenant {
       graphBaseUrl,
       credential: options.credential,
       scope: options.scope,
-      request: options.request ?? createRequestFunction({ caCertPem: options.caCertPem }),
+      request: options.request ?? createRequestFunction({ caCertPem: options.caCertPem, log: options.log }),
       retry: options.retry,
       clock: this.clock,
       random: options.random,
@@ -136,7 +139,7 @@ export function connectLocalTenant(
     app?: { clientId: string; clientSecret: string };
   } = {},
 ): GraphTenant {
-  const request = options.request ?? createRequestFunction({ caCertPem: local.caCertPem, env: {} });
+  const request = options.request ?? createRequestFunction({ caCertPem: local.caCertPem, env: {}, log: options.log });
   const app = options.app ?? local.defaultApp;
   const credential = credentialFromConfig({
     kind: "client-secret",
@@ -144,6 +147,10 @@ export function connectLocalTenant(
     clientId: app.clientId,
     clientSecret: app.clientSecret,
     authorityHost: local.authorityHost,
+    // For a `request` that is a bare wrapper (no transport of its own): the token still comes over
+    // TLS trusting the local tenant's CA, and nothing else from the environment.
+    caCertPem: local.caCertPem,
+    env: {},
     request,
   });
   return createGraphTenant({ ...options, graphBaseUrl: local.graphBaseUrl, credential, request });
