@@ -3,15 +3,16 @@
  * a national cloud or the local tenant alike. The local tenant is just another URL.
  */
 import type { TokenCredential } from "@azure/identity";
-import { UserError } from "../errors";
+import { GraphError, UserError } from "../errors";
 import type { ConcurrencyOptions } from "./adaptive-concurrency";
 import { AdaptiveConcurrency } from "./adaptive-concurrency";
-import { writeInBatches } from "./batch-writer";
+import { writeInBatches, writeToJob } from "./batch-writer";
 import type { Clock } from "./clock";
 import { scaledClock, systemClock } from "./clock";
 import type { CloudName } from "./clouds";
 import { cloudEndpoints, isLoopback } from "./clouds";
 import { credentialFromConfig } from "./credential-from-config";
+import { explainForbidden, forbiddenMessage } from "./forbidden";
 import { GraphClient } from "./graph-client";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
@@ -19,7 +20,7 @@ import { readSnapshot } from "./snapshot-reader";
 import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
 import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "./write-access";
-import type { WriteNeeds } from "./write-access";
+import type { TokenClaims, WriteNeeds } from "./write-access";
 
 export interface GraphTenantOptions {
   /** The Graph root with version; or give `cloud`. */
@@ -91,12 +92,32 @@ export class GraphTenant implements Tenant {
     return { clock: this.clock, policy: this.options.retry, random: this.options.random, log: this.options.log };
   }
 
-  readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
-    return readSnapshot(this.client, query, {
-      ...this.runOptions(),
-      concurrency: this.readConcurrency,
-      listGroupMembers: this.options.listGroupMembers,
-    });
+  async readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
+    try {
+      return await readSnapshot(this.client, query, {
+        ...this.runOptions(),
+        concurrency: this.readConcurrency,
+        listGroupMembers: this.options.listGroupMembers,
+      });
+    } catch (err) {
+      // A 403 names the permissions the endpoint needs and the ones the token has (forbidden.ts).
+      if (err instanceof GraphError && err.status === 403) throw explainForbidden(err, await this.tokenClaims(), this.versionRoot);
+      throw err;
+    }
+  }
+
+  /** The version root of the Graph URL (`/v1.0`), which request paths in errors may start with. */
+  private get versionRoot(): string {
+    return new URL(this.client.baseUrl).pathname;
+  }
+
+  /** The current token's claims; undefined when there is none or it is not a JWT. */
+  private async tokenClaims(): Promise<TokenClaims | undefined> {
+    try {
+      return decodeTokenClaims(await this.client.accessToken());
+    } catch {
+      return undefined;
+    }
   }
 
   async checkWriteAccess(needs?: WriteNeeds): Promise<void> {
@@ -112,7 +133,15 @@ export class GraphTenant implements Tenant {
         this.checked.add(level);
       }
     }
-    return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+    const results = await writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+    if (!results.some((r) => r.status === 403)) return results;
+    const claims = await this.tokenClaims();
+    return results.map((r) => {
+      if (r.status !== 403 || !claims) return r;
+      const job = writeToJob(r.write);
+      const said = forbiddenMessage(job.method, job.url, claims);
+      return said ? { ...r, message: `${r.message ?? "refused"} (${said.message})` } : r;
+    });
   }
 }
 

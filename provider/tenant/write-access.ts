@@ -4,6 +4,7 @@ import type { TenantWrite } from "./types";
  * is written to find out (graph-facts.md sections 1.3 and 8).
  */
 import { PermissionError } from "../errors";
+import { acceptedBy, endpoint } from "./graph-permissions";
 
 export interface TokenClaims {
   roles?: string[];
@@ -15,10 +16,13 @@ export interface TokenClaims {
   [claim: string]: unknown;
 }
 
+// From the one table (graph-permissions.ts), so the check, the 403 message and the README agree.
 /** Any one of these lets assignLicense through (section 1.3 / 8). */
-export const LICENSE_WRITE_PERMISSIONS = ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+export const LICENSE_WRITE_PERMISSIONS = acceptedBy(endpoint("POST /users/{id}/assignLicense"));
 /** Deleting or restoring a user needs User.ReadWrite.All (sections 5.1, 5.3, 8). */
-export const USER_WRITE_PERMISSIONS = ["User.ReadWrite.All", "Directory.ReadWrite.All"];
+export const USER_WRITE_PERMISSIONS = acceptedBy(endpoint("DELETE /users/{id}"));
+/** Setting a usage location (PATCH /users/{id}, section 14.6). */
+export const USAGE_LOCATION_PERMISSIONS = acceptedBy(endpoint("PATCH /users/{id}"));
 
 /** Directory roles (wids) that may assign licenses (section 1.3 and 8). */
 export const LICENSE_ADMIN_ROLES: Record<string, string> = {
@@ -60,7 +64,7 @@ export function decodeTokenClaims(token: string): TokenClaims {
 
 export function checkWriteClaims(claims: TokenClaims, needs: WriteNeeds = {}): void {
   const work = accountWork(needs);
-  const required = work ? USER_WRITE_PERMISSIONS : LICENSE_WRITE_PERMISSIONS;
+  const required = needs.deleteOrRestore ? USER_WRITE_PERMISSIONS : needs.usageLocation ? USAGE_LOCATION_PERMISSIONS : LICENSE_WRITE_PERMISSIONS;
   const isApp = claims.idtyp === "app" || (claims.scp === undefined && Array.isArray(claims.roles));
   if (isApp) {
     const roles = claims.roles ?? [];
