@@ -22,7 +22,9 @@ export const PERMISSIONS = {
   readOrganization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "User.Read"],
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
-  deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // Not Directory.ReadWrite.All: it "does not allow the app to delete users or groups" (Learn
+  // permissions-reference); delete and restore list User.ReadWrite.All alone (graph-facts.md 5.1, 5.3, 8).
+  deleteRestoreUser: ["User.ReadWrite.All"],
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
   /** POST /groups/{id}/members/$ref, DELETE .../members/{id}/$ref (graph-facts.md 16.2). */

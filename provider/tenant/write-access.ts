@@ -3,6 +3,7 @@
  * is written to find out (graph-facts.md sections 1.3, 1.5, 2, 8 and 16.2).
  */
 import { PermissionError } from "../errors";
+import { acceptedBy, endpoint } from "./graph-permissions";
 import type { TenantWrite } from "./types";
 
 export interface TokenClaims {
@@ -15,10 +16,13 @@ export interface TokenClaims {
   [claim: string]: unknown;
 }
 
+// From the one table (graph-permissions.ts), so the check, the 403 message and the README agree.
 /** Any one of these lets assignLicense through (section 1.3 / 8). */
-export const LICENSE_WRITE_PERMISSIONS = ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+export const LICENSE_WRITE_PERMISSIONS = acceptedBy(endpoint("POST /users/{id}/assignLicense"));
 /** Deleting or restoring a user needs User.ReadWrite.All (sections 5.1, 5.3, 8). */
-export const USER_WRITE_PERMISSIONS = ["User.ReadWrite.All", "Directory.ReadWrite.All"];
+export const USER_WRITE_PERMISSIONS = acceptedBy(endpoint("DELETE /users/{id}"));
+/** Setting a usage location (PATCH /users/{id}, section 14.6). */
+export const USAGE_LOCATION_PERMISSIONS = acceptedBy(endpoint("PATCH /users/{id}"));
 
 const GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 const USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
@@ -78,18 +82,18 @@ const CHANGE_ACCOUNTS: WriteRequirement = {
   roles: USER_ADMIN_ROLES,
   leastRole: "User",
 };
-const SET_LOCATIONS: WriteRequirement = { what: "set usage locations", permissions: USER_WRITE_PERMISSIONS, roles: LICENSE_ADMIN_ROLES, leastRole: "License" };
+const SET_LOCATIONS: WriteRequirement = { what: "set usage locations", permissions: USAGE_LOCATION_PERMISSIONS, roles: LICENSE_ADMIN_ROLES, leastRole: "License" };
 /** `POST /groups/{id}/assignLicense` (section 2: permissions; roles from Learn group-assignlicense). */
 export const GROUP_LICENSES: WriteRequirement = {
   what: "assign licenses to groups",
-  permissions: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  permissions: acceptedBy(endpoint("POST /groups/{id}/assignLicense")),
   roles: { ...LICENSE_ADMIN_ROLES, [GROUPS_ADMINISTRATOR]: "Groups Administrator" },
   leastRole: "License",
 };
 /** `/groups/{id}/members/$ref` (16.2): `microsoft.directory/groups/members/update`. */
 export const GROUP_MEMBERS: WriteRequirement = {
   what: "add or remove group members",
-  permissions: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  permissions: acceptedBy(endpoint("POST /groups/{id}/members/$ref")),
   roles: {
     [GLOBAL_ADMINISTRATOR]: "Global Administrator",
     [GROUPS_ADMINISTRATOR]: "Groups Administrator",
@@ -101,7 +105,7 @@ export const GROUP_MEMBERS: WriteRequirement = {
 /** `POST /users/{id}/reprocessLicenseAssignment` (1.5): User.ReadWrite.All, not LicenseAssignment.ReadWrite.All. */
 export const REPROCESS: WriteRequirement = {
   what: "reprocess group-based licenses",
-  permissions: USER_WRITE_PERMISSIONS,
+  permissions: acceptedBy(endpoint("POST /users/{id}/reprocessLicenseAssignment")),
   roles: LICENSE_ADMIN_ROLES,
   leastRole: "License",
 };

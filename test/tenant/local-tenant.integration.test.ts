@@ -153,7 +153,9 @@ describe("against the local tenant (Fabrikam)", () => {
     } finally {
       fx.local.setFaults({});
     }
-    expect(lines.some((l) => /^POST \/v1\.0\/\$batch 200$/.test(l))).toBe(true);
+    // One line per exchange from the transport (request-log-policy.ts), the token request included.
+    expect(lines.some((l) => /^POST https:\/\/127\.0\.0\.1:\d+\/v1\.0\/\$batch 200 \d+ ms request-id [0-9a-f-]{36}$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^POST https:\/\/127\.0\.0\.1:\d+\/[^/]+\/oauth2\/v2\.0\/token\S* 200 \d+ ms/.test(l))).toBe(true);
     expect(lines.some((l) => /retry 1 in/.test(l))).toBe(true);
     const all = lines.join("\n");
     for (const secret of [fx.local.defaultApp.clientSecret, "eyJ", "Bearer", "authorization"]) expect(all).not.toContain(secret);

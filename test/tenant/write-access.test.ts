@@ -52,7 +52,10 @@ describe("checkWriteClaims", () => {
   it("asks for User.ReadWrite.All when users are deleted or restored", () => {
     const claims = { idtyp: "app", roles: ["LicenseAssignment.ReadWrite.All"] };
     expect(() => checkWriteClaims(claims)).not.toThrow();
-    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/none of User.ReadWrite.All, Directory.ReadWrite.All/);
+    expect(() => checkWriteClaims(claims, { deleteOrRestore: true })).toThrow(/none of User\.ReadWrite\.All$/);
+    // Directory.ReadWrite.All "does not allow the app to delete users" (Learn permissions-reference).
+    expect(() => checkWriteClaims({ idtyp: "app", roles: ["Directory.ReadWrite.All"] }, { deleteOrRestore: true })).toThrow(/none of User\.ReadWrite\.All$/);
+    expect(() => checkWriteClaims({ idtyp: "app", roles: ["Directory.ReadWrite.All"] }, { usageLocation: true })).not.toThrow();
   });
 });
 
