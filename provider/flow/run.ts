@@ -7,13 +7,14 @@
 import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
+import { groupLines } from "../apply/group-follow-up";
 import { Journal } from "../apply/journal";
 import type { DesiredState } from "../desired/types";
 import { ApplyError, UserError } from "../errors";
 import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
-import type { Snapshot, Tenant } from "../tenant/types";
+import type { Snapshot, SnapshotQuery, Tenant } from "../tenant/types";
 import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
@@ -38,9 +39,19 @@ export function planAgainst(state: DesiredState, snapshot: Snapshot, at?: Date):
   return makePlan(state, snapshot, at ?? new Date(snapshot.takenAt));
 }
 
+/**
+ * THE read a state needs: its users, the members it names for groups (they are planned as people),
+ * and its groups with their members.
+ */
+export function snapshotQuery(state: DesiredState): SnapshotQuery {
+  const upns = new Set(state.users.map((u) => u.upn));
+  for (const g of state.groups) for (const m of g.members ?? []) upns.add(m);
+  return { upns: [...upns], ...(state.groups.length ? { groups: state.groups.map((g) => g.ref) } : {}) };
+}
+
 /** Read a fresh snapshot of the state's users and plan against it. */
 export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
   return { state, snapshot, plan: planAgainst(state, snapshot) };
 }
 
@@ -57,7 +68,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
       "Make a new plan from the state as it is and review it. Nothing was written.",
     );
   }
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
   const replanned = planAgainst(state, snapshot, new Date(saved.createdAt));
   const check = checkSavedPlan(saved, replanned, snapshot);
   if (check.differences.length) {
@@ -132,7 +143,7 @@ function openJournal(path: string, shown: string): Journal {
 }
 
 /** THE summary of an apply: what was done, what failed, what was not attempted. */
-export function reportLines(r: ApplyReport, journal?: string): string[] {
+export function reportLines(r: ApplyReport, journal?: string, plan?: Plan): string[] {
   if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
@@ -140,6 +151,8 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
   for (const f of r.failed) lines.push(`  failed: ${writeSubject(f.write).label} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
   for (const w of r.notAttempted) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
+  if (plan) lines.push(...groupLines(r.groups, plan, r.reprocessed));
+  if (r.reprocessRefused) lines.push(`  could not reprocess members: ${r.reprocessRefused}`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
 }

@@ -23,10 +23,13 @@ import type { PlannedLicense } from "./types";
  * documented order, 14.1), a group → direct one the other way round, and seats a group frees are
  * free for the users' additions.
  */
-export const grantsFirst = (d: GroupDecision): boolean =>
-  d.diff.add.length > 0 || d.diff.planChanges.length > 0 || (!hasLicenseCall(d) && d.joins.length > 0);
+export function groupGrantsFirst(g: { add: unknown[]; remove: unknown[]; planChanges: unknown[]; joining: number }): boolean {
+  return g.add.length > 0 || g.planChanges.length > 0 || (g.remove.length === 0 && g.joining > 0);
+}
 
-export const hasLicenseCall = (d: GroupDecision): boolean => d.diff.add.length > 0 || d.diff.remove.length > 0 || d.diff.planChanges.length > 0;
+const grantsFirst = (d: GroupDecision): boolean => groupGrantsFirst({ ...d.diff, joining: d.joins.length });
+
+const hasLicenseCall = (d: GroupDecision): boolean => d.diff.add.length > 0 || d.diff.remove.length > 0 || d.diff.planChanges.length > 0;
 
 /** A member's error that Graph records when it processes the group (graph-facts.md 11, 16.1). */
 export interface PredictedError {

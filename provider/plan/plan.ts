@@ -89,7 +89,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   };
   const saving = monthlySaving(lines, desired);
   if (saving) result.monthlySaving = saving;
-  const names = planNamesOf(changes, index);
+  const names = planNamesOf([...changes, ...groupChanges], index);
   if (Object.keys(names).length) result.planNames = names;
   return result;
 }
@@ -199,7 +199,7 @@ function monthlySaving(lines: SeatLine[], desired: DesiredState): Plan["monthlyS
   return { amount: Math.round(amount * 100) / 100, currency: desired.currency };
 }
 
-function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, string> {
+function planNamesOf(changes: Pick<PlanChange, "add" | "remove" | "planChanges">[], index: TenantIndex): Record<string, string> {
   const ids = changes.flatMap((c) => [
     ...c.add.flatMap((l) => l.disabledPlans),
     ...c.remove.flatMap((l) => l.disabledPlans),
