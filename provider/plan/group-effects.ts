@@ -137,7 +137,7 @@ function summaryLines(members: MemberEffect[], reached: number): string[] {
   }
   const rank = (s: string) => (s === "data-at-risk" ? 0 : 1);
   const lines = [...byKind]
-    .sort(([ka, a], [kb, b]) => rank(a.severity) - rank(b.severity) || b.users.length - a.users.length || compareStrings(ka, kb))
+    .sort(([ka, a], [kb, b]) => rank(a.severity) - rank(b.severity) || b.users.length - a.users.length || b.dates.size - a.dates.size || compareStrings(ka, kb))
     .map(([kind, e]) => {
       const dates = [...e.dates].sort();
       const when = dates.length ? `: ${kind === "mailbox-purge" ? "purge" : "from"} on ${dates.join(", ")}` : "";
