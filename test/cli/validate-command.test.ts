@@ -10,7 +10,7 @@ describe("m365-licenses validate (the built CLI)", () => {
   it("exits 0 and summarises a valid folder", () => {
     const r = run("validate", "examples/fabrikam/licenses");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^valid: 4 files, 14 users, 10 license assignments/);
+    expect(r.stdout).toMatch(/^valid: 5 files, 14 users, 10 license assignments/);
     expect(r.status).toBe(0);
   });
 
