@@ -171,7 +171,8 @@ function groupSection(g: GroupChange, plan: Plan, mode: "plan" | "drift"): strin
   return [
     `### Group \`${cell(g.group)}\``,
     "",
-    ...t.writes.map((w) => `- ${cell(w)}`),
+    // "+ add" and "- remove" keep their sign: unescaped, a list item starting with one is a nested list.
+    ...t.writes.map((w) => `- ${cell(w).replace(/^([+-]) /, "\\$1 ")}`),
     ...(t.summary.length ? ["", ...t.summary.map((l) => `- » ${cell(l)}`)] : []),
     ...(t.members.length ? ["", "<details>", `<summary>${g.members.length} member${g.members.length === 1 ? "" : "s"} affected</summary>`, "", ...t.members.map((m) => `- ${cell(m)}`), "", "</details>"] : []),
     "",

@@ -101,6 +101,8 @@ export function planChangeText(p: PlanChange["planChanges"][number], plan: Plan)
 
 /** Members named on a group change's line before "and N more" (the plan file has them all). */
 export const GROUP_MEMBERS_SHOWN = 20;
+/** Service plans named on a member's line before "and N more" (the member's consequences have them all). */
+const MEMBER_PLANS_SHOWN = 5;
 
 /**
  * THE reading of one group change for the renderers: a title, what the group's call and membership
@@ -123,7 +125,10 @@ export function groupChangeText(g: GroupChange, plan: Plan, mode: ReportMode): {
       m.predictedError ? `${m.predictedError.error} on ${m.predictedError.sku}` : "",
     ].filter(Boolean);
     const risk = m.consequences.filter((c) => c.severity !== "info").map((c) => (c.date ? `${c.kind} ${c.date}` : c.kind));
-    return `${m.user}: ${what.join("; ") || "service plans change"}${risk.length ? ` [${risk.join(", ")}]` : ""}`;
+    // A member who keeps every SKU (plans changed in place) is affected only through plans: name them.
+    const plans = [...new Set(m.consequences.flatMap((c) => c.plans ?? []))].sort();
+    const planLoss = plans.length ? `loses ${plans.length === 1 ? "service plan" : "service plans"} ${someUsers(plans, MEMBER_PLANS_SHOWN)}` : "service plans change";
+    return `${m.user}: ${what.join("; ") || planLoss}${risk.length ? ` [${risk.join(", ")}]` : ""}`;
   });
   if (g.members.length > GROUP_MEMBERS_SHOWN) members.push(`... and ${g.members.length - GROUP_MEMBERS_SHOWN} more members (all in the plan file: plan --out)`);
   return { title: `group '${g.group}' (${g.groupId})`, writes, summary: g.summary, members };

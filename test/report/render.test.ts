@@ -22,6 +22,13 @@ describe("renderText", () => {
     expect(text.indexOf("heidi@fabrikam.com")).toBeLessThan(text.indexOf("judy@fabrikam.com"));
   });
 
+  it("names the service plans a group member loses when the group changes plans in place", () => {
+    const text = renderText(fabrikam, { color: false });
+    expect(text).toContain("~ ENTERPRISEPACK: disable YAMMER_ENTERPRISE (in place: members keep the SKU)");
+    expect(text).toContain("quinn@fabrikam.com: loses service plan YAMMER_ENTERPRISE [service-plans-lost]");
+    expect(text).toContain("rita@fabrikam.com: loses EXCHANGESTANDARD [ediscovery-unsearchable, mailbox-purge 2026-12-20, service-plans-lost]");
+  });
+
   it("says so when there is nothing to do, as a plan and as drift", () => {
     expect(renderText(quiet, { color: false })).toMatch(/^Tenant: .*\nNo changes: the tenant matches the desired state\.\n/);
     expect(renderText(quiet, { color: false, mode: "drift" })).toMatch(/^Tenant: .*\nNo drift: the tenant matches the desired state\.\n/);
@@ -48,6 +55,11 @@ describe("renderMarkdown", () => {
     expect(table).toContain("| `ENTERPRISEPACK` | 20 | 7 | 6 | -1 | `██████░░░░░░░░░░░░░░` | 23.00 |");
     expect(table).not.toContain("SPE_E5"); // 5 of 5 before and after
     expect(md).not.toContain("mermaid");
+  });
+
+  it("keeps the sign of a group's writes: not a nested list", () => {
+    expect(md).toContain("### Group `Contractors`\n\n- \\- remove EXCHANGESTANDARD\n");
+    expect(md).not.toMatch(/^- [+-] /m);
   });
 
   it("folds each user's detail, data at risk first, sources linked, long plan lists folded", () => {
