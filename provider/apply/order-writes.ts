@@ -79,7 +79,9 @@ export function orderWrites(plan: Plan): Wave[] {
   const groupSeats = (list: GroupChange[], sign: 1 | -1): void =>
     list.forEach((g) => g.members.forEach((m) => seats.move((sign > 0 ? m.assigned.filter((s) => m.gains.includes(s)) : m.unassigned.filter((s) => m.loses.includes(s))).map((sku) => [skuIdOf(plan, sku), sign]))));
   const phase = (name: "group-grant" | "group-revoke", list: GroupChange[], members: TenantWrite[]): void => {
-    const ids = list.filter((g) => groupLicenseWrite(g) || members.some((w) => "groupId" in w && w.groupId === g.groupId)).map((g) => g.groupId);
+    // Every group this phase writes to: its license calls, and the members joining or leaving (the
+    // revoke phase's leavers include those of grant-phase groups, whose seats the next waves count on).
+    const ids = [...new Set([...list.filter((g) => groupLicenseWrite(g)).map((g) => g.groupId), ...members.flatMap((w) => ("groupId" in w ? [w.groupId] : []))])];
     push(name, list.flatMap((g) => groupLicenseWrite(g) ?? []));
     const joinWave = members.filter((w) => w.kind === "addGroupMember");
     const leaveWave = members.filter((w) => w.kind === "removeGroupMember");

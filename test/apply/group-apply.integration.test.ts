@@ -131,6 +131,37 @@ describe("apply of group changes against the local tenant (asynchronous processi
     expect(again.snapshot.groups.find((g) => g.id === GROUP_IDS.salesEmea)!.memberIds!.sort()).toStrictEqual([ids.u1, ids.u6].sort());
   });
 
+  it("members leaving a group are processed before the users' writes that need the seats they free", async () => {
+    // E3 is full (3 of 3): Sales US gives it to u1 and u2, u6 holds it directly. u2 leaves Sales US
+    // (which also gains POWER_BI_PRO), and u3 gets E3 directly in the seat u2 frees.
+    const seed = groupSeed();
+    seed.groups = seed.groups!.map((g) => (g.id === GROUP_IDS.salesUs ? { ...g, licenses: [{ sku: "ENTERPRISEPACK" }], members: ["u1", "u2"] } : g));
+    const fx = await tenants.start({ seed, throttling: false });
+    const ids = await idsOf(fx, ["u1", "u2", "u3"]);
+    const desired = state({
+      users: { [gupn("u3")]: { licenses: ["ENTERPRISEPACK"] } },
+      groups: { "sales-us": { licenses: ["ENTERPRISEPACK", "POWER_BI_PRO"], members: [gupn("u1")] } },
+    });
+    const { plan } = await planState(desired, fx.tenant);
+    expect(plan.blocked).toStrictEqual([]);
+    expect(plan.changes.map((c) => [c.user, c.add.map((l) => l.sku)])).toStrictEqual([[gupn("u3"), ["ENTERPRISEPACK"]]]);
+    expect(plan.seats.find((s) => s.sku === "ENTERPRISEPACK")).toMatchObject({ purchased: 3, usedBefore: 3, usedAfter: 3 });
+
+    fx.local.requestLog.clear();
+    const report = await apply(fx, plan);
+    expect(report.failed).toStrictEqual([]);
+    // u3's license call waits until the tenant has processed u2's departure (its seat is free only then).
+    expect(collapsePolls(sentLabels(fx, ids)).join(" | ")).toMatch(
+      /^POST Sales US assignLicense 202 \| poll \| errors \| DELETE Sales US member u2 204 \| poll \| errors \| POST u3 assignLicense 200 \| poll \| errors$/,
+    );
+    expect(await holdings(fx, ["u1", "u2", "u3"])).toStrictEqual({
+      u1: ["E3 via Sales US: Active", "PBI via Sales EMEA: Active", "PBI via Sales US: Active"],
+      u2: ["PBI via Sales EMEA: Active"],
+      u3: ["E3 direct: Active"],
+    });
+    expect(noGroupOrUserChanges((await planState(desired, fx.tenant)).plan)).toStrictEqual(nothingToDo);
+  });
+
   it("a plan change in place is one assignLicense call on the group, and every member holds the SKU at every read", async () => {
     const fx = await tenants.start({ seed: officeSeed(), throttling: false, token: true });
     const members = ["u1", "u2", "u3"];

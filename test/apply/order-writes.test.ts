@@ -3,7 +3,7 @@ import { orderWrites } from "../../provider/apply/order-writes";
 import { assertApplicable as gate } from "../../provider/flow/gate";
 import { checkStale } from "../../provider/apply/stale-check";
 import { assignmentsFingerprint, userFingerprint } from "../../provider/plan/fingerprint";
-import type { Plan, PlanChange, SeatLine } from "../../provider/plan/types";
+import type { GroupChange, Plan, PlanChange, SeatLine } from "../../provider/plan/types";
 import type { Snapshot, TenantUser } from "../../provider/tenant/types";
 import { TEST_TENANT } from "../plan/snapshot-builder";
 import { ApplyError } from "../../provider/errors";
@@ -71,6 +71,21 @@ describe("orderWrites: free seats before using them", () => {
     const p = plan([change("ivan", { action: "update", planChanges: [{ skuId: E3, sku: "ENTERPRISEPACK", enable: [], disable: ["p1"], disabledPlans: ["p1"] }], remove: [lic(E5)] })], seats([5, 1], [5, 1]));
     expect(orderWrites(p)[0].writes).toEqual([
       { kind: "assignLicense", userId: "id-ivan", upn: "ivan", addLicenses: [{ skuId: E3, disabledPlans: ["p1"] }], removeLicenses: [E5] },
+    ]);
+  });
+
+  it("waits for a group after each phase that writes to it: members leaving a granting group free its seats only once processed", () => {
+    // Sales gains E5 (grant phase) and bob leaves it (revoke phase), freeing the E3 seat kim's direct E3 needs.
+    const sales: GroupChange = {
+      group: "Sales", groupId: "g-sales", add: [lic(E5)], remove: [], planChanges: [], addMembers: [], removeMembers: [{ user: "bob", userId: "id-bob" }],
+      members: [{ user: "bob", userId: "id-bob", cause: "leaves", assigned: [], unassigned: ["ENTERPRISEPACK"], gains: [], loses: ["ENTERPRISEPACK"], consequences: [] }],
+      summary: [], fingerprint: "fp",
+    };
+    const p = { ...plan([change("kim", { add: [lic(E3)] })], seats([5, 5], [5, 0])), groupChanges: [sales] };
+    expect(orderWrites(p).map((w) => [w.name, w.writes.map((x) => `${x.kind}(${writeSubject(x).label})`), w.awaitGroups ?? []])).toEqual([
+      ["group-grant", ["assignGroupLicense(Sales)"], ["g-sales"]],
+      ["group-leave", ["removeGroupMember(bob)"], ["g-sales"]],
+      ["use-seats", ["assignLicense(kim)"], []],
     ]);
   });
 });
