@@ -92,6 +92,12 @@ export function orderWrites(plan: Plan): Wave[] {
   };
   phase("group-grant", grant, grant.flatMap(joins));
   groupSeats(grant, 1);
+  // Members leaving a group that gains SKUs are processed with it in the grant phase and leave only
+  // in the revoke phase (plan/group-phases.ts grant): until then each holds a seat of every SKU the
+  // group gains, which their effect (before → end) does not show. Counted whether or not they held
+  // the SKU already: an excess only makes a user's write wait for the revoke phase.
+  const leaversHold: [string, number][] = grant.flatMap((g) => g.removeMembers.flatMap(() => g.add.map((l): [string, number] => [l.skuId, 1])));
+  seats.move(leaversHold);
 
   const licensed = changes.filter((c) => c.action !== "delete" && licenseWrite(c));
   const release = (c: PlanChange): void => seats.move(c.remove.map((l) => [l.skuId, -1]));
@@ -122,6 +128,7 @@ export function orderWrites(plan: Plan): Wave[] {
   // The revoke phase: groups that only take SKUs away (then their new members), and members leaving.
   phase("group-revoke", revoke, [...revoke.flatMap(joins), ...groups.flatMap(leaves)]);
   groupSeats([...revoke, ...grant], -1);
+  seats.move(leaversHold.map(([id, n]): [string, number] => [id, -n]));
   seatWaves();
 
   const deletions = changes.filter((c) => c.action === "delete");

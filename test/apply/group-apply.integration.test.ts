@@ -162,6 +162,28 @@ describe("apply of group changes against the local tenant (asynchronous processi
     expect(noGroupOrUserChanges((await planState(desired, fx.tenant)).plan)).toStrictEqual(nothingToDo);
   });
 
+  it("a member leaving a group that gains E3 holds a seat of it until they leave: the user's write that needs that seat goes after", async () => {
+    // Two E3 seats free. Sales EMEA gains E3 and u1 leaves it: the tenant processes u1 with the group
+    // first (u1 and u2 take both seats), then u1's departure frees one, for u3's direct E3.
+    const fx = await tenants.start({ seed: groupSeed({ e3Seats: 3 }), throttling: false });
+    const ids = await idsOf(fx, ["u1", "u2", "u3"]);
+    const desired = state({
+      users: { [gupn("u3")]: { licenses: ["ENTERPRISEPACK"] } },
+      groups: { "sales-emea": { licenses: ["POWER_BI_PRO", "ENTERPRISEPACK"], members: [gupn("u2")] } },
+    });
+    const { plan } = await planState(desired, fx.tenant);
+    expect(plan.blocked).toStrictEqual([]);
+    expect(plan.seats.find((s) => s.sku === "ENTERPRISEPACK")).toMatchObject({ purchased: 3, usedBefore: 1, usedAfter: 3 });
+    fx.local.requestLog.clear();
+    const report = await apply(fx, plan);
+    expect(report.failed).toStrictEqual([]);
+    expect(collapsePolls(sentLabels(fx, ids)).join(" | ")).toMatch(
+      /^POST Sales EMEA assignLicense 202 \| poll \| errors \| DELETE Sales EMEA member u1 204 \| poll \| errors \| POST u3 assignLicense 200 \| poll \| errors$/,
+    );
+    expect(await holdings(fx, ["u1", "u2", "u3"], SKU.E3)).toStrictEqual({ u1: [], u2: ["E3 via Sales EMEA: Active"], u3: ["E3 direct: Active"] });
+    expect(noGroupOrUserChanges((await planState(desired, fx.tenant)).plan)).toStrictEqual(nothingToDo);
+  });
+
   it("a plan change in place is one assignLicense call on the group, and every member holds the SKU at every read", async () => {
     const fx = await tenants.start({ seed: officeSeed(), throttling: false, token: true });
     const members = ["u1", "u2", "u3"];

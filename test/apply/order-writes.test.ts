@@ -88,6 +88,18 @@ describe("orderWrites: free seats before using them", () => {
       ["use-seats", ["assignLicense(kim)"], []],
     ]);
   });
+
+  it("a member leaving a group that gains a SKU holds a seat of it until the revoke phase", () => {
+    // E3: one seat free. Sales gains E3 and bob leaves it: processed with the group first, bob takes
+    // that seat until he leaves, so kim's direct E3 waits for his departure.
+    const sales: GroupChange = {
+      group: "Sales", groupId: "g-sales", add: [lic(E3)], remove: [], planChanges: [], addMembers: [], removeMembers: [{ user: "bob", userId: "id-bob" }],
+      members: [{ user: "bob", userId: "id-bob", cause: "leaves", assigned: [], unassigned: [], gains: [], loses: [], consequences: [] }],
+      summary: [], fingerprint: "fp",
+    };
+    const p = { ...plan([change("kim", { add: [lic(E3)] })], seats([5, 4], [5, 0])), groupChanges: [sales] };
+    expect(summary(p)).toEqual(["group-grant: assignGroupLicense(Sales)", "group-leave: removeGroupMember(bob)", "use-seats: assignLicense(kim)"]);
+  });
 });
 
 describe("assertApplicable: blockers and guards stop apply before the first write", () => {
