@@ -79,7 +79,9 @@ export function orderWrites(plan: Plan): Wave[] {
   const groupSeats = (list: GroupChange[], sign: 1 | -1): void =>
     list.forEach((g) => g.members.forEach((m) => seats.move((sign > 0 ? m.assigned.filter((s) => m.gains.includes(s)) : m.unassigned.filter((s) => m.loses.includes(s))).map((sku) => [skuIdOf(plan, sku), sign]))));
   const phase = (name: "group-grant" | "group-revoke", list: GroupChange[], members: TenantWrite[]): void => {
-    const ids = list.filter((g) => groupLicenseWrite(g) || members.some((w) => "groupId" in w && w.groupId === g.groupId)).map((g) => g.groupId);
+    // Every group this phase writes to: its license calls, and the members joining or leaving (the
+    // revoke phase's leavers include those of grant-phase groups, whose seats the next waves count on).
+    const ids = [...new Set([...list.filter((g) => groupLicenseWrite(g)).map((g) => g.groupId), ...members.flatMap((w) => ("groupId" in w ? [w.groupId] : []))])];
     push(name, list.flatMap((g) => groupLicenseWrite(g) ?? []));
     const joinWave = members.filter((w) => w.kind === "addGroupMember");
     const leaveWave = members.filter((w) => w.kind === "removeGroupMember");
@@ -90,6 +92,12 @@ export function orderWrites(plan: Plan): Wave[] {
   };
   phase("group-grant", grant, grant.flatMap(joins));
   groupSeats(grant, 1);
+  // Members leaving a group that gains SKUs are processed with it in the grant phase and leave only
+  // in the revoke phase (plan/group-phases.ts grant): until then each holds a seat of every SKU the
+  // group gains, which their effect (before → end) does not show. Counted whether or not they held
+  // the SKU already: an excess only makes a user's write wait for the revoke phase.
+  const leaversHold: [string, number][] = grant.flatMap((g) => g.removeMembers.flatMap(() => g.add.map((l): [string, number] => [l.skuId, 1])));
+  seats.move(leaversHold);
 
   const licensed = changes.filter((c) => c.action !== "delete" && licenseWrite(c));
   const release = (c: PlanChange): void => seats.move(c.remove.map((l) => [l.skuId, -1]));
@@ -120,6 +128,7 @@ export function orderWrites(plan: Plan): Wave[] {
   // The revoke phase: groups that only take SKUs away (then their new members), and members leaving.
   phase("group-revoke", revoke, [...revoke.flatMap(joins), ...groups.flatMap(leaves)]);
   groupSeats([...revoke, ...grant], -1);
+  seats.move(leaversHold.map(([id, n]): [string, number] => [id, -n]));
   seatWaves();
 
   const deletions = changes.filter((c) => c.action === "delete");

@@ -116,6 +116,13 @@ function viaOf(after: LicenseAssignment[], skuId: string, index: TenantIndex): s
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** "3 members lose the mailbox", "1 member loses the mailbox": the phrase is written for many. */
+const membersDo = (n: number, does: string): string => {
+  if (n !== 1) return `${n} members ${does}`;
+  const [verb, ...rest] = does.split(" ");
+  const one = verb === "have" ? "has" : verb === "are" ? "is" : `${verb}s`;
+  return `1 member ${[one, ...rest].join(" ")}`;
+};
 const names = (users: string[]): string =>
   users.length <= SUMMARY_NAMES ? users.join(", ") : `${users.slice(0, SUMMARY_NAMES).join(", ")} and ${users.length - SUMMARY_NAMES} more`;
 
@@ -140,12 +147,12 @@ function summaryLines(members: MemberEffect[], reached: number): string[] {
     .sort(([ka, a], [kb, b]) => rank(a.severity) - rank(b.severity) || b.users.length - a.users.length || b.dates.size - a.dates.size || compareStrings(ka, kb))
     .map(([kind, e]) => {
       const dates = [...e.dates].sort();
-      const when = dates.length ? `: ${kind === "mailbox-purge" ? "purge" : "from"} on ${dates.join(", ")}` : "";
-      return `${plural(e.users.length, "member")} ${SUMMARY_BY_KIND.get(kind) ?? kind}${when} (${names(e.users)})`;
+      const when = dates.length ? (kind === "mailbox-purge" ? `: purge on ${dates.join(", ")}` : `: from ${dates.join(", ")}`) : "";
+      return `${membersDo(e.users.length, SUMMARY_BY_KIND.get(kind) ?? `are affected (${kind})`)}${when} (${names(e.users)})`;
     });
   const kept = new Map<string, string[]>();
   for (const m of members) for (const k of m.keptThrough ?? []) kept.set(`${k.sku} through ${k.via}`, [...(kept.get(`${k.sku} through ${k.via}`) ?? []), m.user]);
-  for (const [what, users] of [...kept].sort(([a], [b]) => compareStrings(a, b))) lines.push(`${plural(users.length, "member")} keep ${what} (${names(users)})`);
+  for (const [what, users] of [...kept].sort(([a], [b]) => compareStrings(a, b))) lines.push(`${membersDo(users.length, `keep ${what}`)} (${names(users)})`);
   const errors = new Map<string, string[]>();
   for (const m of members) if (m.predictedError) errors.set(m.predictedError.sku, [...(errors.get(m.predictedError.sku) ?? []), m.user]);
   for (const [sku, users] of errors) {

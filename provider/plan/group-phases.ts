@@ -29,7 +29,6 @@ export function groupGrantsFirst(g: { add: unknown[]; remove: unknown[]; planCha
 
 const grantsFirst = (d: GroupDecision): boolean => groupGrantsFirst({ ...d.diff, joining: d.joins.length });
 
-const hasLicenseCall = (d: GroupDecision): boolean => d.diff.add.length > 0 || d.diff.remove.length > 0 || d.diff.planChanges.length > 0;
 
 /** A member's error that Graph records when it processes the group (graph-facts.md 11, 16.1). */
 export interface PredictedError {
@@ -39,10 +38,14 @@ export interface PredictedError {
   error: "CountViolation" | "Other";
 }
 
-/** The group's entries for one member: kept SKUs keep their state (16.1), new ones start Active. */
+/**
+ * The group's entries for one member when the group is processed: SKUs the member already has from
+ * it keep their state, plans replaced in place (14.1); new ones, and ones in error (processing tries
+ * them again), start Active and are checked for a seat by the caller (16.1).
+ */
 function entriesFor(groupId: string, old: LicenseAssignment[], licenses: PlannedLicense[]): LicenseAssignment[] {
   return licenses.map((l): LicenseAssignment => {
-    const prev = old.find((a) => a.assignedByGroup === groupId && a.skuId.toLowerCase() === l.skuId);
+    const prev = old.find((a) => a.assignedByGroup === groupId && a.skuId.toLowerCase() === l.skuId && a.state !== "Error");
     return prev ? { ...prev, disabledPlans: [...l.disabledPlans] } : { skuId: l.skuId, disabledPlans: [...l.disabledPlans], assignedByGroup: groupId, state: "Active", error: null };
   });
 }
@@ -109,12 +112,14 @@ export class GroupPhases {
     for (const id of this.byUpn(reached)) {
       const old = cur.get(id);
       if (!old) continue;
+      // Processed again: what was predicted for this member in this group before is decided anew.
+      if (record) this.forget(id, gid);
       const entries = d.membersAfter.has(id) ? entriesFor(gid, old, d.licensesAfter) : [];
       const held = heldSkus(old);
       const needs = entries.filter((e) => e.state !== "Error" && !held.has(e.skuId)).map((e) => e.skuId);
       if (needs.length && !ledger.fits(needs)) {
         // "it won't assign the other licenses in the group either" (16.1): every SKU new from this group fails.
-        const had = new Set(old.filter((a) => a.assignedByGroup?.toLowerCase() === gid).map((a) => a.skuId.toLowerCase()));
+        const had = new Set(old.filter((a) => a.assignedByGroup?.toLowerCase() === gid && a.state !== "Error").map((a) => a.skuId.toLowerCase()));
         for (const e of entries) {
           if (had.has(e.skuId)) continue;
           e.state = "Error";
@@ -128,11 +133,19 @@ export class GroupPhases {
     }
   }
 
+  /** Predicted errors of one member in one group, dropped when the group processes them again. */
+  private forget(userId: string, groupId: string): void {
+    for (let i = this.errors.length - 1; i >= 0; i--) if (this.errors[i]!.userId === userId && this.errors[i]!.groupId === groupId) this.errors.splice(i, 1);
+  }
+
+  /**
+   * The grant phase for one group: processed with every member (one in error is tried again, 16.1),
+   * members who leave still among them until the revoke phase.
+   */
   private grant(d: GroupDecision, cur: Map<string, LicenseAssignment[]>, ledger: Ledger): void {
     if (!grantsFirst(d)) return;
-    // Members who leave stay members until the revoke phase.
     const keep = { ...d, membersAfter: new Set([...d.membersAfter, ...d.leaves]) };
-    this.process(keep, hasLicenseCall(d) ? [...d.membersBefore, ...d.joins] : d.joins, cur, ledger, true);
+    this.process(keep, [...d.membersBefore, ...d.joins], cur, ledger, true);
   }
 
   /**
@@ -144,7 +157,13 @@ export class GroupPhases {
     const cur = new Map<string, LicenseAssignment[]>();
     for (const id of this.s0.keys()) if (!gone.has(id)) cur.set(id, s2.get(id) ?? this.s1.get(id)!);
     const record = ledger !== NO_SEATS;
-    for (const d of this.decisions) this.process(d, grantsFirst(d) ? d.leaves : [...d.membersAfter, ...d.leaves], cur, ledger, record);
+    for (const d of this.decisions) {
+      if (grantsFirst(d) && !d.leaves.length) continue;
+      // Processing removes what the group no longer gives first (leavers, removed SKUs), then goes
+      // through the members, trying again those in error: seats the leavers free go to them (16.1).
+      this.process(d, d.leaves, cur, ledger, record);
+      this.process(d, d.membersAfter, cur, ledger, record);
+    }
     return cur;
   }
 

@@ -59,7 +59,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   const blocked = [...round.blocked, ...groupBlockers];
   const counts = changeCounts(changes, groupChanges);
   blocked.push(...guardBlockers(desired, counts));
-  const warnings = [...groupWarnings(kept, index), ...redundantDirect(decisions, end, groupIndex)];
+  const warnings = [...groupWarnings(kept, index), ...redundantDirect(named, end, groupIndex)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
   const lines = seatLines(index, usedAfter, desired.prices);
@@ -298,13 +298,22 @@ function planRound(desired: DesiredState, snapshot: Snapshot, rc: RoundContext, 
 }
 
 /**
- * Direct licenses that a group the state names also gives, with the same plans, at the end of the
- * plan: removing them loses nothing. One warning per SKU and group, users sorted.
+ * Direct licenses that a group the state names also gives, with the same plans, once the plan is
+ * carried out (changed groups or not): removing them loses nothing. One warning per SKU and group,
+ * users sorted.
  */
-function redundantDirect(decisions: GroupDecision[], end: Map<string, LicenseAssignment[]>, index: TenantIndex): PlanWarning[] {
-  const named = new Set(decisions.filter((d) => d.named).map((d) => d.group.id.toLowerCase()));
+function redundantDirect(namedGroups: Map<string, NamedGroup>, end: Map<string, LicenseAssignment[]>, index: TenantIndex): PlanWarning[] {
+  const named = new Set([...namedGroups.keys()].map((id) => id.toLowerCase()));
   const byKey = new Map<string, { skuId: string; groupId: string; users: string[] }>();
-  for (const [id, list] of end) {
+  // Every member of a group the state names, as they will be: changed ones from the plan's end state.
+  const people = new Map(end);
+  for (const gid of named) {
+    for (const id of index.groups.get(gid)?.memberIds ?? []) {
+      const u = index.usersById.get(id.toLowerCase());
+      if (u && !people.has(id.toLowerCase())) people.set(id.toLowerCase(), u.assignments);
+    }
+  }
+  for (const [id, list] of people) {
     for (const a of list) {
       if (a.assignedByGroup !== null) continue;
       const twin = list.find(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot";
 import { plan } from "../../provider/plan/plan";
 import type { DesiredInput } from "./desired-builder";
 import { desired } from "./desired-builder";
@@ -27,7 +28,7 @@ describe("plan: groups", () => {
     expect(c.consequences).toEqual([]);
     expect(c.keptThrough).toEqual([{ sku: "ENTERPRISEPACK", via: "a direct license" }]);
     expect(g.summary[0]).toBe("2 members lose the mailbox: purge on 2026-03-31 (a@x.com, b@x.com)");
-    expect(g.summary).toContain("1 member keep ENTERPRISEPACK through a direct license (c@x.com)");
+    expect(g.summary).toContain("1 member keeps ENTERPRISEPACK through a direct license (c@x.com)");
     // Guards count people: three members stop getting E3 from the group.
     expect(p.summary.remove).toBe(3);
     // Seats: two are freed (c keeps hers through the direct license).
@@ -85,6 +86,17 @@ describe("plan: groups", () => {
     // a keeps what she had (the group's E3 joins her direct one): not affected, and listed as such.
     expect(g.members.find((m) => m.user === "a@x.com")).toBeUndefined();
     expect(g.summary).toContain("1 member is not affected (same licenses and services after)");
+  });
+
+  it("a seat a leaver frees goes to a member in error when the group is processed again, not to a user's later write", () => {
+    // u1 still holds the group's seat through the grant phase; processing u1's departure tries u2 again (16.1).
+    const b = base(2).group("Sales", []).user("u1@x.com", { groups: ["Sales"] }).user("u2@x.com", { groups: ["Sales"] }).user("u3@x.com").user("u6@x.com", { direct: ["ENTERPRISEPACK"] });
+    const p = run(b, { users: { "u3@x.com": { licenses: ["ENTERPRISEPACK"] } }, groups: [{ ref: "Sales", licenses: ["POWER_BI_PRO", "ENTERPRISEPACK"], members: ["u2@x.com"] }] });
+    const g = p.groupChanges[0]!;
+    expect(g.members.find((m) => m.user === "u2@x.com")).toMatchObject({ gains: ["ENTERPRISEPACK", "POWER_BI_PRO"] });
+    expect(g.members.find((m) => m.user === "u2@x.com")!.predictedError).toBeUndefined();
+    expect(p.blocked).toEqual([expect.objectContaining({ user: "u3@x.com", reason: "insufficient-seats" })]);
+    expect(p.seats.find((s) => s.sku === "ENTERPRISEPACK")).toMatchObject({ usedAfter: 2 });
   });
 
   it("refuses members: on dynamic and synced groups, saying why", () => {
@@ -149,6 +161,11 @@ describe("plan: groups", () => {
     const step1 = run(b, { users: { "a@x.com": { licenses: ["ENTERPRISEPACK"] } }, groups: [{ ref: "Sales", licenses: ["ENTERPRISEPACK"] }] });
     expect(step1.warnings).toEqual([expect.objectContaining({ kind: "redundant-direct", sku: "ENTERPRISEPACK", users: ["a@x.com"] })]);
     expect(step1.seats.find((s) => s.sku === "ENTERPRISEPACK")).toMatchObject({ usedBefore: 1, usedAfter: 1 });
+    // Once the group is processed, the plan has nothing to change and still says the direct E3 is redundant.
+    const state1 = desired({ users: { "a@x.com": { licenses: ["ENTERPRISEPACK"] } }, groups: [{ ref: "Sales", licenses: ["ENTERPRISEPACK"] }] });
+    const after1 = plan(state1, applyPlanToSnapshot(b.build(), step1), NOW);
+    expect(after1.groupChanges).toEqual([]);
+    expect(after1.warnings.map((w) => [w.kind, w.users])).toEqual([["redundant-direct", ["a@x.com"]]]);
     // Both in one plan: the group is processed before the direct license goes (group-phases.ts), so
     // the removal loses nothing.
     const both = run(b, { users: { "a@x.com": { licenses: [] } }, groups: [{ ref: "Sales", licenses: ["ENTERPRISEPACK"] }] });
