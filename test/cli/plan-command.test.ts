@@ -27,7 +27,7 @@ describe("plan / drift / export against the embedded local tenant (the README's 
       "restorable with its licenses and groups until 2026-02-14", "OneDrive kept for the tenant's OneDrive retention period", "inactive mailbox", "seats freed at once", // deletion
       "protected-user", "missing-usage-location", "inherited-license: POWER_BI_PRO is inherited from group 'Analysts'", "user-not-found", "insufficient-seats", // blockers
       "group 'Sales'", "~ ENTERPRISEPACK: disable YAMMER_ENTERPRISE (in place: members keep the SKU)", // a group's plans changed in place
-      "group 'Contractors'", "1 member lose the mailbox: purge on 2026-02-14 (rita@fabrikam.com)", // a group's license removed, per member
+      "group 'Contractors'", "1 member loses the mailbox: purge on 2026-02-14 (rita@fabrikam.com)", // a group's license removed, per member
       "Monthly saving: 27.00 USD", // one E3 (23) and rita's EXCHANGESTANDARD (4)
     ]) expect(r.stdout).toContain(text);
   });
