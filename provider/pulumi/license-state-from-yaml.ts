@@ -14,6 +14,7 @@ import { PULUMI_SPELLING } from "./carry-out-plan";
 import type { DesiredState } from "../desired/types";
 import type { Plan } from "../plan/types";
 import type { Tenant } from "../tenant/types";
+import { GroupLicenses } from "./group-licenses";
 import { LicenseSet } from "./license-set";
 import type { ReviewerLog } from "./preview-plan";
 import { computePlan, planMarkdown, stackPlan, warnReviewer } from "./preview-plan";
@@ -50,6 +51,8 @@ export interface LicenseStateResources {
   users: Record<string, UserLicenses>;
   /** By file name without extension (mode `sets`). */
   sets: Record<string, LicenseSet>;
+  /** By the group's key in `groups:` (both modes). */
+  groups: Record<string, GroupLicenses>;
   /** The plan against the tenant as it is before this update; undefined without a tenant. */
   plan: pulumi.Output<Plan | undefined>;
   /** The plan in markdown: export it as a stack output, post it on the pull request. */
@@ -118,7 +121,18 @@ export function licenseStateFromYaml(paths: string | string[], options: LicenseS
       );
     }
   }
-  return { desired, users, sets, plan: planned, planMarkdown: planned.apply(planMarkdown) };
+  // One resource per named group, in both modes. Within one resource the flow orders a group's
+  // writes; across resources Pulumi runs them in parallel, and the write turns (write-turns.ts)
+  // decide one plan at a time, so a seat a user or group frees is seen before another uses it.
+  const groups: Record<string, GroupLicenses> = {};
+  for (const g of desired.groups) {
+    groups[g.ref] = new GroupLicenses(
+      `${prefix}group-${g.ref}`,
+      { ref: g.ref, licenses: g.licenses, ...(g.members ? { members: g.members } : {}), guards: guarded(protect.length ? { protected: protect } : {}) },
+      options.resourceOptions,
+    );
+  }
+  return { desired, users, sets, groups, plan: planned, planMarkdown: planned.apply(planMarkdown) };
 }
 
 /** The program's guard overrides, for each LicenseSet's own gate (the provider's flow). */

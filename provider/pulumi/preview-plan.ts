@@ -39,7 +39,10 @@ export async function computePlan(desired: DesiredState, tenant: Tenant | undefi
   return (await planState(desired, tenant)).plan;
 }
 
-/** One warning per data-at-risk consequence and per blocker, so they show in the preview itself. */
+/**
+ * One warning per data-at-risk consequence of a user change, per group change that puts members'
+ * data at risk, and per blocker, so they show in the preview itself.
+ */
 export type ReviewerLog = Pick<typeof pulumi.log, "warn" | "info">;
 
 export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log): void {
@@ -47,6 +50,11 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log): void {
     for (const c of change.consequences) {
       if (c.severity === "data-at-risk") log.warn(`${change.user}: ${c.message}${c.date ? ` (${c.date})` : ""}`);
     }
+  }
+  for (const g of p.groupChanges) {
+    // The summary puts the data-at-risk lines first, one per kind, with their dates (group-effects.ts).
+    const kinds = new Set(g.members.flatMap((m) => m.consequences.filter((c) => c.severity === "data-at-risk").map((c) => c.kind)));
+    if (kinds.size) log.warn(`group ${g.group}: ${g.summary.slice(0, kinds.size).join("; ")}`);
   }
   for (const b of p.blocked) log.warn(`blocked: ${describeBlocker(b).replace(/^\s+- /, "")}`);
   const s = p.summary;
