@@ -15,6 +15,7 @@ const ROOT = join(__dirname, "..", "..");
 const FABRIKAM = join(ROOT, "examples", "fabrikam");
 const USER_TYPE = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 const SET_TYPE = "pulumi-nodejs:dynamic/m365-licenses:LicenseSet";
+const GROUP_TYPE = "pulumi-nodejs:dynamic/m365-licenses:GroupLicenses";
 
 let local: LocalTenant;
 const warnings: string[] = [];
@@ -49,6 +50,20 @@ describe("licenseStateFromYaml at preview", () => {
     expect(warnings.some((w) => w.startsWith("carol@fabrikam.com:") && /30 days|purge/i.test(w))).toBe(true);
     expect(warnings).toContainEqual(expect.stringMatching(/^blocked: ghost@fabrikam.com: user-not-found/));
     expect(warnings).toContainEqual(expect.stringMatching(/^blocked: breakglass-01@fabrikam.com: protected-user/));
+    // A group change that puts members' data at risk: one warning for the group, with the date.
+    // Sales changes plans in place (Yammer off): nobody's data is at risk, so no warning.
+    expect(warnings.filter((w) => w.startsWith("group "))).toEqual([
+      expect.stringMatching(/^group Contractors: 1 member loses the mailbox: purge on \d{4}-\d{2}-\d{2} \(rita@fabrikam.com\); 1 member drops out of eDiscovery search \(rita@fabrikam.com\)$/),
+    ]);
+    expect(markdown).toMatch(/Contractors[\s\S]*rita@fabrikam.com/);
+    // One GroupLicenses per named group, with the resolved licenses and the state's guards.
+    await registered(Object.values(state.groups));
+    const groups = seen.filter((r) => r.type === GROUP_TYPE);
+    expect(groups.map((g) => g.name).sort()).toEqual(["p1-group-Contractors", "p1-group-Sales"]);
+    expect(groups.find((g) => g.name === "p1-group-Contractors")!.inputs).toMatchObject({ ref: "Contractors", licenses: [], guards: { protected: ["breakglass-*@fabrikam.com"] } });
+    expect(groups.find((g) => g.name === "p1-group-Sales")!.inputs.licenses).toEqual([
+      { skuId: "6fd2c87f-b296-42f0-b197-1e91e994b900", skuPartNumber: "ENTERPRISEPACK", disabledPlanIds: [expect.stringMatching(/^[0-9a-f-]{36}$/)] },
+    ]);
     // A preview reads; it never writes.
     expect(local.requestLog.entries().filter((e) => e.method !== "GET" && !/\$batch|token/.test(e.path))).toEqual([]);
     expect(local.requestLog.entries().filter((e) => e.inBatch && e.method !== "GET")).toEqual([]);
@@ -65,6 +80,8 @@ describe("licenseStateFromYaml at preview", () => {
     expect(engineering.inputs.users["ivan@fabrikam.com"].licenses[0].sku).toBe("ENTERPRISEPACK");
     expect(engineering.inputs.guards).toEqual({ protected: ["breakglass-*@fabrikam.com"], maxUnassignments: 10, maxDeletions: 2 });
     expect(seen.filter((r) => r.type === USER_TYPE)).toEqual([]);
+    await registered(Object.values(state.groups));
+    expect(seen.filter((r) => r.type === GROUP_TYPE).map((g) => g.name).sort()).toEqual(["p2-group-Contractors", "p2-group-Sales"]);
   });
 
   it("reads the tenant from the stack configuration, and no secret reaches the output", async () => {
