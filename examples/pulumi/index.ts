@@ -26,3 +26,5 @@ export const userIds =
   mode === "users"
     ? pulumi.all(Object.fromEntries(Object.entries(licenses.users).map(([upn, r]) => [upn, r.userId])))
     : pulumi.all(Object.fromEntries(Object.entries(licenses.sets).map(([file, s]) => [file, s.userIds])));
+/** Object id of each group the state names (`groups:`), by its key there. */
+export const groupIds = pulumi.all(Object.fromEntries(Object.entries(licenses.groups).map(([ref, g]) => [ref, g.groupId])));
