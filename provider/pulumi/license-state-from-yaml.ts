@@ -121,9 +121,9 @@ export function licenseStateFromYaml(paths: string | string[], options: LicenseS
       );
     }
   }
-  // One resource per named group, in both modes. Within one resource the flow orders a group's
-  // writes; across resources Pulumi runs them in parallel, and the write turns (write-turns.ts)
-  // decide one plan at a time, so a seat a user or group frees is seen before another uses it.
+  // One resource per named group, in both modes, depending on nothing in particular. Within one
+  // resource the flow orders a group's writes; across resources Pulumi runs them in parallel, and
+  // the write turns (write-turns.ts) decide one plan at a time against the tenant earlier writes left.
   const groups: Record<string, GroupLicenses> = {};
   for (const g of desired.groups) {
     groups[g.ref] = new GroupLicenses(
