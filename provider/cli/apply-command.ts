@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ApplyReport } from "../apply/apply-plan";
-import { loadDesiredState } from "../desired/load-state";
+import { loadDesiredStateAsync } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
@@ -83,7 +83,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   if (saved && paths.length === 0) throw new UserError(`${values.plan}: the plan names no state files; give them: apply <file|dir>... --plan ${values.plan}`);
 
   // Validate before connecting: a bad file never reaches a tenant.
-  const state = loadDesiredState(paths, { cwd: io.cwd });
+  const state = await loadDesiredStateAsync(paths, { cwd: io.cwd, unknownNames: "warn" });
   const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
   // One apply at a time, from the read on: the plan (or the saved plan's check) is of the tenant as
   // the writes will find it, not as it was before another apply wrote.

@@ -88,5 +88,6 @@ Usage:
   m365-licenses export [options]                  write today's direct assignments as a state file
   m365-licenses tenant serve [options]            run the local Graph-compatible tenant
 
-Run 'm365-licenses <command> --help' for the options of a command.`;
+A state is YAML files (or folders of them) or a TypeScript module (state.ts) whose default export
+is the state. Run 'm365-licenses <command> --help' for the options of a command.`;
 }

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
 import { Journal } from "../apply/journal";
+import { resolveAgainstTenant } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { ApplyError, UserError } from "../errors";
 import { plan as makePlan } from "../plan/plan";
@@ -24,23 +25,32 @@ export interface Planned {
   plan: Plan;
 }
 
-/** The plan of `state` against `snapshot`, refused when the snapshot is of another tenant. */
+/**
+ * The plan of `state` against `snapshot`, refused when the snapshot is of another tenant. SKU and
+ * plan names the bundled catalog did not know are resolved through the snapshot's subscribedSkus
+ * first (a name the tenant lacks too is a ValidationError at its file:line:col).
+ */
 export function planAgainst(state: DesiredState, snapshot: Snapshot, at?: Date): Plan {
-  const wrong = tenantMismatch(state.tenant, snapshot.tenant);
+  return planResolved(state, snapshot, at).plan;
+}
+
+function planResolved(given: DesiredState, snapshot: Snapshot, at?: Date): { state: DesiredState; plan: Plan } {
+  const wrong = tenantMismatch(given.tenant, snapshot.tenant);
   if (wrong) {
     throw new UserError(
       `wrong tenant: ${wrong}`,
       "Point --tenant (or the provider's configuration) at the tenant the state is for, or fix tenant: in the state. Nothing was read beyond the tenant's identity and nothing was written.",
     );
   }
+  const state = resolveAgainstTenant(given, snapshot.skus);
   // The tenant's own clock (its Date header), so every date in the plan agrees with the tenant.
-  return makePlan(state, snapshot, at ?? new Date(snapshot.takenAt));
+  return { state, plan: makePlan(state, snapshot, at ?? new Date(snapshot.takenAt)) };
 }
 
 /** Read a fresh snapshot of the state's users and plan against it. */
 export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
   const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  return { state, snapshot, plan: planAgainst(state, snapshot) };
+  return { ...planResolved(state, snapshot), snapshot };
 }
 
 /**
@@ -57,7 +67,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
     );
   }
   const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  const replanned = planAgainst(state, snapshot, new Date(saved.createdAt));
+  const { state: resolved, plan: replanned } = planResolved(state, snapshot, new Date(saved.createdAt));
   const check = checkSavedPlan(saved, replanned, snapshot);
   if (check.differences.length) {
     throw new ApplyError(
@@ -65,7 +75,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
       "The tenant moved on, or the plan file was edited. Make a new plan and review it again. Nothing was written.",
     );
   }
-  return { state, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
+  return { state: resolved, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
 }
 
 /** Where apply journals (and, in that folder, locks) unless told otherwise: the CLI's and Pulumi's default. */
