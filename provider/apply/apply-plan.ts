@@ -36,6 +36,8 @@ export interface ApplyReport {
   journalError?: string;
   /** Why the run stopped sending writes because its apply lock was lost (flow/run.ts carryOut). */
   lockLost?: string;
+  /** The journal's id of this run (the `run` field of its lines). */
+  run?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   // The same rule the tenant applies before its first write, so --dry-run checks what apply needs.
   await options.tenant.checkWriteAccess(writeNeeds(all));
   const total = all.length;
-  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone };
+  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone, run: journal.run };
   if (options.dryRun) return report;
 
   journal.record("run-start", { detail: { planFingerprint: plan.fingerprint, writes: total, alreadyDone: alreadyDone.length } });
@@ -72,12 +74,19 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     (r.ok ? report.succeeded : report.failed).push(r);
     if (!r.ok) failedUsers.add(r.write.userId);
   };
+  // Every write not sent is in the journal too: the summary lists only the first few of them.
+  const skip = (writes: TenantWrite[], message: string): void => {
+    for (const w of writes) {
+      report.notAttempted.push(w);
+      journal.record("write-skipped", { user: w.upn, userId: w.userId, action: w.kind, message });
+    }
+  };
   try {
     for (const wave of waves) {
       const ready = wave.writes.filter((w) => !failedUsers.has(w.userId));
-      report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(w.userId)));
+      skip(wave.writes.filter((w) => failedUsers.has(w.userId)), "not sent: an earlier write of this user failed");
       if (stop.signal.aborted) {
-        report.notAttempted.push(...ready);
+        skip(ready, "not sent: the run stopped before this write's turn");
         continue;
       }
       const seen = new Set<TenantWrite>();

@@ -15,7 +15,7 @@ import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
 import { formatOption } from "./plan-command";
-import { progressReporter } from "./progress";
+import { lineStream, progressReporter, throttleOf } from "./progress";
 import { renderPlan, useColor } from "./render-plan";
 
 const HELP = `Usage: m365-licenses apply <file|dir>... [options]
@@ -129,16 +129,17 @@ async function planAndApply(
       abort.abort();
     };
     process.once("SIGINT", onSigint);
-    const progress = io.isTTY ? progressReporter(io) : undefined;
+    // On a terminal a line redrawn in place; elsewhere (CI) a plain line every few seconds.
+    const progress = progressReporter({ stream: io.progress ?? lineStream(io.err), throttledUntil: throttleOf(conn.tenant) });
     let report: ApplyReport;
     if (lockLost.aborted) throw lockLost.reason;
     try {
       report = await carryOut(plan, {
         tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? DEFAULT_JOURNAL), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
-        dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress?.update, alreadyDone,
+        dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress.update, alreadyDone,
       });
     } finally {
-      progress?.end();
+      progress.end();
       process.removeListener("SIGINT", onSigint);
     }
     const lines = reportLines(report, report.dryRun ? undefined : journalPath);

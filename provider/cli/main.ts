@@ -55,6 +55,8 @@ export interface CliIo {
   cwd: string;
   /** Ask a yes/no question on a TTY. */
   confirm?(question: string): Promise<boolean>;
+  /** Where apply's progress goes (stderr); without it, plain lines through `err`. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 export function processIo(): CliIo {
@@ -64,6 +66,7 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    progress: process.stderr,
     confirm: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {

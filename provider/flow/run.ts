@@ -147,10 +147,25 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
   if (r.lockLost) lines.push(`Stopped: ${r.lockLost}. No write was sent after that.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
-  for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
-  for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
+  const whole = journal ? `every one is in the journal, ${journal}${r.run ? ` (run ${r.run})` : ""}` : "every one is in the journal";
+  for (const f of r.failed.slice(0, MAX_LISTED)) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
+  if (r.failed.length > MAX_LISTED) lines.push(`  ... and ${r.failed.length - MAX_LISTED} more failed writes (${whole}, "write-failed" lines)`);
+  for (const w of r.notAttempted.slice(0, MAX_LISTED)) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
+  if (r.notAttempted.length > MAX_LISTED) lines.push(`  ... and ${r.notAttempted.length - MAX_LISTED} more writes not attempted (${whole}, "write-skipped" lines)`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
+}
+
+/**
+ * How many failed or unattempted writes, and users, a summary names: an interrupted apply of 3,000
+ * writes once printed about 140 KB (issue 14). The rest are counted, and the journal holds them all.
+ */
+export const MAX_LISTED = 20;
+
+/** `a, b, c` for the first MAX_LISTED users, then how many more. */
+function someUsers(users: string[]): string {
+  const shown = users.slice(0, MAX_LISTED).join(", ");
+  return users.length > MAX_LISTED ? `${shown} and ${users.length - MAX_LISTED} more` : shown;
 }
 
 /** Users whose writes did not all finish. */
@@ -163,19 +178,19 @@ export function assertFinished(report: ApplyReport, what: string, rerun: string)
   const unfinished = unfinishedUsers(report);
   if (report.journalError) {
     throw new ApplyError(
-      `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${someUsers(unfinished)})` : ""}`,
       `Free the disk or give another --journal FILE. ${rerun}`,
     );
   }
   if (report.lockLost) {
     throw new ApplyError(
-      `${what} stopped: ${report.lockLost}; ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `${what} stopped: ${report.lockLost}; ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${someUsers(unfinished)})` : ""}`,
       `Make sure no other apply is running. ${rerun}`,
     );
   }
   if (unfinished.length === 0) return;
   throw new ApplyError(
-    `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${unfinished.join(", ")})`,
+    `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${someUsers(unfinished)})`,
     `What succeeded is in the tenant and in the journal. ${rerun}`,
   );
 }
