@@ -3,7 +3,8 @@
  * framing (`Content-Length: N\r\n\r\n` then N bytes of JSON-RPC 2.0, per the LSP specification,
  * "Base Protocol"), requests with their responses, notifications, and answers to the server's own
  * requests. (vscode-languageserver-protocol's client needs a moduleResolution this project does
- * not use; the base protocol is small enough to speak directly.)
+ * not use; the base protocol is small enough to speak directly. The package is a dev dependency
+ * all the same: yaml-language-server 1.x requires it without declaring it, so it must be hoisted.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 
