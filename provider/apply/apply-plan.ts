@@ -1,7 +1,8 @@
 import type { Plan } from "../plan/types";
 import type { Tenant, TenantWrite, WriteResult } from "../tenant/types";
 import { writeNeeds } from "../tenant/write-access";
-import { Journal } from "./journal";
+import { writeSubject } from "../tenant/write-subject";
+import { describeWrite, Journal } from "./journal";
 import { orderWrites } from "./order-writes";
 
 export interface ApplyProgress {
@@ -67,24 +68,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (r.code === "Aborted") {
       // Never sent: the run was interrupted before this write's batch went out.
       report.notAttempted.push(r.write);
-      journal.record("write-skipped", { user: r.write.upn, userId: r.write.userId, action: r.write.kind, message: r.message });
+      journal.record("write-skipped", { ...describeWrite(r.write), message: r.message });
       return;
     }
     journal.finish(r);
     (r.ok ? report.succeeded : report.failed).push(r);
-    if (!r.ok) failedUsers.add(r.write.userId);
+    if (!r.ok) failedUsers.add(writeSubject(r.write).id);
   };
   // Every write not sent is in the journal too: the summary lists only the first few of them.
   const skip = (writes: TenantWrite[], message: string): void => {
     for (const w of writes) {
       report.notAttempted.push(w);
-      journal.record("write-skipped", { user: w.upn, userId: w.userId, action: w.kind, message });
+      journal.record("write-skipped", { ...describeWrite(w), message });
     }
   };
   try {
     for (const wave of waves) {
-      const ready = wave.writes.filter((w) => !failedUsers.has(w.userId));
-      skip(wave.writes.filter((w) => failedUsers.has(w.userId)), "not sent: an earlier write of this user failed");
+      const ready = wave.writes.filter((w) => !failedUsers.has(writeSubject(w).id));
+      skip(wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)), "not sent: an earlier write of this user or group failed");
       if (stop.signal.aborted) {
         skip(ready, "not sent: the run stopped before this write's turn");
         continue;

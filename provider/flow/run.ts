@@ -15,6 +15,7 @@ import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
 import type { Snapshot, Tenant } from "../tenant/types";
+import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
 import { checkSavedPlan } from "./saved-plan";
@@ -148,9 +149,9 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.lockLost) lines.push(`Stopped: ${r.lockLost}. No write was sent after that.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
   const whole = journal ? `every one is in the journal, ${journal}${r.run ? ` (run ${r.run})` : ""}` : "every one is in the journal";
-  for (const f of r.failed.slice(0, MAX_LISTED)) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
+  for (const f of r.failed.slice(0, MAX_LISTED)) lines.push(`  failed: ${writeSubject(f.write).label} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
   if (r.failed.length > MAX_LISTED) lines.push(`  ... and ${r.failed.length - MAX_LISTED} more failed writes (${whole}, "write-failed" lines)`);
-  for (const w of r.notAttempted.slice(0, MAX_LISTED)) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
+  for (const w of r.notAttempted.slice(0, MAX_LISTED)) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
   if (r.notAttempted.length > MAX_LISTED) lines.push(`  ... and ${r.notAttempted.length - MAX_LISTED} more writes not attempted (${whole}, "write-skipped" lines)`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
@@ -170,7 +171,7 @@ function someUsers(users: string[]): string {
 
 /** Users whose writes did not all finish. */
 export function unfinishedUsers(report: ApplyReport): string[] {
-  return [...new Set([...report.failed.map((r) => r.write.upn), ...report.notAttempted.map((w) => w.upn)])].sort();
+  return [...new Set([...report.failed.map((r) => writeSubject(r.write).label), ...report.notAttempted.map((w) => writeSubject(w).label)])].sort();
 }
 
 /** Throws when some write failed or was not attempted: the message says what, the hint how to converge. */
