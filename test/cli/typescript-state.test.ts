@@ -34,6 +34,18 @@ describe("a TypeScript state through the CLI (jiti loads it; no ts-node, no buil
     expect(plan.changes.map((c) => `${c.user} ${c.action}`)).toContain("heidi@fabrikam.com delete");
   });
 
+  it("a reviewed plan of a TypeScript state: apply --plan finds the state from the plan, checks its hash, applies; drift is then clean", () => {
+    const data = mkdtempSync(join(tmpdir(), "m365-ts-apply-"));
+    const journal = join(data, "journal.jsonl");
+    const plan = cli(root, "plan", "examples/typescript/state.ts", "--data", data, "--out", join(data, "plan.json"));
+    expect(plan.status, plan.stderr).toBe(0);
+    const apply = cli(root, "apply", "--plan", join(data, "plan.json"), "--yes", "--skip-blocked", "--data", data, "--journal", journal);
+    expect(apply.status, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(/Applied (\d+) of \1 writes\./);
+    const drift = cli(root, "drift", "examples/typescript/state.ts", "--data", data);
+    expect(drift.status, drift.stdout).toBe(0);
+  });
+
   describe("a TypeScript state that cannot load: exit 1, file:line:col, the line, no stack trace", () => {
     const dir = mkdtempSync(join(tmpdir(), "m365-ts-bad-"));
     const file = (name: string, text: string) => writeFileSync(join(dir, name), text);
