@@ -45,7 +45,7 @@ export async function readDesiredStateAsync(paths: string[], options: LoadOption
   const read: Read[] = [];
   for (const f of files) {
     if (TYPESCRIPT_STATE.test(f)) {
-      read.push(await loadTypeScriptState(f, resolve(cwd, f)));
+      read.push(await loadTypeScriptState(f, resolve(cwd, f), cwd));
       continue;
     }
     const r = readStateFile(f, resolve(cwd, f));

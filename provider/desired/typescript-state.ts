@@ -27,7 +27,7 @@ export interface LoadedTypeScript {
  * Import `full` and take its state: the default export, else an export named `state` (a
  * LicenseState or a list of them). The module runs: it is the user's own code, as a config file is.
  */
-export async function loadTypeScriptState(shown: string, full: string): Promise<LoadedTypeScript> {
+export async function loadTypeScriptState(shown: string, full: string, cwd = process.cwd()): Promise<LoadedTypeScript> {
   const { createJiti } = await import("jiti");
   // moduleCache off: each load runs the file again (apply --plan reads the state a second time;
   // an edited file must not come back from a cache). fsCache keeps only transpiled code.
@@ -37,18 +37,19 @@ export async function loadTypeScriptState(shown: string, full: string): Promise<
   try {
     mod = (await jiti.import(full)) as Record<string, unknown>;
   } catch (e) {
-    return failed(shown, locateLoadError(e, full, shown, jiti.transform));
+    return failed(shown, locateLoadError(e, full, shown, cwd, jiti.transform));
   }
   const value = "default" in mod && mod.default !== undefined ? mod.default : mod.state;
   if (value === undefined) {
-    return failed(shown, { file: shown, line: 1, col: 1, message: "the module exports no state: write `export default defineLicenseState({ version: 1, ... })` (or `export const state = ...`)" });
+    return failed(shown, [{ file: shown, line: 1, col: 1, message: "the module exports no state: write `export default defineLicenseState({ version: 1, ... })` (or `export const state = ...`)" }]);
   }
   const source = objectSource(value, shown);
   return { source, bytes: Buffer.from(JSON.stringify(source.value ?? null)) };
 }
 
-function failed(shown: string, problem: Problem): LoadedTypeScript {
-  return { source: failedSource(shown, problem), bytes: new Uint8Array() };
+function failed(shown: string, problems: Problem[]): LoadedTypeScript {
+  const source = failedSource(shown, problems[0]!);
+  return { source: { ...source, problems }, bytes: new Uint8Array() };
 }
 
 interface Where {
@@ -66,31 +67,37 @@ interface Where {
  * - anything thrown while the module ran: the first stack frame in a TypeScript file outside
  *   node_modules. Its column is of the transpiled code (types stripped; lines are kept), so it is
  *   mapped back through the source map of the same transform.
- * A ValidationError thrown by defineLicenseState keeps its own problems (property paths).
+ * A ValidationError thrown by defineLicenseState keeps its own problems (property paths), all of them.
  */
-function locateLoadError(e: unknown, full: string, shown: string, transform: (o: { source: string; filename: string; ts: boolean; retainLines: boolean }) => string): Problem {
+function locateLoadError(
+  e: unknown,
+  full: string,
+  shown: string,
+  cwd: string,
+  transform: (o: { source: string; filename: string; ts: boolean; retainLines: boolean }) => string,
+): Problem[] {
   const err = e instanceof Error ? e : new Error(String(e));
-  const display = (file: string): string => (file === full ? shown : isAbsolute(file) ? relative(process.cwd(), file) || file : file);
-  const first = (err as { problems?: Problem[] }).problems?.[0];
-  if (err.name === "ValidationError" && first) {
-    return { ...first, file: first.file === "<object>" ? shown : first.file, message: first.message };
+  const display = (file: string): string => (file === full ? shown : isAbsolute(file) ? relative(cwd, file) || file : file);
+  const own = (err as { problems?: Problem[] }).problems;
+  if (err.name === "ValidationError" && Array.isArray(own) && own.length > 0) {
+    return own.map((p) => ({ ...p, file: p.file === "<object>" ? shown : p.file }));
   }
   const message = err.message.split("\n")[0]!.replace(/\s+$/, "");
 
   const syntax = /^(?:\w*Error: )?(.*?)\s*\n?\s*(\S+):(\d+):(\d+)\s*$/s.exec(err.message);
   if (syntax && TYPESCRIPT_STATE.test(syntax[2]!)) {
-    return at({ file: syntax[2]!, line: Number(syntax[3]), col: Number(syntax[4]) }, `syntax error: ${syntax[1]!.replace(/^ParseError: /, "")}`);
+    return [at({ file: syntax[2]!, line: Number(syntax[3]), col: Number(syntax[4]) }, `syntax error: ${syntax[1]!.replace(/^ParseError: /, "")}`)];
   }
   if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
     const specifier = /Cannot find module '([^']+)'/.exec(err.message)?.[1];
     const importer = /Require stack:\n- (.+)/.exec(err.message)?.[1] ?? full;
     const where = specifier ? findText(importer, specifier) : undefined;
-    return at(where ?? { file: importer, line: 1, col: 1 }, `cannot import '${specifier ?? "?"}': no such module (is the package installed, the path right?)`);
+    return [at(where ?? { file: importer, line: 1, col: 1 }, `cannot import '${specifier ?? "?"}': no such module (is the package installed, the path right?)`)];
   }
   const frame = userFrame(err.stack ?? "");
   const thrown = `${err.name === "Error" ? "" : `${err.name}: `}${message}`;
-  if (frame) return at(mapColumn(frame, transform), `the module threw while loading: ${thrown}`);
-  return { file: shown, line: 1, col: 1, message: `the module could not be loaded: ${thrown}` };
+  if (frame) return [at(mapColumn(frame, transform), `the module threw while loading: ${thrown}`)];
+  return [{ file: shown, line: 1, col: 1, message: `the module could not be loaded: ${thrown}` }];
 
   function at(w: Where, text: string): Problem {
     return { file: display(w.file), line: w.line, col: w.col, message: text, excerpt: lineOf(w.file, w.line) };

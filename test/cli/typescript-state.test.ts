@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +54,13 @@ describe("a TypeScript state through the CLI (jiti loads it; no ts-node, no buil
     file("missing.ts", `import type { LicenseState } from "m365-licenses";\nimport { users } from "./users-from-hr";\nexport default { version: 1, users } satisfies LicenseState;\n`);
     file("no-export.ts", `const state = { version: 1 };\nconsole.log(state);\n`);
     file("map.ts", `export default { version: 1, users: new Map([["a@x.com", { licenses: ["ENTERPRISEPACK"] }]]) };\n`);
+    // As in a user's repository: the package installed under node_modules (here, a link to this one).
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(root, join(dir, "node_modules", "m365-licenses"));
+    file(
+      "define.ts",
+      `import { defineLicenseState } from "m365-licenses";\nexport default defineLicenseState({ version: 1, guards: { protected: new Set(["a@x.com"]) }, users: new Map() } as never);\n`,
+    );
     file("unknown-sku.ts", `export const state = { version: 1, users: { "a@x.com": { licenses: ["ENTERPRISEPAK"] } } };\n`);
 
     it.each([
@@ -70,6 +77,14 @@ describe("a TypeScript state through the CLI (jiti loads it; no ts-node, no buil
       if (line) expect(r.stderr).toContain(`    ${line}\n`);
       expect(r.stderr + r.stdout).not.toMatch(TRACE);
       expect(r.stderr).not.toContain("internal error");
+    });
+
+    it("defineLicenseState refusing the value while the module loads: every problem at its property path", () => {
+      const r = cli(dir, "validate", "define.ts");
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("define.ts (guards.protected): is a Set; write an array");
+      expect(r.stderr).toContain("define.ts (users): is a Map; write a plain object { key: value }");
+      expect(r.stderr + r.stdout).not.toMatch(TRACE);
     });
 
     it("validate: a SKU the bundled catalog lacks is a warning (exit 0); the state is read from `export const state`", () => {
