@@ -112,7 +112,7 @@ async function planAndApply(
     io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan" }));
     // With --format json, stdout is the plan alone; the rest goes to stderr.
     const say = format === "json" ? io.err : io.out;
-    if (plan.changes.length === 0 && plan.blocked.length === 0) {
+    if (plan.changes.length === 0 && plan.groupChanges.length === 0 && plan.blocked.length === 0) {
       say(alreadyDone.length ? `Nothing left to apply: the saved plan's changes are already in the tenant (${alreadyDone.join(", ")}).` : "Nothing to apply: the tenant already matches the desired state.");
       return EXIT.ok;
     }
@@ -142,7 +142,7 @@ async function planAndApply(
       progress.end();
       process.removeListener("SIGINT", onSigint);
     }
-    const lines = reportLines(report, report.dryRun ? undefined : journalPath);
+    const lines = reportLines(report, report.dryRun ? undefined : journalPath, plan);
     const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
     if (untouched.length && !report.dryRun) lines.splice(1, 0, `Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
     say(terminalSafe(lines.join("\n"), { multiline: true })); // user names and Graph's messages

@@ -32,7 +32,7 @@ export function formatOption(value: unknown): ReportFormat {
 }
 
 /** Whether a plan has work left: changes, and blockers too unless only changes are asked for. */
-export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || (countBlockers && p.blocked.length > 0);
+export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || p.groupChanges.length > 0 || (countBlockers && p.blocked.length > 0);
 
 function planOrDrift(name: "plan" | "drift") {
   return async (args: string[], io: CliIo): Promise<number> => {

@@ -18,12 +18,18 @@ import { MovingRate } from "./moving-rate";
  */
 
 /** The phases of apply/order-writes.ts in the words of the person watching. */
-export const PHASE_WORDS: Record<Wave["name"], string> = {
+export const PHASE_WORDS: Record<Wave["name"] | "reprocess", string> = {
   restore: "restoring deleted accounts",
   "usage-location": "setting usage locations",
+  "group-grant": "giving groups their licenses",
+  "group-join": "adding group members",
   "free-seats": "removing licenses (freeing seats)",
   "use-seats": "assigning licenses",
+  "group-revoke": "taking licenses from groups",
+  "group-leave": "removing group members",
   delete: "deleting accounts",
+  // apply-plan.ts: members whose group licenses failed for want of seats this run freed.
+  reprocess: "retrying group members' licenses",
 };
 
 /** Every progress line starts with this, so that a log (or a test) can tell them from the rest. */
@@ -63,7 +69,7 @@ export function progressReporter(options: ProgressOptions): ProgressReporter {
     const perSecond = rate.perSecond();
     const eta = rate.etaSeconds(last.total - finished);
     const parts = [
-      `${PROGRESS_PREFIX}${PHASE_WORDS[last.wave as Wave["name"]] ?? "writing"}`,
+      `${PROGRESS_PREFIX}${PHASE_WORDS[last.wave as keyof typeof PHASE_WORDS] ?? "writing"}`,
       `${finished.toLocaleString("en-US")}/${last.total.toLocaleString("en-US")} writes${last.failed ? ` (${last.failed.toLocaleString("en-US")} failed)` : ""}`,
       perSecond === undefined ? "measuring rate" : `${perSecond.toFixed(1)}/s`,
       finished >= last.total ? "done" : `ETA ${eta === undefined ? "unknown" : duration(eta)}`,

@@ -4,7 +4,7 @@ import type { Problem } from "../errors";
 import { hintsWanted, resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
 import { schemaProblems } from "./schema-check";
 import type { PathSeg, StateSource } from "./state-source";
-import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
+import type { DesiredGroup, DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
 import { compileUpnPattern } from "./upn-pattern";
 import { ISO_3166_ALPHA2 } from "../util/iso-3166";
 
@@ -32,6 +32,8 @@ class StateCompiler {
   readonly problems: Problem[] = [];
   private readonly profiles = new Map<string, Located<DesiredLicense[]>>();
   private readonly users = new Map<string, UserEntry>();
+  /** By the group's key as written, compared case-insensitively (display names and nicknames are). */
+  private readonly groups = new Map<string, Located<DesiredGroup>>();
   private tenant?: Located<Record<string, unknown>>;
   private scope?: Located<{ mode: DesiredState["scope"]["mode"]; skuIds: string[] }>;
   private readonly guardLimits = new Map<string, Located<number>>();
@@ -71,6 +73,7 @@ class StateCompiler {
     for (const s of usable) this.collectSettings(s);
     for (const s of usable) this.collectUsers(s);
     for (const s of usable) this.collectProducts(s);
+    for (const s of usable) this.collectGroups(s);
     this.checkUsers();
     this.settleUnknownNames();
     if (this.problems.some((p) => p.severity !== "warning")) return undefined;
@@ -83,6 +86,7 @@ class StateCompiler {
         protected: this.protectedPatterns.map((p) => p.value),
       },
       users: [...this.users.values()].map((u) => u.user).sort((a, b) => a.upn.localeCompare(b.upn)),
+      groups: [...this.groups.values()].map((g) => g.value).sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
       files: sources.map((s) => s.file),
@@ -297,6 +301,37 @@ class StateCompiler {
         const e = this.entry(upn, s, [...path, "users", i]);
         if (lic) this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
       });
+    }
+  }
+
+  /** `groups:` — each group once across every file; licenses as for users; members are UPNs. */
+  private collectGroups(s: StateSource): void {
+    const groups = (s.value as Record<string, unknown>).groups;
+    if (!isObject(groups)) return;
+    for (const [ref, spec] of Object.entries(groups)) {
+      const path = ["groups", ref];
+      if (!ref.trim() || ref !== ref.trim()) {
+        this.problems.push(s.problem(path, `group key '${ref}' must be the group's display name, mail nickname or object id, without leading or trailing spaces`, "key"));
+        continue;
+      }
+      const earlier = this.groups.get(ref.toLowerCase());
+      if (earlier) {
+        this.problems.push(s.problem(path, `group '${ref}' is defined twice: here and at ${this.where(earlier)}`, "key"));
+        continue;
+      }
+      if (!isObject(spec)) continue;
+      const licenses = Array.isArray(spec.licenses) ? this.licenseList(s, [...path, "licenses"], spec.licenses).map((l) => l.value) : [];
+      const group: DesiredGroup = { ref, licenses, source: sourceRef(s, path) };
+      if (Array.isArray(spec.members)) {
+        const members = new Set<string>();
+        spec.members.forEach((upn, i) => {
+          if (typeof upn !== "string" || !this.checkUpn(upn, s, [...path, "members", i])) return;
+          if (members.has(upn.toLowerCase())) this.problems.push(s.problem([...path, "members", i], `${upn} is listed twice in the members of '${ref}'`));
+          members.add(upn.toLowerCase());
+        });
+        group.members = [...members].sort();
+      }
+      this.groups.set(ref.toLowerCase(), { value: group, source: s, path });
     }
   }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
+import { groupLines } from "../apply/group-follow-up";
 import { Journal } from "../apply/journal";
 import { resolveAgainstTenant } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
@@ -14,7 +15,7 @@ import { ApplyError, UserError } from "../errors";
 import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
-import type { Snapshot, Tenant } from "../tenant/types";
+import type { Snapshot, SnapshotQuery, Tenant } from "../tenant/types";
 import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
@@ -48,9 +49,19 @@ function planResolved(given: DesiredState, snapshot: Snapshot, at?: Date): { sta
   return { state, plan: makePlan(state, snapshot, at ?? new Date(snapshot.takenAt)) };
 }
 
+/**
+ * THE read a state needs: its users, the members it names for groups (they are planned as people),
+ * and its groups with their members.
+ */
+export function snapshotQuery(state: DesiredState): SnapshotQuery {
+  const upns = new Set(state.users.map((u) => u.upn));
+  for (const g of state.groups) for (const m of g.members ?? []) upns.add(m);
+  return { upns: [...upns], ...(state.groups.length ? { groups: state.groups.map((g) => g.ref) } : {}) };
+}
+
 /** Read a fresh snapshot of the state's users and plan against it. */
 export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
   return { ...planResolved(state, snapshot), snapshot };
 }
 
@@ -67,7 +78,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
       "Make a new plan from the state as it is and review it. Nothing was written.",
     );
   }
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
   const { state: resolved, plan: replanned } = planResolved(state, snapshot, new Date(saved.createdAt));
   const check = checkSavedPlan(saved, replanned, snapshot);
   if (check.differences.length) {
@@ -142,7 +153,7 @@ function openJournal(path: string, shown: string): Journal {
 }
 
 /** THE summary of an apply: what was done, what failed, what was not attempted. */
-export function reportLines(r: ApplyReport, journal?: string): string[] {
+export function reportLines(r: ApplyReport, journal?: string, plan?: Plan): string[] {
   if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
@@ -153,6 +164,8 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.failed.length > MAX_LISTED) lines.push(`  ... and ${r.failed.length - MAX_LISTED} more failed writes (${whole}, "write-failed" lines)`);
   for (const w of r.notAttempted.slice(0, MAX_LISTED)) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
   if (r.notAttempted.length > MAX_LISTED) lines.push(`  ... and ${r.notAttempted.length - MAX_LISTED} more writes not attempted (${whole}, "write-skipped" lines)`);
+  if (plan) lines.push(...groupLines(r.groups, plan, r.reprocessed));
+  if (r.reprocessRefused) lines.push(`  could not reprocess members: ${r.reprocessRefused}`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
 }
