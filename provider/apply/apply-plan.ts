@@ -47,6 +47,8 @@ export interface ApplyReport {
   reprocessed: number;
   /** Why the credentials could not reprocess members, when they could not. */
   reprocessRefused?: string;
+  /** The journal's id of this run (the `run` field of its lines). */
+  run?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   // The same rule the tenant applies before its first write, so --dry-run checks what apply needs.
   await options.tenant.checkWriteAccess(writeNeeds(all));
   const total = all.length;
-  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone, groups: [], reprocessed: 0 };
+  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone, groups: [], reprocessed: 0, run: journal.run };
   if (options.dryRun) return report;
 
   journal.record("run-start", { detail: { planFingerprint: plan.fingerprint, writes: total, alreadyDone: alreadyDone.length } });
@@ -82,6 +84,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     journal.finish(r);
     (r.ok ? report.succeeded : report.failed).push(r);
     if (!r.ok) failedUsers.add(writeSubject(r.write).id);
+  };
+  // Every write not sent is in the journal too: the summary lists only the first few of them.
+  const skip = (writes: TenantWrite[], message: string): void => {
+    for (const w of writes) {
+      report.notAttempted.push(w);
+      journal.record("write-skipped", { ...describeWrite(w), message });
+    }
   };
   const waitMs = options.groupWaitMs ?? GROUP_WAIT_MS;
   const processed = new Map<string, GroupProcessing>();
@@ -115,9 +124,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   try {
     for (const wave of waves) {
       const ready = wave.writes.filter((w) => !failedUsers.has(writeSubject(w).id));
-      report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)));
+      skip(wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)), "not sent: an earlier write of this user or group failed");
       if (stop.signal.aborted) {
-        report.notAttempted.push(...ready);
+        skip(ready, "not sent: the run stopped before this write's turn");
         continue;
       }
       await send(ready, wave.name);

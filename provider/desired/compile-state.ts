@@ -41,7 +41,27 @@ class StateCompiler {
   private readonly prices = new Map<string, Located<number>>();
   private currency?: Located<string>;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly unknownNames: UnknownNames,
+  ) {}
+
+  /**
+   * A SKU or plan name the catalog does not know: offline ("warn") a warning, since the tenant's
+   * subscribedSkus are the authority for what it owns and the bundled table lags behind them;
+   * against a tenant ("tenant") an error that says both were asked.
+   */
+  private settleUnknownNames(): void {
+    for (const p of this.problems) {
+      if (p.code !== "unknown-name" || p.severity === "warning") continue;
+      if (this.unknownNames === "warn") {
+        p.severity = "warning";
+        p.message += " — not in the bundled catalog (data/); plan, drift and apply accept it if the tenant has it (subscribedSkus)";
+      } else if (this.unknownNames === "tenant") {
+        p.message += " — neither in the bundled catalog nor in the tenant's subscribedSkus";
+      }
+    }
+  }
 
   compile(sources: StateSource[]): DesiredState | undefined {
     for (const s of sources) {
@@ -55,6 +75,7 @@ class StateCompiler {
     for (const s of usable) this.collectProducts(s);
     for (const s of usable) this.collectGroups(s);
     this.checkUsers();
+    this.settleUnknownNames();
     if (this.problems.some((p) => p.severity !== "warning")) return undefined;
     return {
       tenant: this.tenant?.value,
@@ -271,13 +292,14 @@ class StateCompiler {
     for (const [ref, spec] of Object.entries(products)) {
       const path = ["products", ref];
       const sku = resolveSkuAt(this.catalog, s, path, ref, this.problems, "key");
-      if (!sku || !isObject(spec)) continue;
-      const lic = withPlans(this.catalog, sku, s, path, spec, this.problems);
+      if (!isObject(spec)) continue;
+      const lic = sku && withPlans(this.catalog, sku, s, path, spec, this.problems);
       const users = Array.isArray(spec.users) ? spec.users : [];
       users.forEach((upn, i) => {
         if (typeof upn !== "string" || !this.checkUpn(upn, s, [...path, "users", i])) return;
+        // Listed even when the SKU is left for the tenant to name: the snapshot must read this user.
         const e = this.entry(upn, s, [...path, "users", i]);
-        this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
+        if (lic) this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
       });
     }
   }
@@ -345,9 +367,16 @@ function sourceRef(s: StateSource, path: PathSeg[]): SourceRef {
   };
 }
 
+/**
+ * What an unknown SKU or plan name is: "error" (the catalog given is the whole truth), "warn" (the
+ * bundled table only, offline: the state is kept without those licenses, and `resolveAgainstTenant`
+ * must settle them before a plan), "tenant" (an error; the catalog already holds the tenant's SKUs).
+ */
+export type UnknownNames = "error" | "warn" | "tenant";
+
 /** Validate and merge several parsed sources into one DesiredState; problems are values. */
-export function compileState(sources: StateSource[], catalog: Catalog): { state?: DesiredState; problems: Problem[] } {
-  const c = new StateCompiler(catalog);
+export function compileState(sources: StateSource[], catalog: Catalog, unknownNames: UnknownNames = "error"): { state?: DesiredState; problems: Problem[] } {
+  const c = new StateCompiler(catalog, unknownNames);
   const state = c.compile(sources);
   return { state, problems: c.problems };
 }

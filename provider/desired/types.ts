@@ -156,4 +156,9 @@ export interface DesiredState {
   files: string[];
   /** sha256 of the files' names and bytes (source-hash.ts); absent for a state written in code. */
   sourceHash?: string;
+  /**
+   * SKU and plan names the bundled catalog did not know, left for the tenant's subscribedSkus
+   * (load-state.ts `resolveAgainstTenant`); until then their licenses are missing from `users`.
+   */
+  unresolvedNames?: number;
 }

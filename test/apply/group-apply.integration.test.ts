@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../provider/cli/main";
+import { PROGRESS_PREFIX } from "../../provider/cli/progress";
 import { resolveLicenseState } from "../../provider/desired/load-state";
 import type { LicenseState } from "../../provider/desired/types";
 import { ApplyError } from "../../provider/errors";
@@ -322,7 +323,8 @@ describe("m365-licenses plan | apply with group changes (in-process CLI)", () =>
       const err: string[] = [];
       const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env, cwd };
       const code = await main([...args, "state.yaml", "--tenant", fx.local.graphBaseUrl], io);
-      return { code, out: out.join("\n"), err: err.join("\n") };
+      // Apply's progress lines (cli/progress.ts) go to err too; the assertions are about the rest.
+      return { code, out: out.join("\n"), err: err.filter((l) => !l.startsWith(PROGRESS_PREFIX)).join("\n") };
     };
   };
   const instant = { queuedMs: 0, processingMs: 0 };

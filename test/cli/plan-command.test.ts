@@ -67,9 +67,9 @@ describe("plan / drift / export against the embedded local tenant (the README's 
   });
 
   it("an invalid state file is exit 1 with file:line:col, and the tenant is never started", () => {
-    const r = cli(join(data, "never"), "plan", "test/desired/invalid/06-unknown-sku.yaml");
+    const r = cli(join(data, "never"), "plan", "test/desired/invalid/05-unknown-user-field.yaml");
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("test/desired/invalid/06-unknown-sku.yaml:4:16: unknown SKU 'ENTERPRISEPAK'");
+    expect(r.stderr).toContain("test/desired/invalid/05-unknown-user-field.yaml:4:5: unknown field 'licences'");
     // Validation comes first: the embedded tenant never started, so its data folder was never made.
     expect(existsSync(join(data, "never"))).toBe(false);
     expect(existsSync(join(data, "tenant.sqlite"))).toBe(true); // the store the other tests started

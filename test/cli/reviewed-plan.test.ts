@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { acquireApplyLock } from "../../provider/flow/apply-lock";
 import { main, type CliIo } from "../../provider/cli/main";
+import { PROGRESS_PREFIX } from "../../provider/cli/progress";
 import type { Plan } from "../../provider/plan/types";
 
 const root = join(__dirname, "..", "..");
@@ -21,7 +22,8 @@ function checkout(options: { groups?: boolean } = {}) {
     const err: string[] = [];
     const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env: {}, cwd };
     const code = await main([...args, "--data", "tenant"], io);
-    return { code, out: out.join("\n"), err: err.join("\n") };
+    // Apply's progress lines (cli/progress.ts) go to err too; the assertions here are about the rest.
+    return { code, out: out.join("\n"), err: err.filter((l) => !l.startsWith(PROGRESS_PREFIX)).join("\n") };
   };
   const read = (file: string): Plan => JSON.parse(readFileSync(join(cwd, file), "utf8"));
   const write = (file: string, p: Plan) => writeFileSync(join(cwd, file), JSON.stringify(p, null, 2));
