@@ -85,7 +85,7 @@ function lettingGoLines(p: Plan, letting: LettingGo | undefined): { text: string
         ? "which takes back the licenses it gave (in the plan)"
         : "which leaves them as they are (the tenant holds nothing it gave, or another resource now decides their licenses)";
   return [
-    ...(letting.unrecorded ? [{ warn: false, text: "m365-licenses: the stack holds no record of the users it managed before this update (its first with ManagedUsers): a user dropped from the YAML in this update is not in the plan, though Pulumi still deletes their resource" }] : []),
+    ...(letting.unrecorded ? [{ warn: false, text: "m365-licenses: the stack holds no record of the users it managed before (a new stack, or its first update with ManagedUsers): a user dropped from the YAML in this update is not in the plan, though Pulumi still deletes their resource" }] : []),
     ...letting.leaving.map((l) => ({
       warn: false,
       text: `m365-licenses: ${l.upn} is no longer in the YAML: ${l.how === "delete" ? `Pulumi deletes ${l.resource}` : `${l.resource} no longer lists them`}, ${what(l.upn)}`,

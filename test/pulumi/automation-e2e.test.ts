@@ -13,16 +13,15 @@
  * test reports itself skipped and says why.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import ts from "typescript";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadDesiredState } from "../../provider/desired/load-state";
 import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
+import { directLicenses, openStack, writeProject, writeStates } from "./support/example-stack";
 import { engineEnv, filesText, graphWrites, issueToken, JWT, pulumiOnPath } from "./support/pulumi-engine";
 
 const ROOT = join(__dirname, "..", "..");
@@ -34,38 +33,6 @@ const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
 const version = pulumiOnPath();
 const SKIP_REASON =
   "the pulumi CLI is not on PATH: build it with scripts/install-pulumi.sh (needs go) and put the bin folder it prints on PATH; .ci/run does both wherever go is installed";
-
-/** A project around the example, in plain JavaScript (the provider process loads dist/, no ts-node). */
-function writeProject(work: string, states: string): void {
-  const source = readFileSync(join(ROOT, "examples", "pulumi", "index.ts"), "utf8");
-  const program = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-  const imported = /(["'])\.\.\/\.\.\/provider\/pulumi\1/;
-  expect(program).toMatch(imported);
-  writeFileSync(join(work, "index.js"), program.replace(imported, JSON.stringify(join(ROOT, "dist", "provider", "pulumi"))));
-  const project = readFileSync(join(ROOT, "examples", "pulumi", "Pulumi.yaml"), "utf8");
-  expect(project).toMatch(/^main: index\.ts$/m);
-  expect(project).toMatch(/^ +typescript: true$/m);
-  writeFileSync(join(work, "Pulumi.yaml"), project.replace(/^main: index\.ts$/m, "main: index.js").replace("typescript: true", "typescript: false"));
-  // The engine starts the dynamic provider with `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from here.
-  symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
-  mkdirSync(states);
-  mkdirSync(join(work, "backend"));
-  writeFileSync(join(states, "team.yaml"), "version: 1\nusers:\n  judy@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, ENTERPRISEPACK]\n");
-}
-
-async function openStack(work: string, local: LocalTenant, states: string): Promise<Stack> {
-  // The Automation API runs its own `pulumi version` with this process's environment, not envVars.
-  vi.stubEnv("PULUMI_HOME", engineEnv(work, local).PULUMI_HOME);
-  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: work }, { envVars: engineEnv(work, local) });
-  await stack.setAllConfig({
-    "m365-licenses:tenantId": { value: local.tenantId },
-    "m365-licenses:clientId": { value: local.defaultApp.clientId },
-    "m365-licenses:clientSecret": { value: local.defaultApp.clientSecret, secret: true },
-    "m365-licenses:endpoint": { value: local.graphBaseUrl },
-    "fabrikam-licenses:stateDir": { value: states },
-  });
-  return stack;
-}
 
 describe("examples/pulumi through the Pulumi engine", () => {
   beforeAll(() => {
@@ -90,19 +57,15 @@ describe("examples/pulumi through the Pulumi engine", () => {
       writeProject(work, states);
       const stack = await openStack(work, local, states);
       const tenant = connectLocalTenant(local);
-      const direct = async (upn: string) => {
-        const user = (await tenant.readSnapshot({ upns: [upn] })).users.find((u) => u.userPrincipalName === upn)!;
-        return { user, skuIds: user.assignments.filter((a) => !a.assignedByGroup).map((a) => a.skuId).sort() };
-      };
-      const judy = () => direct("judy@fabrikam.com");
-      const peggy = () => direct("peggy@fabrikam.com");
+      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
+      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
       expect((await judy()).skuIds).toEqual([]);
       expect((await peggy()).skuIds).toEqual([EXO1]);
 
       // preview: the plan in front of the reviewer, nothing written.
       local.requestLog.clear();
       const preview = await stack.preview();
-      expect(preview.changeSummary).toEqual({ create: 3 }); // the stack and two UserLicenses
+      expect(preview.changeSummary).toEqual({ create: 4 }); // the stack, its record of managed users and two UserLicenses
       expect(preview.stdout).toMatch(/m365-licenses plan: 2 to add/);
       expect(graphWrites(local)).toEqual([]);
       expect((await judy()).skuIds).toEqual([]);
@@ -111,7 +74,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       local.requestLog.clear();
       const up = await stack.up();
       expect(up.summary.result).toBe("succeeded");
-      expect(up.summary.resourceChanges).toEqual({ create: 3 });
+      expect(up.summary.resourceChanges).toEqual({ create: 4 });
       expect(up.outputs.plan.value).toMatch(/judy@fabrikam.com/);
       expect(graphWrites(local)).toHaveLength(2);
       expect(graphWrites(local).every((w) => /^POST \S*\/assignLicense$/.test(w))).toBe(true);
@@ -123,7 +86,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       // A second up with nothing changed: no change, no write.
       local.requestLog.clear();
       const again = await stack.up();
-      expect(again.summary.resourceChanges).toEqual({ same: 3 });
+      expect(again.summary.resourceChanges).toEqual({ same: 4 });
       expect(graphWrites(local)).toEqual([]);
 
       // The state: the resources are in it, the client secret only as a secret (the Automation API's
@@ -164,6 +127,149 @@ describe("examples/pulumi through the Pulumi engine", () => {
       await stack.destroy();
       expect((await judy()).skuIds).toEqual([]);
       expect((await peggy()).skuIds).toEqual([]);
+      await stack.workspace.removeStack("e2e");
+    } finally {
+      vi.unstubAllEnvs();
+      await local.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it("Automation API: a user dropped from the YAML is previewed with the consequences of their release; protect and retainOnDelete as Pulumi documents them", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
+    }
+    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-drop-"));
+    try {
+      const states = join(work, "licenses");
+      writeProject(work, states);
+      const stack = await openStack(work, local, states);
+      const tenant = connectLocalTenant(local);
+      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
+      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+      await stack.up();
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+
+      // peggy leaves the YAML: her resource is deleted, and that takes back E3 and Exchange Online
+      // (Plan 1), which the YAML gave her. The preview says so, with what it does to her mailbox.
+      writeStates(states, { team: { judy: "[ENTERPRISEPACK]" } });
+      local.requestLog.clear();
+      const preview = await stack.preview();
+      expect(preview.changeSummary).toEqual({ delete: 1, update: 1, same: 2 }); // peggy's resource; the record
+      expect(preview.stdout).toContain("peggy@fabrikam.com is no longer in the YAML: Pulumi deletes UserLicenses/peggy@fabrikam.com, which takes back the licenses it gave");
+      const atRisk = preview.stdout.split("\n").filter((l) => /warning: peggy@fabrikam\.com: .*\(\d{4}-\d{2}-\d{2}\)/.test(l));
+      expect(atRisk.length).toBeGreaterThan(0); // a data-at-risk consequence with its date, at the tenant's clock
+      expect(preview.stdout).toMatch(/m365-licenses plan: 0 to add, 2 to remove/);
+      expect(preview.stdout).toContain("### No longer in the YAML"); // in the markdown plan output too
+      expect(graphWrites(local)).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+
+      // up: the record's update takes them back before any other write, in one assignLicense; the
+      // deleted resource then finds nothing left to take.
+      local.requestLog.clear();
+      const up = await stack.up();
+      expect(up.summary.resourceChanges).toEqual({ delete: 1, update: 1, same: 2 });
+      expect(graphWrites(local)).toEqual([expect.stringMatching(/^POST \S*\/assignLicense$/)]);
+      expect(up.outputs.plan.value).toContain("peggy@fabrikam.com is no longer in the YAML: Pulumi deletes UserLicenses/peggy@fabrikam.com, this update took back the licenses it gave, before its other writes");
+      expect((await peggy()).skuIds).toEqual([]);
+      expect((await judy()).skuIds).toEqual([E3]);
+      expect((await stack.up()).summary.resourceChanges).toEqual({ same: 3 });
+
+      // protect: Pulumi refuses to delete the resource, in the preview of a removal and in destroy.
+      await stack.setConfig("fabrikam-licenses:protect", { value: "true" });
+      expect((await stack.up()).summary.resourceChanges).toEqual({ update: 1, same: 2 }); // the record notes the option
+      writeStates(states, { team: {} });
+      const refused = await stack.preview().then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      expect(refused).toMatch(/cannot be deleted\s+because it is protected/);
+      expect(refused).toContain("judy@fabrikam.com is no longer in the YAML, but UserLicenses/judy@fabrikam.com is protected");
+      writeStates(states, { team: { judy: "[ENTERPRISEPACK]" } });
+      local.requestLog.clear();
+      await expect(stack.destroy()).rejects.toThrow(/protected/);
+      expect(graphWrites(local)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([E3]);
+      await stack.setConfig("fabrikam-licenses:protect", { value: "false" });
+
+      // retainOnDelete: Pulumi drops judy's resource from the state and never calls delete; she keeps E3.
+      await stack.setConfig("fabrikam-licenses:retainOnDelete", { value: "true" });
+      await stack.up();
+      writeStates(states, { team: {} });
+      const retainPreview = await stack.preview();
+      expect(retainPreview.stdout).toContain("judy@fabrikam.com is no longer in the YAML: UserLicenses/judy@fabrikam.com has retainOnDelete, so Pulumi forgets it and the user keeps every license");
+      expect(retainPreview.stdout).not.toMatch(/warning: judy@fabrikam\.com:/);
+      local.requestLog.clear();
+      const retained = await stack.up();
+      expect(retained.summary.resourceChanges).toMatchObject({ delete: 1 });
+      expect(graphWrites(local)).toEqual([]);
+      expect((await judy()).skuIds).toEqual([E3]);
+      const resources = (await stack.exportStack()).deployment.resources as { type: string }[];
+      expect(resources.filter((r) => r.type === USER_LICENSES)).toEqual([]);
+
+      await stack.destroy();
+      expect((await judy()).skuIds).toEqual([E3]);
+      await stack.workspace.removeStack("e2e");
+    } finally {
+      vi.unstubAllEnvs();
+      await local.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it("Automation API, sets mode: up, a no-op up, a file renamed (its users keep their licenses), a user dropped from a set, destroy", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
+    }
+    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-sets-"));
+    try {
+      const states = join(work, "licenses");
+      writeProject(work, states);
+      // oscar holds E3 already: the YAML names it, so he is unchanged until destroy takes it back.
+      writeStates(states, { team: { judy: "[ENTERPRISEPACK]", oscar: "[ENTERPRISEPACK]" }, ops: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } });
+      const stack = await openStack(work, local, states, { "fabrikam-licenses:mode": "sets" });
+      const tenant = connectLocalTenant(local);
+      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
+      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+
+      local.requestLog.clear();
+      const up = await stack.up();
+      expect(up.summary.resourceChanges).toEqual({ create: 4 }); // the stack, the record and two LicenseSets
+      expect(Object.keys(up.outputs.userIds.value).sort()).toEqual(["ops", "team"]);
+      expect(graphWrites(local)).toEqual([expect.stringMatching(/\/assignLicense$/), expect.stringMatching(/\/assignLicense$/)]);
+      expect((await judy()).skuIds).toEqual([E3]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+      local.requestLog.clear();
+      expect((await stack.up()).summary.resourceChanges).toEqual({ same: 4 });
+      expect(graphWrites(local)).toEqual([]);
+
+      // ops.yaml renamed: its set is deleted and another created with the same user. Pulumi deletes
+      // after it creates; the deleted set leaves alone what the new one manages now.
+      writeStates(states, { team: { judy: "[ENTERPRISEPACK]", oscar: "[ENTERPRISEPACK]" }, operations: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } });
+      const renamePreview = await stack.preview();
+      expect(renamePreview.stdout).not.toMatch(/warning: peggy@fabrikam\.com:/);
+      local.requestLog.clear();
+      const renamed = await stack.up();
+      expect(renamed.summary.resourceChanges).toMatchObject({ create: 1, delete: 1 });
+      expect(graphWrites(local)).toEqual([]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
+
+      // judy dropped from a set that stays: previewed, then taken back.
+      writeStates(states, { team: { oscar: "[ENTERPRISEPACK]" }, operations: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } });
+      const dropPreview = await stack.preview();
+      expect(dropPreview.stdout).toContain("judy@fabrikam.com is no longer in the YAML: LicenseSet/team no longer lists them, which takes back the licenses it gave");
+      local.requestLog.clear();
+      await stack.up();
+      expect(graphWrites(local)).toEqual([expect.stringMatching(/\/assignLicense$/)]);
+      expect((await judy()).skuIds).toEqual([]);
+
+      await stack.destroy();
+      expect((await peggy()).skuIds).toEqual([]);
+      expect((await directLicenses(tenant, "oscar@fabrikam.com")).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
     } finally {
       vi.unstubAllEnvs();
