@@ -5,6 +5,11 @@
  *   up writes the plan; a second up is a no-op; refresh shows drift made outside Pulumi and the next
  *   up undoes it; destroy takes the managed licenses back; the state on disk holds neither the
  *   client secret nor a token.
+ * - A user dropped from the YAML: the preview shows their release with its data-at-risk dates, the
+ *   up carries it out; `protect` makes Pulumi refuse the delete (and destroy); `retainOnDelete`
+ *   drops the resource and the user keeps every license.
+ * - Sets mode (LicenseSet): up, a no-op up, a renamed file whose users keep their licenses, a user
+ *   dropped from a set, destroy.
  * - With the CLI, in examples/pulumi itself, as the README's "Pulumi locally" runs it: the
  *   TypeScript program over the Fabrikam state, in a preview that writes nothing.
  *
