@@ -12,7 +12,7 @@ import { heldDirect } from "./live-user";
 /** What one resource manages for one user. */
 export interface ManagedPart {
   /** SKU ids (lower case) of the direct licenses the resource gives; absent: it manages no license. */
-  skuIds?: string[];
+  skuIds?: readonly string[];
   /** The resource keeps the account deleted (`state: deleted`). */
   deleted?: boolean;
 }
