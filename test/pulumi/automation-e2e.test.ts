@@ -12,28 +12,36 @@
  *   dropped from a set, destroy.
  * - With the CLI, in examples/pulumi itself, as the README's "Pulumi locally" runs it: the
  *   TypeScript program over the Fabrikam state, in a preview that writes nothing.
+ * - With the CLI, license-plan-pr.yml's Pulumi step: examples/github/pulumi in a repository laid
+ *   out as the workflow expects, the tenant from AZURE_* only: preview, up, destroy.
  *
  * Needs `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` on PATH:
  * `scripts/install-pulumi.sh` builds them (.ci/run does, wherever go is installed). Without them the
  * test reports itself skipped and says why.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { parse } from "yaml";
 import { loadDesiredState } from "../../provider/desired/load-state";
 import { startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 import { directLicenses, openStack, writeProject, writeStates } from "./support/example-stack";
-import { engineEnv, filesText, graphWrites, issueToken, JWT, pulumiOnPath } from "./support/pulumi-engine";
+import { engineEnv, filesText, graphWrites, issueToken, JWT, pulumiCli, pulumiOnPath } from "./support/pulumi-engine";
 
 const ROOT = join(__dirname, "..", "..");
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
 /** The type Pulumi gives a dynamic resource made with module "m365-licenses" and type "UserLicenses". */
 const USER_LICENSES = "pulumi-nodejs:dynamic/m365-licenses:UserLicenses";
+
+interface WorkflowJob {
+  env: Record<string, string>;
+  steps: { run?: string; uses?: string; with?: Record<string, string> }[];
+}
 
 const version = pulumiOnPath();
 const SKIP_REASON =
@@ -295,15 +303,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
     const stackFile = join(example, "Pulumi.e2e-inplace.yaml");
     try {
       mkdirSync(join(work, "backend"));
-      const env = { ...process.env, ...engineEnv(work, local) };
-      // Asynchronously: the local tenant answers from this process's event loop.
-      const pulumi = (args: string[], input?: string): Promise<string> =>
-        new Promise((resolve, reject) => {
-          const child = execFile("pulumi", [...args, "--non-interactive"], { cwd: example, env, encoding: "utf8" }, (err, stdout, stderr) =>
-            err ? reject(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed:\n${stdout}\n${stderr}`)) : resolve(stdout),
-          );
-          child.stdin?.end(input ?? "");
-        });
+      const pulumi = pulumiCli(example, { ...process.env, ...engineEnv(work, local) });
       await pulumi(["stack", "init", "e2e-inplace"]);
       // The stack's config file (with the passphrase's salt) goes to the temp dir, not the repository.
       const config = join(work, "Pulumi.e2e-inplace.yaml");
@@ -321,7 +321,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       // The example's own state (examples/fabrikam/licenses), one UserLicenses per user, and the plan.
       const desired = loadDesiredState([join(ROOT, "examples", "fabrikam", "licenses")]);
       for (const u of desired.users) expect(out).toContain(`m365-licenses:UserLicenses ${u.upn} create`);
-      expect(out).toMatch(new RegExp(`\\+ ${desired.users.length + 1} to create`));
+      expect(out).toMatch(new RegExp(`\\+ ${desired.users.length + 2} to create`)); // and the stack, and its record
       expect(out).toMatch(/m365-licenses plan: \d+ to add, \d+ to remove/);
       expect(out).toMatch(/warning: blocked: oscar@fabrikam\.com: insufficient-seats/);
       expect(out).not.toContain(local.defaultApp.clientSecret);
@@ -330,6 +330,62 @@ describe("examples/pulumi through the Pulumi engine", () => {
       expect(readdirSync(example).sort()).toEqual(files);
     } finally {
       rmSync(stackFile, { force: true });
+      await local.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
+  it("license-plan-pr.yml's Pulumi step, for real: examples/github/pulumi beside licenses/, run with the root install's packages and the tenant from the job's AZURE_* variables", async (ctx) => {
+    if (!version) {
+      ctx.skip(SKIP_REASON);
+      return;
+    }
+    // What the workflow runs: `npm ci` at the root, then pulumi/actions' `preview` in its work-dir.
+    const job = (parse(readFileSync(join(ROOT, "examples", "github", "license-plan-pr.yml"), "utf8")) as { jobs: Record<string, WorkflowJob> }).jobs.plan;
+    const install = job.steps.findIndex((st) => st.run === "npm ci");
+    const step = job.steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@"));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(step).toBeGreaterThan(install);
+    const { command, "work-dir": workDir } = job.steps[step]!.with as { command: string; "work-dir": string };
+    expect(command).toBe("preview");
+    expect(Object.keys(job.env).sort()).toEqual(["AZURE_CLIENT_ID", "AZURE_TENANT_ID"]);
+
+    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-workflow-"));
+    try {
+      // The repository that holds the state: licenses/, the Pulumi project in the step's work-dir, and
+      // node_modules as the root `npm ci` lays it out (linked here: m365-licenses is this checkout).
+      const repo = join(work, "repo");
+      cpSync(join(ROOT, "examples", "github", "pulumi"), join(repo, workDir), { recursive: true });
+      mkdirSync(join(repo, "licenses"));
+      writeStates(join(repo, "licenses"), { team: { judy: "[ENTERPRISEPACK]" } });
+      mkdirSync(join(repo, "node_modules"));
+      symlinkSync(ROOT, join(repo, "node_modules", "m365-licenses"));
+      for (const dep of ["@pulumi", "typescript"]) symlinkSync(join(ROOT, "node_modules", dep), join(repo, "node_modules", dep));
+      mkdirSync(join(work, "backend"));
+      // The job's variables, with a client secret standing in for GitHub's OIDC token; no m365-licenses:* credentials.
+      const env = { ...process.env, ...engineEnv(work, local), AZURE_TENANT_ID: local.tenantId, AZURE_CLIENT_ID: local.defaultApp.clientId, AZURE_CLIENT_SECRET: local.defaultApp.clientSecret };
+      const pulumi = pulumiCli(join(repo, workDir), env);
+      await pulumi(["stack", "init", "e2e-workflow"]);
+      // Only the Graph root: the local tenant stands in for graph.microsoft.com.
+      await pulumi(["config", "set", "m365-licenses:endpoint", local.graphBaseUrl]);
+      const config = readFileSync(join(repo, workDir, "Pulumi.e2e-workflow.yaml"), "utf8");
+      expect(config).not.toMatch(/tenantId|clientId|clientSecret/);
+
+      local.requestLog.clear();
+      const out = await pulumi(["preview", "--stack", "e2e-workflow"]);
+      expect(out).toContain("m365-licenses:UserLicenses judy@fabrikam.com create");
+      expect(out).toMatch(/m365-licenses plan: 1 to add, 0 to remove/);
+      expect(out).not.toContain(local.defaultApp.clientSecret);
+      expect(graphWrites(local)).toEqual([]);
+
+      // `up` from the same project: the provider process, too, finds the tenant in AZURE_*.
+      const tenant = connectLocalTenant(local);
+      await pulumi(["up", "--yes", "--stack", "e2e-workflow"]);
+      expect((await directLicenses(tenant, "judy@fabrikam.com")).skuIds).toEqual([E3]);
+      await pulumi(["destroy", "--yes", "--stack", "e2e-workflow"]);
+      expect((await directLicenses(tenant, "judy@fabrikam.com")).skuIds).toEqual([]);
+      await pulumi(["stack", "rm", "e2e-workflow", "--yes"]);
+    } finally {
       await local.close();
       rmSync(work, { recursive: true, force: true });
     }
