@@ -4,6 +4,12 @@
  * named users not yet seen (15 UPNs per `in` filter, 300 names a request); optionally the licensed
  * groups' members. Further pages follow `@odata.nextLink`s. Reading N licensed users costs
  * ceil(N/999) + 1 requests, + 1 per 300 named-but-unlicensed users.
+ *
+ * Named groups (`query.groups`, named-groups.ts): their lookups ride in round 1 (2 items per 15
+ * refs, + 1 per 15 refs that are object ids) and the first page of each one's user members in
+ * round 2, so k named groups of M_1..M_k members add sum(ceil(M_i/999) - 1) requests (their further
+ * member pages) while both rounds stay within one `$batch` of 20 items each. Their members are read
+ * as users too.
  */
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
@@ -11,6 +17,7 @@ import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
 import { graphErrorOf } from "./graph-errors";
 import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
+import { groupLookupJobs, groupsFound, memberListJobs, membersListed } from "./named-groups";
 import type { Snapshot, SnapshotQuery, TenantIdentity } from "./types";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON */
@@ -61,13 +68,18 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
   // deleted user's UPN with its id, so a UPN filter would not find them.
+  const deletedAt = wanted.size > 0 ? round1.length : -1;
   if (wanted.size > 0) {
     round1.push({
       method: "GET",
       url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
     });
   }
-  const [skusOut, usersOut, groupsOut, orgOut, deletedOut] = await runInBatches(client, round1, options);
+  const lookups = groupLookupJobs(query.groups ?? []);
+  const lookupAt = round1.push(...lookups) - lookups.length;
+  const round1Out = await runInBatches(client, round1, options);
+  const [skusOut, usersOut, groupsOut, orgOut] = round1Out;
+  const deletedOut = deletedAt >= 0 ? round1Out[deletedAt] : undefined;
   const skuJson = await pages(client, round1[0]!, skusOut!);
   const skus = skuJson.map(mapSku);
   const tenant = await tenantIdentity(client, round1[3]!, orgOut!, skuJson);
@@ -97,17 +109,21 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     add(i < userFallback.length ? userJson : groupJson, await pages(client, job, fallbackOut[i]!));
   }
 
-  // Round 2: named users not among the licensed ones, and the members of each licensed group.
+  // Round 2: named users not among the licensed ones, the members of each licensed group (when
+  // asked) and the user members of each named group (always: named-groups.ts).
+  const named = await groupsFound(lookups, (job, i) => pages(client, job, round1Out[lookupAt + i]!));
   const seen = new Set([...userJson.values()].map((u) => String(u.userPrincipalName).toLowerCase()));
   const round2: BatchJob[] = byName([...wanted].filter((u) => !seen.has(u)));
-  const groupIds = options.listGroupMembers ? [...groupJson.keys()] : [];
+  const groupIds = options.listGroupMembers ? [...groupJson.keys()].filter((id) => !named.has(id)) : [];
   for (const id of groupIds) {
     round2.push({ method: "GET", url: graphPath(`/groups/${id}/members`, { $select: "id", $top: PAGE_SIZE }) });
   }
-  const round2Out = await runInBatches(client, round2, options);
+  const memberJobs = memberListJobs([...named.keys()], USER_SELECT);
   const nameChunks = round2.length - groupIds.length;
+  const memberAt = round2.push(...memberJobs) - memberJobs.length;
+  const round2Out = await runInBatches(client, round2, options);
   const members = new Map<string, string[]>();
-  for (let i = 0; i < round2.length; i++) {
+  for (let i = 0; i < memberAt; i++) {
     const items = await pages(client, round2[i]!, round2Out[i]!);
     if (i < nameChunks) add(userJson, items);
     else {
@@ -116,6 +132,10 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
       members.set(groupIds[i - nameChunks]!, users.map((m) => String(m.id).toLowerCase()));
     }
   }
+
+  const listed = await membersListed([...named.keys()], memberJobs, (job, i) => pages(client, job, round2Out[memberAt + i]!));
+  for (const users of listed.values()) add(userJson, users);
+  for (const [id, g] of named) groupJson.set(id, { ...groupJson.get(id), ...g });
 
   if (!options.listGroupMembers) {
     // A Set per group: a user inherits several SKUs from one group, and an all-staff group has
@@ -129,13 +149,14 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     }
     for (const [id, set] of derived) members.set(id, [...set]);
   }
-  const deleted = deletedOut ? (await pages(client, round1[4]!, deletedOut)).map(mapDeletedUser) : [];
+  for (const [id, users] of listed) members.set(id, users.map((u) => String(u.id).toLowerCase()));
+  const deleted = deletedOut ? (await pages(client, round1[deletedAt]!, deletedOut)).map(mapDeletedUser) : [];
   return {
     takenAt: readTime(client, options),
     tenant,
     skus,
     users: [...userJson.values()].map(mapUser).sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName)),
-    groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [])),
+    groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [], listed.has(id))),
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
   };
 }
@@ -205,7 +226,7 @@ async function tenantIdentity(client: GraphClient, job: BatchJob, out: BatchOutc
 }
 
 /** A batch item's collection plus its further pages; a failed item becomes its GraphError. */
-async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
+export async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
   // The request never got an answer (token refused, tenant unreachable): that error, as it was.
   if (out.notSent?.cause instanceof Error) throw out.notSent.cause;
   if (out.status < 200 || out.status >= 300) {
