@@ -232,7 +232,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
     }
   }, 600_000);
 
-  it("Automation API, sets mode: up, a no-op up, a file renamed (its users keep their licenses), a user dropped from a set, destroy", async (ctx) => {
+  it("Automation API, sets mode: a switch from users mode, a no-op up, a file renamed (its users keep their licenses), a user dropped from a set, destroy", async (ctx) => {
     if (!version) {
       ctx.skip(SKIP_REASON);
       return;
@@ -244,16 +244,26 @@ describe("examples/pulumi through the Pulumi engine", () => {
       writeProject(work, states);
       // oscar holds E3 already: the YAML names it, so he is unchanged until destroy takes it back.
       writeStates(states, { team: { judy: "[ENTERPRISEPACK]", oscar: "[ENTERPRISEPACK]" }, ops: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } });
-      const stack = await openStack(work, local, states, { "fabrikam-licenses:mode": "sets" });
+      // The stack starts in users mode, as a small state does by default.
+      const stack = await openStack(work, local, states, { "fabrikam-licenses:mode": "users" });
       const tenant = connectLocalTenant(local);
       const judy = () => directLicenses(tenant, "judy@fabrikam.com");
       const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+      local.requestLog.clear();
+      expect((await stack.up()).summary.resourceChanges).toEqual({ create: 5 }); // the stack, the record, three UserLicenses
+      expect(graphWrites(local)).toEqual([expect.stringMatching(/\/assignLicense$/), expect.stringMatching(/\/assignLicense$/)]);
+      expect((await judy()).skuIds).toEqual([E3]);
+      expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
 
+      // Switched to sets mode (as a state growing past SETS_ABOVE_USERS is by default): Pulumi creates
+      // the sets, then deletes the UserLicenses, which leave alone what the sets manage now.
+      await stack.setConfig("fabrikam-licenses:mode", { value: "sets" });
+      expect((await stack.preview()).stdout).not.toMatch(/warning: (judy|oscar|peggy)@fabrikam\.com:/);
       local.requestLog.clear();
       const up = await stack.up();
-      expect(up.summary.resourceChanges).toEqual({ create: 4 }); // the stack, the record and two LicenseSets
+      expect(up.summary.resourceChanges).toEqual({ create: 2, delete: 3, update: 1, same: 1 }); // two LicenseSets; the record
       expect(Object.keys(up.outputs.userIds.value).sort()).toEqual(["ops", "team"]);
-      expect(graphWrites(local)).toEqual([expect.stringMatching(/\/assignLicense$/), expect.stringMatching(/\/assignLicense$/)]);
+      expect(graphWrites(local)).toEqual([]);
       expect((await judy()).skuIds).toEqual([E3]);
       expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
       local.requestLog.clear();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalTenant } from "../../provider/local-tenant";
 import type { LocalTenant } from "../../provider/local-tenant";
 import { exceededGuards, licenseStateFromYaml } from "../../provider/pulumi";
+import { SETS_ABOVE_USERS } from "../../provider/pulumi/license-state-from-yaml";
 import { connectLocalTenant } from "../../provider/tenant";
 import { recordResources, registered, valueOf } from "./support/mocks";
 
@@ -104,6 +105,24 @@ describe("licenseStateFromYaml at preview", () => {
     expect(seen.filter((r) => r.type === USER_TYPE)).toHaveLength(state.desired.users.length);
     expect(await valueOf(state.planMarkdown)).toMatch(/No tenant configured/);
     expect(infos.join("\n")).toMatch(/no tenant configured/);
+  });
+});
+
+describe("licenseStateFromYaml: the default mode", () => {
+  it.each([
+    [SETS_ABOVE_USERS, "users"],
+    [SETS_ABOVE_USERS + 1, "sets"],
+  ])("%i users: %s mode", async (n, mode) => {
+    const dir = mkdtempSync(join(tmpdir(), "m365-pulumi-mode-"));
+    const users = Array.from({ length: n }, (_, i) => `  u${i}@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n`).join("");
+    writeFileSync(join(dir, "state.yaml"), `version: 1\nusers:\n${users}`);
+    const seen = await recordResources(false);
+    pulumi.runtime.setAllConfig({});
+    infos.length = 0;
+    const state = licenseStateFromYaml("state.yaml", { cwd: dir, log, namePrefix: `m${n}-` });
+    await registered([...Object.values(state.users), ...Object.values(state.sets)]);
+    expect(seen.filter((r) => r.type === (mode === "users" ? USER_TYPE : SET_TYPE))).toHaveLength(mode === "users" ? n : 1);
+    expect(infos.some((m) => m.includes(`more than ${SETS_ABOVE_USERS}: one LicenseSet per file`))).toBe(mode === "sets");
   });
 });
 
