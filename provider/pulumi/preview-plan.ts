@@ -10,7 +10,8 @@ import type { DesiredState } from "../desired/types";
 import { describeBlocker } from "../flow/gate";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
-import { renderMarkdown } from "../report/render-markdown";
+import { COMMENT_LIMIT, renderMarkdown } from "../report/render-markdown";
+import { terminalSafe } from "../util/terminal-safe";
 import type { Tenant } from "../tenant/types";
 import type { LettingGo } from "./letting-go";
 import { planWithReleases, upnsFor } from "./letting-go";
@@ -65,12 +66,19 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: L
 
 export const NO_TENANT_MARKDOWN = `## m365-licenses plan\n\nNo tenant configured (\`${CONFIG_NAMESPACE}:tenantId\`): the plan was not computed.\n`;
 
+/** Users listed in the markdown's "No longer in the YAML" before the rest is counted (the plan above details each). */
+const MAX_LETTING_GO_LINES = 100;
+
 /** The markdown plan, and (after it) the users this update lets go of, saying what Pulumi does with each. */
 export function planMarkdown(p: Plan | undefined, letting?: LettingGo): string {
   if (!p) return NO_TENANT_MARKDOWN;
-  const lines = lettingGoLines(p, letting);
-  const text = renderMarkdown(p);
-  return lines.length ? `${text}\n### No longer in the YAML\n\n${lines.map((l) => `- ${l.text.replace(/^m365-licenses: /, "")}`).join("\n")}\n` : text;
+  const lines = lettingGoLines(p, letting).map((l) => `- ${l.text.replace(/^m365-licenses: /, "")}`);
+  if (lines.length === 0) return renderMarkdown(p);
+  const shown = lines.slice(0, MAX_LETTING_GO_LINES);
+  if (lines.length > shown.length) shown.push(`- and ${lines.length - shown.length} more`);
+  // The section's room comes out of the comment's limit, so the whole stays under it.
+  const section = `\n### No longer in the YAML\n\n${shown.join("\n")}\n`;
+  return `${renderMarkdown(p, { limit: COMMENT_LIMIT - section.length })}${section}`;
 }
 
 /** One line per user the update lets go of: released (the plan shows the change), retained, or refused. */
@@ -84,7 +92,8 @@ function lettingGoLines(p: Plan, letting: LettingGo | undefined): { text: string
       : inPlan.has(upn)
         ? "which takes back the licenses it gave (in the plan)"
         : "which leaves them as they are (the tenant holds nothing it gave, or another resource now decides their licenses)";
-  return [
+  // UPNs and resource names come from the state and the file names: printed safely, as every plan string.
+  const lines: { text: string; warn: boolean }[] = [
     ...(letting.unrecorded ? [{ warn: false, text: "m365-licenses: the stack holds no record of the users it managed before (a new stack, or its first update with ManagedUsers): a user dropped from the YAML in this update is not in the plan, though Pulumi still deletes their resource" }] : []),
     ...letting.leaving.map((l) => ({
       warn: false,
@@ -93,4 +102,5 @@ function lettingGoLines(p: Plan, letting: LettingGo | undefined): { text: string
     ...letting.retained.map((r) => ({ warn: false, text: `m365-licenses: ${r.upn} is no longer in the YAML: ${r.resource} has retainOnDelete, so Pulumi forgets it and the user keeps every license` })),
     ...letting.refused.map((r) => ({ warn: true, text: `m365-licenses: ${r.upn} is no longer in the YAML, but ${r.resource} is protected: Pulumi refuses to delete it and the update fails (unprotect it, or keep the user)` })),
   ];
+  return lines.map((l) => ({ ...l, text: terminalSafe(l.text) }));
 }
