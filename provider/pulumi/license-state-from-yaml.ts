@@ -26,14 +26,15 @@ import { UserLicenses } from "./user-licenses";
 import { userSpecFromDesired } from "./written-form";
 
 /**
- * Above this many users the default is one LicenseSet per file. Measured through the real engine
- * (`npm run bench`, local file backend, 2 busy shared cores): each UserLicenses adds about 22 ms to
- * every `pulumi preview` (so users mode adds 10 s at about 450 users) and about 0.5 MiB of peak
- * memory; the first `up` of N users grows faster than linearly, as the file backend saves the whole
- * state after each resource (100: 27 s, 500: 101 s, 1,000: 347 s), where one LicenseSet of 300
- * users takes 9 s. 400 keeps the everyday preview's added cost under 10 s.
+ * Above this many users the default is one LicenseSet per file: about where users mode's everyday
+ * `pulumi preview` (nothing changed) takes more than 10 s. Measured through the real engine (`npm
+ * run bench`, local file backend, 2 shared cores): 100 users 4.3 s, 300 users 9.9 s, 600 users
+ * 22.2 s (about 36 ms and 0.46 MiB of peak memory per UserLicenses; 10 s from 275 users; an earlier,
+ * busier run gave 22 ms), where one LicenseSet of 600 users previews in 11.3 s. The first `up` of N
+ * users grows faster than linearly, as the file backend saves the whole state after each resource
+ * (100: 14 s, 300: 47 s, 600: 129 s; one LicenseSet of 600: 10 s).
  */
-export const SETS_ABOVE_USERS = 400;
+export const SETS_ABOVE_USERS = 300;
 
 export interface LicenseStateFromYamlOptions {
   /** Folder the paths are relative to; default: the program's working directory. */
