@@ -25,6 +25,7 @@ export function codeState(
       ...(u.usageLocation ? { usageLocation: u.usageLocation } : {}),
       source: { file: "<pulumi>", line: 0, col: 0 },
     })),
+    groups: [],
     prices: {},
     currency: "USD",
     files: [],

@@ -89,7 +89,7 @@ export class SnapshotCache {
    * simulation the planner's tests trust instead of being read again.
    */
   applied(plan: Plan): void {
-    if (this.snapshot && plan.changes.length) this.set(applyPlanToSnapshot(this.snapshot, plan));
+    if (this.snapshot && (plan.changes.length || plan.groupChanges.length)) this.set(applyPlanToSnapshot(this.snapshot, plan));
   }
 
   /** After a failed write the tenant is in a state we did not see: read it again next time. */

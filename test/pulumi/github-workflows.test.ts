@@ -88,7 +88,7 @@ describe("license-apply-on-merge.yml", () => {
   it("applies the plan reviewed on the pull request, not a new one", () => {
     // The state is named, so the certificate is checked against the merged licenses/ folder; a plan
     // file that names other state files (a swapped artifact) is refused, not followed.
-    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx m365-licenses apply licenses\/ --plan plan.json --yes /);
+    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx --no-install m365-licenses apply licenses\/ --plan plan.json --yes /);
     const fetch = step(w, "Fetch the reviewed plan").run!;
     expect(fetch).toContain("gh run download");
     expect(fetch).toContain("--name license-plan");
@@ -132,5 +132,23 @@ describe("license-drift-nightly.yml", () => {
     const failed = runStep(script, 1);
     expect(failed.status).toBe(1);
     expect(failed.gh).toEqual([]);
+  });
+});
+
+describe("every example workflow", () => {
+  const files = ["license-plan-pr.yml", "license-apply-on-merge.yml", "license-drift-nightly.yml"];
+
+  it.each(files)("%s runs the tool installed by npm ci, never whatever the registry serves under its name", (file) => {
+    const runs = Object.values(workflow(file).jobs).flatMap((j) => j.steps.map((s) => s.run ?? ""));
+    const calls = runs.flatMap((r) => r.split("\n")).filter((l) => /m365-licenses /.test(l) && !l.trim().startsWith("#"));
+    expect(calls.length).toBeGreaterThan(0);
+    // `npx m365-licenses` would download a package of that name when none is installed.
+    for (const line of calls) expect(line).toMatch(/(npx --no-install m365-licenses|node_modules\/\.bin\/m365-licenses) /);
+  });
+
+  it.each(files)("%s sets up a supported Node (22 or 24; Node 20 left support in April 2026)", (file) => {
+    const setup = Object.values(workflow(file).jobs).flatMap((j) => j.steps).filter((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setup.length).toBeGreaterThan(0);
+    for (const s of setup) expect([22, 24]).toContain((s as Step & { with: { "node-version": number } }).with["node-version"]);
   });
 });
