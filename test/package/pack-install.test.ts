@@ -96,7 +96,8 @@ describe("npm pack → npm install --omit=dev <tarball> in an empty folder → n
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Tenant: Fabrikam \(3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15, fabrikam\.com, local, https:\/\/127\.0\.0\.1/);
-    expect(r.stdout).toContain("Plan: 3 licenses to add, 4 licenses to remove");
+    expect(r.stdout).toContain("Plan: 3 licenses to add, 5 licenses to remove");
+    expect(r.stdout).toContain("~ group 'Contractors'");
     expect(existsSync(join(app, ".local-tenant"))).toBe(true);
   });
 
