@@ -4,9 +4,10 @@
  * that plan; the record's update at `up` gates and carries out the same release.
  */
 import type { DesiredState } from "../desired/types";
-import { planAgainst } from "../flow/run";
+import { resolveAgainstTenant } from "../desired/load-state";
+import { planAgainst, snapshotQuery } from "../flow/run";
 import type { Plan } from "../plan/types";
-import type { Snapshot } from "../tenant/types";
+import type { Snapshot, SnapshotQuery } from "../tenant/types";
 import { codeState } from "./carry-out-plan";
 import type { RecordedUsers } from "./managed-users-types";
 import type { CodeUser, Letting, ManagedPart } from "./release-user";
@@ -64,13 +65,19 @@ export function lettingGo(previous: (RecordedUsers & { none?: boolean }) | undef
 export const releases = (letting: LettingGo, snapshot: Snapshot): CodeUser[] =>
   letting.leaving.flatMap((l) => releaseEntry(l.upn, l.part, l.how, snapshot, l.elsewhere) ?? []);
 
-/** The UPNs a snapshot must cover to plan `desired` and the release of `letting`. */
-export const upnsFor = (desired: DesiredState, letting: LettingGo): string[] => [...desired.users.map((u) => u.upn), ...letting.leaving.map((l) => l.upn)];
+/** The flow's read for `desired` (its users, groups and their members), and the users let go of. */
+export function queryFor(desired: DesiredState, letting: LettingGo): SnapshotQuery {
+  const q = snapshotQuery(desired);
+  return { ...q, upns: [...new Set([...q.upns, ...letting.leaving.map((l) => l.upn)])] };
+}
 
 /** The plan of `desired` and of the release of the users let go of: the flow's planAgainst, at the tenant's clock. */
 export function planWithReleases(desired: DesiredState, snapshot: Snapshot, letting: LettingGo): Plan {
   const released = new Map(codeState(releases(letting, snapshot)).users.map((u) => [u.upn, u]));
   if (released.size === 0) return planAgainst(desired, snapshot);
+  // Names only the tenant knows are resolved on the state as read (it keeps its sources), before
+  // the released users join it.
+  desired = resolveAgainstTenant(desired, snapshot.skus);
   // A user still listed here is listed without licenses (releaseEntry keeps away from a user whose
   // licenses another resource manages): the release decides their licenses, the YAML the rest.
   const users = desired.users.map((u) => {

@@ -14,7 +14,7 @@ import { loadDesiredState } from "../desired/load-state";
 import { UserError } from "../errors";
 import { assertApplicable } from "../flow/gate";
 import { carryOutPlan, codeState, PULUMI_SPELLING } from "./carry-out-plan";
-import { lettingGo, planWithReleases, releases, upnsFor } from "./letting-go";
+import { lettingGo, planWithReleases, queryFor, releases } from "./letting-go";
 import type { ManagedEntry, ManagedUsersInputs, ManagedUsersOutputs } from "./managed-users-types";
 import type { ProviderSession } from "./provider-session";
 import type { CheckFailure, InputDiff } from "./user-inputs";
@@ -74,7 +74,8 @@ export async function updateRecord(sessionOf: () => ProviderSession, news: Manag
     );
   }
   const session = sessionOf();
-  const snapshot = await session.cache.snapshotFor(upnsFor(desired, letting));
+  // A fresh read by the flow's query, as the program's plan is made: the same plan is gated here.
+  const snapshot = await session.tenant.readSnapshot(queryFor(desired, letting));
   const plan = planWithReleases(desired, snapshot, letting);
   // The program's gate: plan-wide guards; per-user blockers fail their own resources (the release's own below).
   assertApplicable(plan, { ...news.overrides, skipBlocked: true }, PULUMI_SPELLING);

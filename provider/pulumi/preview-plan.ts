@@ -14,7 +14,7 @@ import { COMMENT_LIMIT, renderMarkdown } from "../report/render-markdown";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Tenant } from "../tenant/types";
 import type { LettingGo } from "./letting-go";
-import { planWithReleases, upnsFor } from "./letting-go";
+import { planWithReleases, queryFor } from "./letting-go";
 import type { ProviderSettings } from "./provider-settings";
 import { CONFIG_NAMESPACE, settingsFromConfig, tenantFromSettings } from "./provider-settings";
 
@@ -46,7 +46,7 @@ export function stackPlan(desired: DesiredState, letting?: pulumi.Input<LettingG
 export async function computePlan(desired: DesiredState, tenant: Tenant | undefined, letting?: LettingGo): Promise<Plan | undefined> {
   if (!tenant) return undefined;
   if (!letting?.leaving.length) return (await planState(desired, tenant)).plan;
-  return planWithReleases(desired, await tenant.readSnapshot({ upns: upnsFor(desired, letting) }), letting);
+  return planWithReleases(desired, await tenant.readSnapshot(queryFor(desired, letting)), letting);
 }
 
 /**
