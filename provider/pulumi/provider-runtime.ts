@@ -8,6 +8,8 @@ import { Catalog } from "../catalog/catalog";
 import { redact, UserError } from "../errors";
 import { checkSetInputs, deleteSet, diffSetInputs, readSet, writeSet } from "./license-set-lifecycle";
 import type { LicenseSetInputs, LicenseSetOutputs } from "./license-set-types";
+import { checkRecord, createRecord, diffRecord, readRecord, updateRecord } from "./managed-users-lifecycle";
+import type { ManagedUsersOutputs } from "./managed-users-types";
 import { configureProvider, currentSession } from "./provider-session";
 import { checkUserInputs, diffUserInputs } from "./user-inputs";
 import { deleteUser, readUser, writeUser } from "./user-licenses-lifecycle";
@@ -45,4 +47,15 @@ export const licenseSet: dynamic.ResourceProvider<LicenseSetInputs, LicenseSetOu
   read: async (id, props) => surface(() => readSet(currentSession(), id, props!) as Promise<dynamic.ReadResult<LicenseSetOutputs>>),
   update: async (id, olds, news) => surface(async () => ({ outs: (await writeSet(currentSession(), olds, news, id)).outs })),
   delete: async (_id, props) => surface(() => deleteSet(currentSession(), props)),
+};
+
+/** The stack's record of the users it manages; its update lets go of the users an `up` drops; deleting it deletes nothing. */
+export const managedUsers: dynamic.ResourceProvider<ManagedUsersOutputs, ManagedUsersOutputs> = {
+  configure,
+  check: async (olds, news) => surface(async () => checkRecord(olds, news)),
+  diff: async (_id, olds, news) => surface(async () => diffRecord(olds, news)),
+  create: async (inputs) => surface(() => createRecord(inputs)),
+  read: async (id, props) => surface(() => readRecord(id, props!)),
+  update: async (_id, _olds, news) => surface(() => updateRecord(currentSession, news)),
+  delete: async () => undefined,
 };

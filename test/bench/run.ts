@@ -8,6 +8,9 @@
  *   issue 6: apply under the local tenant's write-quota model: sustained write rate against the quota
  *            (target ≥ 90 %, zero failed changes) and HTTP requests per change (≈ 1/20).
  *   issue 11: `validate` of a 5, 10 and 20 MB file: time and cost per MB stay flat (linear).
+ *   issue 13: Pulumi users mode, per UserLicenses resource through the real engine (time, peak
+ *            memory of all its processes), the size from which it takes more than 10 s, and sets
+ *            mode at the same size (pulumi-users-mode.ts). BENCH_ONLY=pulumi runs this part alone.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +29,7 @@ import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import { packageRoot } from "../../provider/util/package-root";
 import { syntheticWorkload } from "../plan/synthetic-workload";
 import { tenantTimeClock, wireRequests } from "../support/request-log";
+import { pulumiUsersMode } from "./pulumi-users-mode";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const CHANGING = 0.05;
@@ -225,11 +229,13 @@ async function validateScaling(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`m365-licenses bench (${new Date().toISOString()}, node ${process.version})`);
+  if (process.env.BENCH_ONLY === "pulumi") return pulumiUsersMode(line);
   await pureplanStep();
   await planCommand();
   await applyRequestCount();
   await applyThroughput();
   await validateScaling();
+  await pulumiUsersMode(line);
 }
 
 main().catch((e) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startLocalTenant } from "../../provider/local-tenant";
 import type { LocalTenant } from "../../provider/local-tenant";
 import type { Registered } from "./support/mocks";
-import { valueOf } from "./support/mocks";
+import { engineState, valueOf } from "./support/mocks";
 
 const ROOT = join(__dirname, "..", "..");
 let local: LocalTenant;
@@ -42,7 +42,7 @@ describe("examples/pulumi", () => {
   it("declares one UserLicenses per user of examples/fabrikam/licenses and exports the plan", async () => {
     const seen: Registered[] = [];
     await pulumi.runtime.setMocks(
-      { newResource: (a) => (seen.push({ type: a.type, name: a.name, inputs: a.inputs }), { id: `${a.name}-id`, state: { ...a.inputs, userId: `${a.name}-id` } }), call: () => ({}) },
+      { newResource: (a) => (seen.push({ type: a.type, name: a.name, inputs: a.inputs }), { id: `${a.name}-id`, state: { ...engineState(a.type, a.inputs), userId: `${a.name}-id` } }), call: () => ({}) },
       "fabrikam-licenses",
       "dev",
       true,
@@ -61,7 +61,7 @@ describe("examples/pulumi", () => {
   it("mode sets: one LicenseSet per department file", async () => {
     const seen: Registered[] = [];
     await pulumi.runtime.setMocks(
-      { newResource: (a) => (seen.push({ type: a.type, name: a.name, inputs: a.inputs }), { id: `${a.name}-id`, state: { ...a.inputs, userIds: {} } }), call: () => ({}) },
+      { newResource: (a) => (seen.push({ type: a.type, name: a.name, inputs: a.inputs }), { id: `${a.name}-id`, state: { ...engineState(a.type, a.inputs), userIds: {} } }), call: () => ({}) },
       "fabrikam-licenses",
       "dev",
       true,
