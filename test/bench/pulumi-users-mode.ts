@@ -146,11 +146,13 @@ function fit(points: { x: number; y: number }[]): { a: number; b: number } {
 }
 
 function pulumiOnPath(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn("pulumi", ["version"], { stdio: "ignore", env: { ...process.env, PULUMI_HOME: mkdtempSync(join(tmpdir(), "m365-bench-probe-")) } });
+  // In a PULUMI_HOME of its own, removed after: the CLI creates it.
+  const home = mkdtempSync(join(tmpdir(), "m365-bench-probe-"));
+  return new Promise<boolean>((resolve) => {
+    const child = spawn("pulumi", ["version"], { stdio: "ignore", env: { ...process.env, PULUMI_HOME: home } });
     child.on("error", () => resolve(false));
     child.on("close", (status) => resolve(status === 0));
-  });
+  }).finally(() => rmSync(home, { recursive: true, force: true }));
 }
 
 type Line = (label: string, value: string, target?: string) => void;
