@@ -76,7 +76,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const authority = { db, signingKey: keys.signingKey, tenantId: dir.tenantId, domain: dir.domain, url };
     const service = new GraphService({ dir, throttle, faults, graphBaseUrl: `${url}/v1.0` });
     const admin = options.adminToken !== undefined ? { token: options.adminToken, log, clock } : undefined;
-    const handler = createHandler({ authority, dir, service, faults, log, batchRandom: mulberry32(batchSeed), admin });
+    let latency = options.latency;
+    const handler = createHandler({ authority, dir, service, faults, log, batchRandom: mulberry32(batchSeed), admin, latency: () => latency });
     server.on("request", handler);
     server.on("checkContinue", handler); // the handler decides whether to invite the body
 
@@ -96,6 +97,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       requestLog: { entries: () => [...log], clear: () => void log.splice(0) },
       setFaults: (f) => faults.set(f),
       setThrottling: (t) => throttle.set(t),
+      setLatency: (l) => void (latency = l),
       batchSeed,
       ...(admin ? { adminUrl: `${url}/_admin` } : {}),
       close: async () => {

@@ -3,12 +3,13 @@ import { unsupportedQuery } from "./graph-response";
 import type { FilterTerm } from "./odata-filter";
 
 /** Filterable user properties and their columns (case-insensitive text compares use lower()). */
-const COLUMNS: Record<string, { col: string; text: boolean }> = {
+const COLUMNS: Record<string, { col: string; text: boolean; range?: boolean }> = {
   id: { col: "u.id", text: true },
-  userPrincipalName: { col: "u.upn_lower", text: true },
+  // ge and le: the properties graph-facts.md section 3 lists them for.
+  userPrincipalName: { col: "u.upn_lower", text: true, range: true },
   mail: { col: "u.upn_lower", text: true },
   displayName: { col: "lower(u.display_name)", text: true },
-  usageLocation: { col: "lower(u.usage_location)", text: true },
+  usageLocation: { col: "lower(u.usage_location)", text: true, range: true },
   accountEnabled: { col: "u.account_enabled", text: false },
 };
 
@@ -33,6 +34,13 @@ export function userConditions(terms: FilterTerm[]): { where: string[]; params: 
     }
     const c = COLUMNS[t.prop];
     if (!c) throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'User'.`);
+    if (t.kind === "range") {
+      if (!c.range) throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'User'.`);
+      // Graph documents no collation: the local tenant compares the lower-cased text by code unit.
+      where.push(`${c.col} ${t.op === "ge" ? ">=" : "<="} ?`);
+      params.push(t.value.toLowerCase());
+      continue;
+    }
     if (t.kind === "bool") {
       where.push(`${c.col} = ?`);
       params.push(t.value ? 1 : 0);
@@ -48,7 +56,17 @@ export function userConditions(terms: FilterTerm[]): { where: string[]; params: 
   return { where, params };
 }
 
-/** One page of users ordered by id, after the skiptoken's key; `deleted` picks the deleted items. */
+/**
+ * Graph documents no order for a page of users. The local tenant walks the id index, or, when the
+ * filter holds a userPrincipalName range (`ge`/`le`), the UPN index, so that a page of one range
+ * costs a page's rows and not a scan of the users outside it (a local choice, not observable: the
+ * nextLink repeats the filter, so every page of a query uses the same order).
+ */
+export function pageOrder(terms: FilterTerm[]): "id" | "upn" {
+  return terms.some((t) => t.kind === "range" && t.prop === "userPrincipalName") ? "upn" : "id";
+}
+
+/** One page of users in `pageOrder`, after the skiptoken's key; `deleted` picks the deleted items. */
 export function queryUsers(
   dir: Directory,
   terms: FilterTerm[],
@@ -67,8 +85,9 @@ export function queryUsers(
     params.push(opts.withLicenseErrorsFrom);
   }
   const filter = where.join(" AND ");
+  const key = pageOrder(terms) === "upn" ? "u.upn_lower" : "u.id";
   const page = dir.db
-    .prepare(`SELECT u.* FROM users u WHERE ${filter}${opts.after ? " AND u.id > ?" : ""} ORDER BY u.id LIMIT ?`)
+    .prepare(`SELECT u.* FROM users u WHERE ${filter}${opts.after ? ` AND ${key} > ?` : ""} ORDER BY ${key} LIMIT ?`)
     .all(...params, ...(opts.after ? [opts.after] : []), opts.top + 1) as UserRow[];
   // "@odata.count ... is present only in the first page" (graph-facts.md 3.1): not after a skiptoken.
   const count = opts.count && !opts.after ? (dir.db.prepare(`SELECT COUNT(*) AS n FROM users u WHERE ${filter}`).get(...params) as { n: number }).n : undefined;

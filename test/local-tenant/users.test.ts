@@ -156,6 +156,40 @@ describe("paging a 250-user tenant", () => {
     expect((await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token, headers: eventual })).status).toBe(200);
   });
 
+  it("filters userPrincipalName ge/le: ranges that share a bound cover every user, each page of a range in the range", async () => {
+    const eventual = { ConsistencyLevel: "eventual" };
+    const all = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=userPrincipalName", { token: fx.token });
+    const upns: string[] = all.body.value.map((u: any) => u.userPrincipalName.toLowerCase()).sort();
+    const bounds = [upns[60], upns[130], upns[200]];
+    const ranges = [`le '${bounds[0]}'`, `ge '${bounds[0]}' and userPrincipalName le '${bounds[1]}'`, `ge '${bounds[1]}' and userPrincipalName le '${bounds[2]}'`, `ge '${bounds[2]}'`];
+    const seen: string[] = [];
+    for (const r of ranges) {
+      let next: string | undefined = `/v1.0/users?$count=true&$filter=assignedLicenses/$count ne 0 and userPrincipalName ${r}&$select=id,userPrincipalName,assignedLicenses&$top=7`;
+      const inRange: string[] = [];
+      while (next) {
+        const page = await call(fx.local, "GET", next, { token: fx.token, headers: eventual });
+        expect(page.status).toBe(200);
+        inRange.push(...page.body.value.map((u: any) => u.userPrincipalName.toLowerCase()));
+        next = page.body["@odata.nextLink"];
+      }
+      expect(new Set(inRange).size).toBe(inRange.length); // no page repeats a user
+      seen.push(...inRange);
+    }
+    const unique = [...new Set(seen)].sort();
+    const withLicenses = (await call(fx.local, "GET", "/v1.0/users?$count=true&$filter=assignedLicenses/$count ne 0&$top=999&$select=userPrincipalName", { token: fx.token, headers: eventual })).body.value
+      .map((u: any) => u.userPrincipalName.toLowerCase())
+      .sort();
+    expect(withLicenses.length).toBeGreaterThan(200);
+    expect(unique).toStrictEqual(withLicenses);
+    // Only a bound itself is in two ranges.
+    expect(seen.length - unique.length).toBe(bounds.filter((b) => withLicenses.includes(b)).length);
+  });
+
+  it("refuses ge/le on a property section 3 does not list them for", async () => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$filter=displayName ge 'a'", { token: fx.token });
+    expect([r.status, r.body.error.code]).toEqual([400, "Request_UnsupportedQuery"]);
+  });
+
   it("honours $top=999 in one page", async () => {
     const r = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=id", { token: fx.token });
     expect(r.body.value).toHaveLength(250);
