@@ -7,6 +7,7 @@ import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
 import { compileUpnPattern } from "./upn-pattern";
 import { ISO_3166_ALPHA2 } from "../util/iso-3166";
+import { sortByUpn } from "../util/upn-order";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -61,7 +62,8 @@ class StateCompiler {
         maxDeletions: this.guardLimits.get("maxDeletions")?.value,
         protected: this.protectedPatterns.map((p) => p.value),
       },
-      users: [...this.users.values()].map((u) => u.user).sort((a, b) => a.upn.localeCompare(b.upn)),
+      // compareUpns order (util/upn-order.ts), as the snapshot's users: the same on every machine.
+      users: sortByUpn(this.users.values(), (u) => u.user.upn).map((u) => u.user),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
       files: sources.map((s) => s.file),
