@@ -53,11 +53,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const saved = getMeta(db, "clock");
     const start = options.clock ? parseDate(options.clock) : saved ? new Date(saved) : new Date();
     let dir: Directory | undefined;
-    const clock = new ControllableClock(start, (now) => {
-      setMeta(db, "clock", now.toISOString());
-      dir?.purgeExpired(); // the 30-day purge happens as the clock passes it
-      if (dir) settleGroupProcessing(dir); // and queued group licensing completes
-    });
+    const rate = options.clockRate ?? 1;
+    if (!(Number.isFinite(rate) && rate > 0)) throw new UserError(`clockRate must be a number above 0, not ${String(options.clockRate)}`);
+    const clock = new ControllableClock(
+      start,
+      (now) => {
+        setMeta(db, "clock", now.toISOString());
+        dir?.purgeExpired(); // the 30-day purge happens as the clock passes it
+        if (dir) settleGroupProcessing(dir); // and queued group licensing completes
+      },
+      rate,
+    );
     dir = new Directory(db, () => clock.now(), groupTiming(options.groupLicenseProcessing));
     dir.purgeExpired();
     settleGroupProcessing(dir);

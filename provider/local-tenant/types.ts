@@ -18,6 +18,11 @@ export interface LocalTenantOptions {
   port?: number;
   /** The tenant clock's start; default: the clock saved in the data dir, the seed's `now`, or real time. */
   clock?: Date | string;
+  /**
+   * Tenant time per real time (default 1). Above 1 the quota windows pass faster while time still
+   * flows on its own; a client then waits on a clock of the same rate (tenant-clock.ts).
+   */
+  clockRate?: number;
   /** Token buckets with the documented identity quotas (graph-facts.md section 7); off with `false`. */
   throttling?: ThrottlingOptions | false;
   /** Injected failures; all rates default to 0. */
@@ -113,6 +118,8 @@ export interface RequestLogEntry {
 }
 
 export interface TenantClock {
+  /** Tenant time per real time (LocalTenantOptions.clockRate). */
+  readonly rate: number;
   now(): Date;
   set(t: Date | string): void;
   advance(ms: number): void;

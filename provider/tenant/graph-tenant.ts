@@ -13,6 +13,7 @@ import type { CloudName } from "./clouds";
 import { cloudEndpoints, isLoopback } from "./clouds";
 import { credentialFromConfig } from "./credential-from-config";
 import { GraphClient } from "./graph-client";
+import { Pacer, type Quota, WRITE_QUOTA } from "./pacer";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
@@ -35,6 +36,11 @@ export interface GraphTenantOptions {
   retry?: Partial<RetryPolicy>;
   /** Write concurrency in `$batch` requests in flight (AIMD between min and max). */
   concurrency?: ConcurrencyOptions;
+  /**
+   * The write quota writes are paced to (pacer.ts); default Graph's documented one, 3,000 per
+   * 150 s per app and tenant (graph-facts.md 7). `false`: no pacing, Retry-After only.
+   */
+  writeQuota?: Quota | false;
   /** Multiplies every wait; 0.001 makes a `Retry-After: 2` last 2 ms in tests. */
   timeScale?: number;
   clock?: Clock;
@@ -50,7 +56,10 @@ export class GraphTenant implements Tenant {
   readonly client: GraphClient;
   /** Write concurrency; exposed so a caller can report how it adapted. */
   readonly writeConcurrency: AdaptiveConcurrency;
+  /** When writes may start (the write quota, Retry-After); exposed for the report. */
+  readonly writePacer: Pacer;
   private readonly readConcurrency: AdaptiveConcurrency;
+  private readonly readPacer: Pacer;
   private readonly clock: Clock;
   /** Write levels already checked: the claims of one credential do not change between calls. */
   private readonly checked = new Set<"licenses" | "usageLocation" | "users">();
@@ -64,6 +73,8 @@ export class GraphTenant implements Tenant {
     this.clock = scaledClock(options.timeScale ?? 1, options.clock ?? systemClock);
     this.writeConcurrency = new AdaptiveConcurrency({ initial: 2, max: 8, ...options.concurrency });
     this.readConcurrency = new AdaptiveConcurrency({ initial: 4, max: 8 });
+    this.writePacer = new Pacer(options.writeQuota === false ? undefined : (options.writeQuota ?? WRITE_QUOTA), this.clock.now());
+    this.readPacer = new Pacer();
     this.client = new GraphClient({
       graphBaseUrl,
       credential: options.credential,
@@ -77,7 +88,7 @@ export class GraphTenant implements Tenant {
         // A throttled envelope is congestion too: slow the writers down and hold new batches.
         if (e.status === 429) {
           this.writeConcurrency.onThrottle();
-          this.writeConcurrency.pauseUntil(this.clock.now() + e.waitMs);
+          this.writePacer.onThrottle(this.clock.now(), e.waitMs);
         }
       },
     });
@@ -92,6 +103,7 @@ export class GraphTenant implements Tenant {
     return readSnapshot(this.client, query, {
       ...this.runOptions(),
       concurrency: this.readConcurrency,
+      pacer: this.readPacer,
       listGroupMembers: this.options.listGroupMembers,
     });
   }
@@ -109,7 +121,7 @@ export class GraphTenant implements Tenant {
         this.checked.add(level);
       }
     }
-    return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+    return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency, pacer: this.writePacer });
   }
 }
 
