@@ -1,7 +1,8 @@
 import type { Plan } from "../plan/types";
 import type { Tenant, TenantWrite, WriteResult } from "../tenant/types";
 import { writeNeeds } from "../tenant/write-access";
-import { Journal } from "./journal";
+import { writeSubject } from "../tenant/write-subject";
+import { describeWrite, Journal } from "./journal";
 import { orderWrites } from "./order-writes";
 
 export interface ApplyProgress {
@@ -65,17 +66,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (r.code === "Aborted") {
       // Never sent: the run was interrupted before this write's batch went out.
       report.notAttempted.push(r.write);
-      journal.record("write-skipped", { user: r.write.upn, userId: r.write.userId, action: r.write.kind, message: r.message });
+      journal.record("write-skipped", { ...describeWrite(r.write), message: r.message });
       return;
     }
     journal.finish(r);
     (r.ok ? report.succeeded : report.failed).push(r);
-    if (!r.ok) failedUsers.add(r.write.userId);
+    if (!r.ok) failedUsers.add(writeSubject(r.write).id);
   };
   try {
     for (const wave of waves) {
-      const ready = wave.writes.filter((w) => !failedUsers.has(w.userId));
-      report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(w.userId)));
+      const ready = wave.writes.filter((w) => !failedUsers.has(writeSubject(w).id));
+      report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)));
       if (stop.signal.aborted) {
         report.notAttempted.push(...ready);
         continue;

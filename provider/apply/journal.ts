@@ -9,6 +9,9 @@ export interface JournalEntry {
   event: "run-start" | "write-start" | "write-done" | "write-failed" | "write-skipped" | "run-end";
   user?: string;
   userId?: string;
+  /** A group write's group: its name as the desired state wrote it, and its object id. */
+  group?: string;
+  groupId?: string;
   action?: TenantWrite["kind"];
   add?: string[];
   remove?: string[];
@@ -95,9 +98,13 @@ export class Journal {
   }
 }
 
-export function describeWrite(w: TenantWrite): Pick<JournalEntry, "user" | "userId" | "action" | "add" | "remove" | "detail"> {
+export function describeWrite(w: TenantWrite): Pick<JournalEntry, "user" | "userId" | "group" | "groupId" | "action" | "add" | "remove" | "detail"> {
+  if (w.kind === "assignGroupLicense") {
+    return { group: w.group, groupId: w.groupId, action: w.kind, add: w.addLicenses.map((l) => l.skuId), remove: w.removeLicenses };
+  }
   const base = { user: w.upn, userId: w.userId, action: w.kind };
   if (w.kind === "assignLicense") return { ...base, add: w.addLicenses.map((l) => l.skuId), remove: w.removeLicenses };
   if (w.kind === "setUsageLocation") return { ...base, detail: { usageLocation: w.usageLocation } };
+  if (w.kind === "addGroupMember" || w.kind === "removeGroupMember") return { ...base, group: w.group, groupId: w.groupId };
   return base;
 }

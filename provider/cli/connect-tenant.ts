@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import { authorityFor, isCloudName, type CloudName } from "../tenant/clouds";
 import { credentialFromConfig } from "../tenant/credential-from-config";
 import { connectLocalTenant, createGraphTenant } from "../tenant/graph-tenant";
+import { createRequestFunction } from "../tenant/http-request";
+import { useAzureLogLevel } from "./azure-log";
 import type { Tenant } from "../tenant/types";
 import { ensureUserDir, onUserPath } from "./cli-files";
 import type { CliIo } from "./main";
@@ -24,6 +25,8 @@ export interface TenantOptions {
   /** Data folder of the embedded local tenant; default `.local-tenant` in the working folder. */
   data?: string;
   cloud?: string;
+  /** One line per HTTP request on stderr (method, URL, status, request-id, duration), redacted. */
+  debug?: boolean;
 }
 
 export const TENANT_OPTIONS = {
@@ -31,6 +34,7 @@ export const TENANT_OPTIONS = {
   seed: { type: "string" },
   data: { type: "string" },
   cloud: { type: "string" },
+  debug: { type: "boolean" },
 } as const;
 
 export const TENANT_HELP = `Tenant options:
@@ -39,9 +43,15 @@ export const TENANT_HELP = `Tenant options:
   --seed FILE            seed for a new embedded local tenant (default: examples/fabrikam/tenant-seed.yaml)
   --data DIR             data folder of the embedded local tenant (default: .local-tenant)
   --cloud NAME           global | usgov | usgovdod | china (default: the state's tenant.cloud, else global)
+  --debug                one line per HTTP request on stderr: method, URL, status, request-id,
+                         duration (tokens and secrets redacted); AZURE_LOG_LEVEL=info|verbose adds
+                         the Azure SDK's own logs
 Credentials for a real tenant come from the environment, as @azure/identity reads them:
   AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH; GitHub
-  Actions OIDC (ACTIONS_ID_TOKEN_REQUEST_*); managed identity; or the Azure CLI's login.`;
+  Actions OIDC (ACTIONS_ID_TOKEN_REQUEST_*); managed identity; or the Azure CLI's login.
+Token and Graph requests go through HTTPS_PROXY (else ALL_PROXY, HTTP_PROXY) except to the hosts in
+NO_PROXY; M365_LICENSES_CA_FILE adds a CA certificate (PEM) to the trusted ones. The permissions
+each command needs are in the README (Permissions).`;
 
 /**
  * Opens the tenant a command works on. The embedded local tenant is reached exactly as Graph is:
@@ -49,7 +59,9 @@ Credentials for a real tenant come from the environment, as @azure/identity read
  */
 export async function connectTenant(options: TenantOptions, io: CliIo, state?: DesiredState): Promise<TenantConnection> {
   const target = options.tenant ?? io.env.M365_LICENSES_TENANT ?? "local";
-  if (target === "local") return connectEmbedded(options, io);
+  useAzureLogLevel(io);
+  const log = options.debug ? (line: string) => io.err(line) : undefined;
+  if (target === "local") return connectEmbedded(options, io, log);
   if (!/^https:\/\//i.test(target)) {
     throw new UserError(`--tenant must be 'local' or an https Graph URL such as https://graph.microsoft.com/v1.0, not '${target}'`);
   }
@@ -57,8 +69,10 @@ export async function connectTenant(options: TenantOptions, io: CliIo, state?: D
   if (!isCloudName(cloudName)) throw new UserError(`unknown cloud '${cloudName}': use global, usgov, usgovdod or china`);
   const tenantId = io.env.AZURE_TENANT_ID ?? state?.tenant?.id ?? state?.tenant?.domain;
   if (!tenantId) throw new UserError("no tenant id: set AZURE_TENANT_ID or tenant.id in the state file");
-  const caFile = io.env.M365_LICENSES_CA_FILE;
-  const caCertPem = caFile ? onUserPath(`M365_LICENSES_CA_FILE=${caFile}`, "read the CA certificate", () => readFileSync(caFile, "utf8")) : undefined;
+  // One transport for token and Graph requests: the same proxy, CA (M365_LICENSES_CA_FILE, read from
+  // io.env by the transport) and request log.
+  const caFile = io.env.M365_LICENSES_CA_FILE ?? "";
+  const request = onUserPath(`M365_LICENSES_CA_FILE=${caFile}`, "read the CA certificate", () => createRequestFunction({ env: io.env, log }));
   const credential = credentialFromConfig({
     tenantId,
     clientId: io.env.AZURE_CLIENT_ID,
@@ -66,14 +80,14 @@ export async function connectTenant(options: TenantOptions, io: CliIo, state?: D
     certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
     cloud: cloudName as CloudName,
     authorityHost: io.env.AZURE_AUTHORITY_HOST ?? authorityFor(target),
-    caCertPem,
     env: io.env,
+    request,
   });
-  const tenant = createGraphTenant({ graphBaseUrl: target.replace(/\/+$/, ""), credential, caCertPem });
+  const tenant = createGraphTenant({ graphBaseUrl: target.replace(/\/+$/, ""), credential, request, log });
   return { tenant, describe: tenant.describe, close: async () => {} };
 }
 
-async function connectEmbedded(options: TenantOptions, io: CliIo): Promise<TenantConnection> {
+async function connectEmbedded(options: TenantOptions, io: CliIo, log?: (line: string) => void): Promise<TenantConnection> {
   const { startLocalTenant } = await import("../local-tenant");
   const abs = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
   const dataDir = abs(options.data ?? io.env.M365_LICENSES_LOCAL_DATA ?? ".local-tenant");
@@ -81,7 +95,7 @@ async function connectEmbedded(options: TenantOptions, io: CliIo): Promise<Tenan
   ensureUserDir(shownData, dataDir);
   // A --seed given for a data folder seeded from another file is refused, not silently ignored.
   const local = await startLocalTenant({ dataDir, ...(options.seed ? { seed: abs(options.seed), seedMismatch: "error" as const } : {}) });
-  const tenant = connectLocalTenant(local);
+  const tenant = connectLocalTenant(local, { log });
   return {
     tenant,
     describe: `local tenant ${local.graphBaseUrl} (data in ${shownData})`,

@@ -14,6 +14,7 @@ import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
 import type { Snapshot, Tenant } from "../tenant/types";
+import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
 import { checkSavedPlan } from "./saved-plan";
@@ -137,15 +138,15 @@ export function reportLines(r: ApplyReport, journal?: string): string[] {
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
   if (r.lockLost) lines.push(`Stopped: ${r.lockLost}. No write was sent after that.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
-  for (const f of r.failed) lines.push(`  failed: ${f.write.upn} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
-  for (const w of r.notAttempted) lines.push(`  not attempted: ${w.upn} ${w.kind}`);
+  for (const f of r.failed) lines.push(`  failed: ${writeSubject(f.write).label} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
+  for (const w of r.notAttempted) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
 }
 
 /** Users whose writes did not all finish. */
 export function unfinishedUsers(report: ApplyReport): string[] {
-  return [...new Set([...report.failed.map((r) => r.write.upn), ...report.notAttempted.map((w) => w.upn)])].sort();
+  return [...new Set([...report.failed.map((r) => writeSubject(r.write).label), ...report.notAttempted.map((w) => writeSubject(w).label)])].sort();
 }
 
 /** Throws when some write failed or was not attempted: the message says what, the hint how to converge. */

@@ -79,7 +79,7 @@ function matches(ctx: RouteContext, g: GroupRow, terms: FilterTerm[]): boolean {
 export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
   const { req, dir } = ctx;
   const s = req.segments;
-  if (s[0] !== "groups" || s.length > 3) return undefined;
+  if (s[0] !== "groups" || s.length > 4 || (s.length === 4 && s[2] !== "members")) return undefined;
   if (req.method === "POST" && s.length === 3 && s[2].toLowerCase() === "assignlicense") {
     demand(ctx.principal, "assignGroupLicense");
     const group = dir.group(s[1]);
@@ -118,7 +118,9 @@ export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
   if (s[2] !== "members" && s[2] !== "membersWithLicenseErrors") return undefined;
   // Direct members only: nested groups do not pass licenses on (graph-facts.md section 2).
   // membersWithLicenseErrors: the members with an error on a license of this group (section 2).
+  const cast = s.length === 4 ? memberCast(s[3]) : undefined;
   const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
+  if (cast === "none") return json(200, collection(ctx.graphBaseUrl, "directoryObjects", [], {}));
   const top = parseTop(req);
   const page = queryUsers(dir, [], {
     deleted: false,
@@ -129,5 +131,20 @@ export function groupsRoutes(ctx: RouteContext): GraphResponse | undefined {
   });
   const value = renderUsers(ctx, page.rows, select).map((u) => ({ "@odata.type": "#microsoft.graph.user", ...u }));
   const more = page.more ? nextLink(ctx.graphBaseUrl, req, page.rows[page.rows.length - 1].id) : undefined;
-  return json(200, collection(ctx.graphBaseUrl, "directoryObjects", value, { count: page.count, nextLink: more }));
+  return json(200, collection(ctx.graphBaseUrl, cast === "user" ? "users" : "directoryObjects", value, { count: page.count, nextLink: more }));
+}
+
+/** Member types a group can hold (Learn `group-list-members`); only users are modelled. */
+const MEMBER_TYPES = new Set(["microsoft.graph.user", "microsoft.graph.group", "microsoft.graph.device", "microsoft.graph.orgcontact", "microsoft.graph.serviceprincipal"]);
+
+/**
+ * `GET /groups/{id}/members/microsoft.graph.user`: "OData cast is also enabled, for example, you can
+ * cast to get just the group members that are users"; a cast to an unsupported member type "returns a
+ * 400 Bad Request error with the Request_UnsupportedQuery code" (Learn `group-list-members`, graph-facts
+ * 16.3). The local tenant has user members only, so any other member type is an empty list.
+ */
+function memberCast(segment: string): "user" | "none" {
+  const type = segment.toLowerCase();
+  if (!MEMBER_TYPES.has(type)) throw unsupportedQuery(`The type '${segment}' is not a supported member type of 'microsoft.graph.group'.`);
+  return type === "microsoft.graph.user" ? "user" : "none";
 }

@@ -22,7 +22,9 @@ export const PERMISSIONS = {
   readOrganization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "User.Read"],
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
-  deleteRestoreUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // Not Directory.ReadWrite.All: it "does not allow the app to delete users or groups" (Learn
+  // permissions-reference); delete and restore list User.ReadWrite.All alone (graph-facts.md 5.1, 5.3, 8).
+  deleteRestoreUser: ["User.ReadWrite.All"],
   assignGroupLicense: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   reprocessLicenses: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
   /** POST /groups/{id}/members/$ref, DELETE .../members/{id}/$ref (graph-facts.md 16.2). */
@@ -49,7 +51,8 @@ export const ROLES = {
 const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   assignLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   deleteRestoreUser: [ROLES.globalAdministrator, ROLES.userAdministrator, ROLES.privilegedAuthenticationAdministrator],
-  assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
+  // Learn group-assignlicense adds Groups Administrator to the user call's roles (section 2).
+  assignGroupLicense: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters, ROLES.groupsAdministrator],
   reprocessLicenses: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator, ROLES.directoryWriters],
   // A License Administrator may "edit their usage location", a User Administrator "Manage most users properties" (8).
   updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],

@@ -4,7 +4,7 @@
  * N/20 `$batch` requests (graph-facts.md section 6: 20 requests per batch) instead of N. Each caller
  * still gets exactly its own results, in the order of its own writes.
  */
-import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "../tenant/types";
+import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "../tenant/types";
 import type { WriteNeeds } from "../tenant/write-access";
 
 interface Waiting {
@@ -35,6 +35,11 @@ export class GatheringTenant implements Tenant {
 
   checkWriteAccess(needs?: WriteNeeds): Promise<void> {
     return this.inner.checkWriteAccess(needs);
+  }
+
+  /** A wait is not gathered: it writes nothing, and each caller waits for its own groups. */
+  awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {
+    return this.inner.awaitGroupProcessing(groupIds, options);
   }
 
   write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {

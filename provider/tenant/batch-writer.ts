@@ -1,5 +1,5 @@
 /**
- * TenantWrite → one `$batch` item each (graph-facts.md sections 1, 5, 6) → WriteResult.
+ * TenantWrite → one `$batch` item each (graph-facts.md sections 1, 2, 5, 6, 16) → WriteResult.
  * Writes handed over in one call have NO order among them (batch items run in parallel, section 6);
  * a caller that must free seats before using them calls `write` once per phase.
  */
@@ -13,7 +13,15 @@ import { headerValue } from "./retry-after";
 import type { TenantWrite, WriteOptions, WriteResult } from "./types";
 import { DEFAULT_RETRY_POLICY, backoffMs } from "./with-retry";
 
-export function writeToJob(w: TenantWrite): BatchJob {
+/** The global Graph root: where `@odata.id` points when no other root is given (16.2's example). */
+const GLOBAL_GRAPH_ROOT = "https://graph.microsoft.com/v1.0";
+
+/**
+ * `graphBaseUrl` is the Graph root the write goes to: a member reference (`@odata.id`) names the
+ * object there, so a national cloud's writes refer to that cloud's objects (graph-facts.md 9, 16.2).
+ */
+export function writeToJob(w: TenantWrite, graphBaseUrl = GLOBAL_GRAPH_ROOT): BatchJob {
+  if (w.kind === "assignGroupLicense" || w.kind === "addGroupMember" || w.kind === "removeGroupMember") return groupWriteToJob(w, graphBaseUrl);
   const id = encodeURIComponent(w.userId);
   switch (w.kind) {
     case "assignLicense":
@@ -33,6 +41,37 @@ export function writeToJob(w: TenantWrite): BatchJob {
       return { method: "DELETE", url: `/users/${id}` }; // 204, soft delete for 30 days (section 5.1)
     case "restoreUser":
       return { method: "POST", url: `/directory/deletedItems/${id}/restore` }; // no body (section 5.3)
+    case "reprocessLicense":
+      // No body; 200 with the user (section 1.5). Idempotent: it re-evaluates the user's groups.
+      return { method: "POST", url: `/users/${id}/reprocessLicenseAssignment` };
+  }
+}
+
+type GroupWrite = Extract<TenantWrite, { groupId: string }>;
+
+function groupWriteToJob(w: GroupWrite, graphBaseUrl: string): BatchJob {
+  const group = encodeURIComponent(w.groupId);
+  switch (w.kind) {
+    case "assignGroupLicense":
+      // The user call's body (section 2: "Body identical to user variant"); answered 202 Accepted.
+      return {
+        method: "POST",
+        url: `/groups/${group}/assignLicense`,
+        body: {
+          addLicenses: w.addLicenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+          removeLicenses: [...w.removeLicenses],
+        },
+      };
+    case "addGroupMember":
+      // 204; 400 when already a member, 404 when the user does not exist (16.2).
+      return {
+        method: "POST",
+        url: `/groups/${group}/members/$ref`,
+        body: { "@odata.id": `${graphBaseUrl.replace(/\/+$/, "")}/directoryObjects/${encodeURIComponent(w.userId)}` },
+      };
+    case "removeGroupMember":
+      // 204; 404 when not a member (16.2).
+      return { method: "DELETE", url: `/groups/${group}/members/${encodeURIComponent(w.userId)}/$ref` };
   }
 }
 
@@ -79,7 +118,7 @@ export async function writeInBatches(
   for (let round = 0; pending.length > 0; round++) {
     const sending = pending;
     const held: { index: number; checked: CheckedWrite }[] = [];
-    await runInBatches(client, sending.map((i) => writeToJob(writes[i]!)), {
+    await runInBatches(client, sending.map((i) => writeToJob(writes[i]!, client.baseUrl)), {
       ...run,
       signal,
       onSend: onSend && ((js) => onSend(js.map((j) => writes[sending[j]!]!))),

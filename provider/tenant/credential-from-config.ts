@@ -1,6 +1,8 @@
 /**
  * Every way in goes through @azure/identity; this only picks the credential and gives it the right
- * authority and an HTTP client that trusts the configured CA.
+ * authority and the project's transport (http-request.ts) as its HTTP client: the same proxy
+ * (HTTPS_PROXY / NO_PROXY), extra CA and request log as Graph requests. The credential's own
+ * pipeline still runs in front of it, with the SDK's retry for token requests.
  */
 import type { TokenCredential } from "@azure/identity";
 import {
@@ -18,7 +20,6 @@ import type { CloudName } from "./clouds";
 import { CLOUD_NAMES, cloudEndpoints } from "./clouds";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
-import { identityHttpClient } from "./identity-http-client";
 
 export type CredentialKind =
   | "client-secret"
@@ -43,7 +44,10 @@ export interface CredentialConfig {
   authorityHost?: string;
   /** Extra CA for the token endpoint (the local tenant's). */
   caCertPem?: string;
-  /** The request function to use for token requests; one is made from `caCertPem` otherwise. */
+  /**
+   * The transport for token requests (share the Graph client's); one is made from `caCertPem` and
+   * `env` when absent, or when it is a wrapper without the transport's `httpClient`.
+   */
   request?: RequestFunction;
   env?: NodeJS.ProcessEnv;
 }
@@ -61,7 +65,8 @@ export function inferKind(config: CredentialConfig, env: NodeJS.ProcessEnv = pro
 
 export function credentialFromConfig(config: CredentialConfig): TokenCredential {
   const env = config.env ?? process.env;
-  const request = config.request ?? createRequestFunction({ caCertPem: config.caCertPem, env });
+  const own = () => createRequestFunction({ caCertPem: config.caCertPem, env });
+  const request = config.request ?? own();
   const authorityHost = config.authorityHost ?? cloudEndpoints(config.cloud ?? "global").authorityHost;
   const known = CLOUD_NAMES.some((c) => cloudEndpoints(c).authorityHost === authorityHost.replace(/\/+$/, ""));
   const common = {
@@ -69,7 +74,7 @@ export function credentialFromConfig(config: CredentialConfig): TokenCredential 
     // Instance discovery asks login.microsoftonline.com about the authority: meaningless (and a
     // request to a foreign host) for the local tenant or any authority Microsoft does not know.
     ...(known ? {} : { disableInstanceDiscovery: true }),
-    httpClient: identityHttpClient(request),
+    httpClient: request.httpClient ?? own().httpClient,
   };
   const need = (value: string | undefined, what: string): string => {
     if (!value) throw new UserError(`credential "${kind}" needs ${what}`);

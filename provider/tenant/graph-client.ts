@@ -24,7 +24,7 @@ export interface GraphClientOptions {
   clock?: Clock;
   random?: () => number;
   onRetry?: (event: RetryEvent) => void;
-  /** Receives one line per request; never a token or secret. */
+  /** Receives one line per retry; never a token or secret. (The transport logs each request.) */
   log?: (line: string) => void;
 }
 
@@ -150,7 +150,6 @@ export class GraphClient {
     const r = res as HttpResponse;
     this.lastServerDate ??= r.headers["date"];
     const path = pathOf(url);
-    this.log?.(`${method} ${path} ${r.status}`);
     const body = parseJson(r.body);
     if (r.status < 200 || r.status >= 300) throw graphErrorOf(r.status, r.headers, body, method, path);
     return { status: r.status, headers: r.headers, body };

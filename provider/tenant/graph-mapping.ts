@@ -61,7 +61,12 @@ export function mapUser(u: any): TenantUser {
   };
 }
 
-export function mapGroup(g: any, memberIds?: string[]): LicensedGroup {
+/**
+ * A group as Graph returns it. The details (nickname, membership kind, sync, processing state) come
+ * only when `$select`ed, so each is set only when the JSON has it: absent means "not read", never
+ * "false". `listed`: `memberIds` is the complete direct user membership (`/members`), not derived.
+ */
+export function mapGroup(g: any, memberIds?: string[], listed = false): LicensedGroup {
   return {
     id: lower(g.id),
     displayName: String(g.displayName ?? ""),
@@ -70,6 +75,14 @@ export function mapGroup(g: any, memberIds?: string[]): LicensedGroup {
       disabledPlans: lowerAll(l.disabledPlans),
     })),
     ...(memberIds !== undefined ? { memberIds } : {}),
+    ...(listed && memberIds !== undefined ? { membersListed: true } : {}),
+    ...(typeof g.mailNickname === "string" ? { mailNickname: g.mailNickname } : {}),
+    // Members of a dynamic group follow its rule, not writes (graph-facts.md 16.2).
+    ...(Array.isArray(g.groupTypes) ? { dynamic: g.groupTypes.includes("DynamicMembership") } : {}),
+    // null for a cloud group, true when synced from on-premises AD (16.2).
+    ...("onPremisesSyncEnabled" in g ? { onPremisesSync: g.onPremisesSyncEnabled === true } : {}),
+    ...(typeof g.securityEnabled === "boolean" ? { securityEnabled: g.securityEnabled } : {}),
+    ...(typeof g.licenseProcessingState?.state === "string" ? { processingState: g.licenseProcessingState.state } : {}),
   };
 }
 

@@ -3,24 +3,26 @@
  * a national cloud or the local tenant alike. The local tenant is just another URL.
  */
 import type { TokenCredential } from "@azure/identity";
-import { UserError } from "../errors";
+import { GraphError, UserError } from "../errors";
 import type { ConcurrencyOptions } from "./adaptive-concurrency";
 import { AdaptiveConcurrency } from "./adaptive-concurrency";
-import { writeInBatches } from "./batch-writer";
+import { writeInBatches, writeToJob } from "./batch-writer";
 import type { Clock } from "./clock";
 import { scaledClock, systemClock } from "./clock";
 import type { CloudName } from "./clouds";
 import { cloudEndpoints, isLoopback } from "./clouds";
 import { credentialFromConfig } from "./credential-from-config";
+import { explainForbidden, forbiddenMessage } from "./forbidden";
 import { GraphClient } from "./graph-client";
 import { Pacer, type Quota, WRITE_QUOTA } from "./pacer";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
-import type { Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import { awaitGroupProcessing } from "./await-group-processing";
+import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
-import { checkWriteClaims, decodeTokenClaims, writeNeeds } from "./write-access";
-import type { WriteNeeds } from "./write-access";
+import { checkRequirement, checkWriteClaims, decodeTokenClaims, writeNeeds, writeRequirements } from "./write-access";
+import type { TokenClaims, WriteNeeds } from "./write-access";
 
 export interface GraphTenantOptions {
   /** The Graph root with version; or give `cloud`. */
@@ -31,7 +33,7 @@ export interface GraphTenantOptions {
   scope?: string;
   /** Extra CA to trust (also read from M365_LICENSES_CA_FILE). */
   caCertPem?: string;
-  /** Use this request function instead of building one (tests, a shared agent). */
+  /** Use this transport instead of building one (to share it with the credential; tests). */
   request?: RequestFunction;
   retry?: Partial<RetryPolicy>;
   /** Write concurrency in `$batch` requests in flight (AIMD between min and max). */
@@ -47,7 +49,10 @@ export interface GraphTenantOptions {
   random?: () => number;
   /** List every licensed group's members when reading (costs ceil(members/999) requests a group). */
   listGroupMembers?: boolean;
-  /** One line per request, retry and throttle; never a secret. */
+  /**
+   * One line per retry and throttle, and per request when the tenant builds its transport (a
+   * transport given in `request` logs where it was told to); never a secret.
+   */
   log?: (line: string) => void;
 }
 
@@ -61,8 +66,8 @@ export class GraphTenant implements Tenant {
   private readonly readConcurrency: AdaptiveConcurrency;
   private readonly readPacer: Pacer;
   private readonly clock: Clock;
-  /** Write levels already checked: the claims of one credential do not change between calls. */
-  private readonly checked = new Set<"licenses" | "usageLocation" | "users">();
+  /** Write requirements already checked: the claims of one credential do not change between calls. */
+  private readonly checked = new Set<string>();
 
   constructor(private readonly options: GraphTenantOptions) {
     const graphBaseUrl = options.graphBaseUrl ?? cloudEndpoints(options.cloud ?? "global").graphBaseUrl;
@@ -79,7 +84,7 @@ export class GraphTenant implements Tenant {
       graphBaseUrl,
       credential: options.credential,
       scope: options.scope,
-      request: options.request ?? createRequestFunction({ caCertPem: options.caCertPem }),
+      request: options.request ?? createRequestFunction({ caCertPem: options.caCertPem, log: options.log }),
       retry: options.retry,
       clock: this.clock,
       random: options.random,
@@ -99,13 +104,33 @@ export class GraphTenant implements Tenant {
     return { clock: this.clock, policy: this.options.retry, random: this.options.random, log: this.options.log };
   }
 
-  readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
-    return readSnapshot(this.client, query, {
-      ...this.runOptions(),
-      concurrency: this.readConcurrency,
-      pacer: this.readPacer,
-      listGroupMembers: this.options.listGroupMembers,
-    });
+  async readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
+    try {
+      return await readSnapshot(this.client, query, {
+        ...this.runOptions(),
+        concurrency: this.readConcurrency,
+        pacer: this.readPacer,
+        listGroupMembers: this.options.listGroupMembers,
+      });
+    } catch (err) {
+      // A 403 names the permissions the endpoint needs and the ones the token has (forbidden.ts).
+      if (err instanceof GraphError && err.status === 403) throw explainForbidden(err, await this.tokenClaims(), this.versionRoot);
+      throw err;
+    }
+  }
+
+  /** The version root of the Graph URL (`/v1.0`), which request paths in errors may start with. */
+  private get versionRoot(): string {
+    return new URL(this.client.baseUrl).pathname;
+  }
+
+  /** The current token's claims; undefined when there is none or it is not a JWT. */
+  private async tokenClaims(): Promise<TokenClaims | undefined> {
+    try {
+      return decodeTokenClaims(await this.client.accessToken());
+    } catch {
+      return undefined;
+    }
   }
 
   async checkWriteAccess(needs?: WriteNeeds): Promise<void> {
@@ -113,15 +138,27 @@ export class GraphTenant implements Tenant {
   }
 
   async write(writes: TenantWrite[], options: WriteOptions = {}): Promise<WriteResult[]> {
-    if (writes.length > 0) {
-      const needs = writeNeeds(writes);
-      const level = needs.deleteOrRestore ? "users" : needs.usageLocation ? "usageLocation" : "licenses";
-      if (!this.checked.has(level)) {
-        await this.checkWriteAccess(needs);
-        this.checked.add(level);
+    const unchecked = writes.length > 0 ? writeRequirements(writeNeeds(writes)).filter((r) => !this.checked.has(r.what)) : [];
+    if (unchecked.length > 0) {
+      const claims = decodeTokenClaims(await this.client.accessToken());
+      for (const r of unchecked) {
+        checkRequirement(claims, r);
+        this.checked.add(r.what);
       }
     }
-    return writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency, pacer: this.writePacer });
+    const results = await writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency, pacer: this.writePacer });
+    if (!results.some((r) => r.status === 403)) return results;
+    const claims = await this.tokenClaims();
+    return results.map((r) => {
+      if (r.status !== 403 || !claims) return r;
+      const job = writeToJob(r.write);
+      const said = forbiddenMessage(job.method, job.url, claims);
+      return said ? { ...r, message: `${r.message ?? "refused"} (${said.message})` } : r;
+    });
+  }
+
+  awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {
+    return awaitGroupProcessing(this.client, groupIds, { ...this.runOptions(), concurrency: this.readConcurrency, pacer: this.readPacer, ...options });
   }
 }
 
@@ -148,7 +185,7 @@ export function connectLocalTenant(
     app?: { clientId: string; clientSecret: string };
   } = {},
 ): GraphTenant {
-  const request = options.request ?? createRequestFunction({ caCertPem: local.caCertPem, env: {} });
+  const request = options.request ?? createRequestFunction({ caCertPem: local.caCertPem, env: {}, log: options.log });
   const app = options.app ?? local.defaultApp;
   const credential = credentialFromConfig({
     kind: "client-secret",
@@ -156,6 +193,10 @@ export function connectLocalTenant(
     clientId: app.clientId,
     clientSecret: app.clientSecret,
     authorityHost: local.authorityHost,
+    // For a `request` that is a bare wrapper (no transport of its own): the token still comes over
+    // TLS trusting the local tenant's CA, and nothing else from the environment.
+    caCertPem: local.caCertPem,
+    env: {},
     request,
   });
   return createGraphTenant({ ...options, graphBaseUrl: local.graphBaseUrl, credential, request });

@@ -6,10 +6,16 @@
  * `$batch`es of the named users not yet seen (15 UPNs per `in` filter, 300 names a request);
  * optionally the licensed groups' members.
  *
- * Requests for N licensed users: 1 when N <= 999; else with k chains (k = min(16,
- * floor(ceil(N/999) / 3)); k = 1 follows the one chain) at most 1 + ceil(k/20) + floor((N + k - 1)/999)
- * (k > 1) or ceil(N/999) (k = 1); + 1 per 300 named-but-unlicensed users. For 100,000 users: 16
+ * Requests for N licensed users: 1 when N <= 999; else with c chains (c = min(16,
+ * floor(ceil(N/999) / 3)); c = 1 follows the one chain) at most 1 + ceil(c/20) + floor((N + c - 1)/999)
+ * (c > 1) or ceil(N/999) (c = 1); + 1 per 300 named-but-unlicensed users. For 100,000 users: 16
  * chains, at most 102 requests, where one chain would be 101 requests in a row.
+ *
+ * Named groups (`query.groups`, named-groups.ts): their lookups ride in round 1 (2 items per 15
+ * refs, + 1 per 15 refs that are object ids) and the first page of each one's user members in
+ * round 2, so k named groups of M_1..M_k members add sum(ceil(M_i/999) - 1) requests (their further
+ * member pages) while both rounds stay within one `$batch` of 20 items each. Their members are read
+ * as users too.
  */
 import { sortByUpn } from "../util/upn-order";
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
@@ -17,6 +23,7 @@ import { runInBatches } from "./batch-runner";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
 import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
+import { groupLookupJobs, groupsFound, memberListJobs, membersListed } from "./named-groups";
 import type { Snapshot, SnapshotQuery, TenantIdentity, TenantUser } from "./types";
 import { firstPageOf, listChains, listInRanges } from "./user-chains";
 
@@ -72,13 +79,18 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
   // deleted user's UPN with its id, so a UPN filter would not find them.
+  const deletedAt = wanted.size > 0 ? round1.length : -1;
   if (wanted.size > 0) {
     round1.push({
       method: "GET",
       url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
     });
   }
-  const [skusOut, usersOut, groupsOut, orgOut, deletedOut] = await runInBatches(client, round1, options);
+  const lookups = groupLookupJobs(query.groups ?? []);
+  const lookupAt = round1.push(...lookups) - lookups.length;
+  const round1Out = await runInBatches(client, round1, options);
+  const [skusOut, usersOut, groupsOut, orgOut] = round1Out;
+  const deletedOut = deletedAt >= 0 ? round1Out[deletedAt] : undefined;
   const skuJson = await pages(client, round1[0]!, skusOut!);
   const skus = skuJson.map(mapSku);
   const tenant = await tenantIdentity(client, round1[3]!, orgOut!, skuJson);
@@ -114,24 +126,28 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   const fallback = [...userFallback, ...groupFallback];
   if (fallback.length > 0) listing.push(listChains(client, fallback, options, (items, i) => (i < userFallback.length ? addUsers : addGroups)(items)));
   if (userFallback.length === 0) {
-    const query = { filter: LICENSED, select: USER_SELECT, pageSize, headers: ADVANCED };
-    listing.push((async () => listInRanges(client, query, firstPageOf(round1[1]!, usersOut!), [...wanted], options, addUsers))());
+    const chainQuery = { filter: LICENSED, select: USER_SELECT, pageSize, headers: ADVANCED };
+    listing.push((async () => listInRanges(client, chainQuery, firstPageOf(round1[1]!, usersOut!), [...wanted], options, addUsers))());
   }
   if (groupFallback.length === 0) listing.push((async () => client.forEachPage(firstPageOf(round1[2]!, groupsOut!), ADVANCED, addGroups))());
   await Promise.all(listing);
 
-  // Round 2: named users not among the licensed ones, and the members of each licensed group.
+  // Round 2: named users not among the licensed ones, the members of each licensed group (when
+  // asked) and the user members of each named group (always: named-groups.ts).
+  const named = await groupsFound(lookups, (job, i) => pages(client, job, round1Out[lookupAt + i]!));
   const seen = new Set<string>();
   for (const u of users.values()) seen.add(u.userPrincipalName.toLowerCase());
   const round2: BatchJob[] = byName([...wanted].filter((u) => !seen.has(u)));
-  const groupIds = options.listGroupMembers ? [...groupJson.keys()] : [];
+  const groupIds = options.listGroupMembers ? [...groupJson.keys()].filter((id) => !named.has(id)) : [];
   for (const id of groupIds) {
     round2.push({ method: "GET", url: graphPath(`/groups/${id}/members`, { $select: "id", $top: PAGE_SIZE }) });
   }
-  const round2Out = await runInBatches(client, round2, options);
+  const memberJobs = memberListJobs([...named.keys()], USER_SELECT);
   const nameChunks = round2.length - groupIds.length;
+  const memberAt = round2.push(...memberJobs) - memberJobs.length;
+  const round2Out = await runInBatches(client, round2, options);
   const members = new Map<string, string[]>();
-  for (let i = 0; i < round2.length; i++) {
+  for (let i = 0; i < memberAt; i++) {
     const items = await pages(client, round2[i]!, round2Out[i]!);
     if (i < nameChunks) addUsers(items);
     else {
@@ -140,6 +156,10 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
       members.set(groupIds[i - nameChunks]!, direct.map((m) => String(m.id).toLowerCase()));
     }
   }
+
+  const listed = await membersListed([...named.keys()], memberJobs, (job, i) => pages(client, job, round2Out[memberAt + i]!));
+  for (const listedUsers of listed.values()) addUsers(listedUsers);
+  for (const [id, g] of named) groupJson.set(id, { ...groupJson.get(id), ...g });
 
   if (!options.listGroupMembers) {
     // A Set per group: a user inherits several SKUs from one group, and an all-staff group has
@@ -152,14 +172,15 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     }
     for (const [id, set] of derived) members.set(id, [...set]);
   }
-  const deleted = deletedOut ? (await pages(client, round1[4]!, deletedOut)).map(mapDeletedUser) : [];
+  for (const [id, listedUsers] of listed) members.set(id, listedUsers.map((u) => String(u.id).toLowerCase()));
+  const deleted = deletedOut ? (await pages(client, round1[deletedAt]!, deletedOut)).map(mapDeletedUser) : [];
   return {
     takenAt: readTime(client, options),
     tenant,
     skus,
     // compareUpns order (util/upn-order.ts): the same on every machine, unlike localeCompare.
     users: sortByUpn(users.values(), (u) => u.userPrincipalName),
-    groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [])),
+    groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [], listed.has(id))),
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
   };
 }
@@ -229,6 +250,6 @@ async function tenantIdentity(client: GraphClient, job: BatchJob, out: BatchOutc
 }
 
 /** A batch item's collection plus its further pages; a failed item becomes its GraphError. */
-async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
+export async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
   return client.followPages(firstPageOf(job, out), job.headers);
 }

@@ -95,7 +95,7 @@ export interface Snapshot {
   takenAt: string;
   tenant: TenantIdentity;
   skus: TenantSku[];
-  /** Every user holding a license, plus every user the desired state names. */
+  /** Every user holding a license, every user the desired state names, and the named groups' user members. */
   users: TenantUser[];
   /**
    * Groups that carry licenses (group-based licensing), and every group the desired state names
@@ -127,6 +127,7 @@ export interface SnapshotQuery {
  * One write. Assigning and unassigning for a user is always one `assignLicense` call.
  * `setUsageLocation` is `PATCH /users/{id}` with `{usageLocation}`: Graph refuses a license to a user
  * without one (graph-facts.md 1.4), so apply sends it before that user's assignLicense.
+ * Group writes name the group (`group`, as the desired state wrote it) and, for membership, the user.
  */
 export type TenantWrite =
   | {
@@ -138,7 +139,14 @@ export type TenantWrite =
     }
   | { kind: "setUsageLocation"; userId: string; upn: string; usageLocation: string }
   | { kind: "deleteUser"; userId: string; upn: string }
-  | { kind: "restoreUser"; userId: string; upn: string };
+  | { kind: "restoreUser"; userId: string; upn: string }
+  /** `POST /groups/{id}/assignLicense`: 202, processed asynchronously (graph-facts.md 2, 16.1). */
+  | { kind: "assignGroupLicense"; groupId: string; group: string; addLicenses: { skuId: string; disabledPlans: string[] }[]; removeLicenses: string[] }
+  /** `POST /groups/{id}/members/$ref` / `DELETE /groups/{id}/members/{userId}/$ref` (16.2). */
+  | { kind: "addGroupMember"; groupId: string; group: string; userId: string; upn: string }
+  | { kind: "removeGroupMember"; groupId: string; group: string; userId: string; upn: string }
+  /** `POST /users/{id}/reprocessLicenseAssignment` (1.5, 16.1). */
+  | { kind: "reprocessLicense"; userId: string; upn: string };
 
 /** One member's license error on a group's license after processing (graph-facts.md 11, 16.1). */
 export interface MemberLicenseError {
@@ -192,9 +200,16 @@ export interface Tenant {
   /**
    * Checks that the credentials may write licenses; throws PermissionError naming the missing
    * permission or admin role. Makes no write. `deleteOrRestore`: the writes also delete or restore
-   * users, which needs User.ReadWrite.All rather than LicenseAssignment.ReadWrite.All.
+   * users, which needs User.ReadWrite.All rather than LicenseAssignment.ReadWrite.All; group license,
+   * membership and reprocess writes have their own flags (write-access.ts `WriteNeeds`).
    */
   checkWriteAccess(needs?: WriteNeeds): Promise<void>;
   /** Carries out writes in `$batch` requests of 20 with retries; resolves with one result per write. */
   write(writes: TenantWrite[], options?: WriteOptions): Promise<WriteResult[]>;
+  /**
+   * Follows each group's `licenseProcessingState` until `ProcessingComplete` or `timeoutMs` of the
+   * tenant's clock has passed, then reads its `membersWithLicenseErrors` and their errors on the
+   * group's licenses. Batched: one `$batch` per poll for all groups still pending.
+   */
+  awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]>;
 }

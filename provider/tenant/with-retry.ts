@@ -2,6 +2,19 @@
  * Retry and throttling as ONE wrapper around the request function (octokit plugin-throttling style).
  * Retries 429, 503, 504 and dropped connections; honours `Retry-After`; otherwise backs off
  * exponentially with jitter up to a cap, all within an overall deadline. The caller owns the policy.
+ *
+ * It wraps the transport's single send (http-request.ts, an @azure/core-rest-pipeline pipeline with
+ * no retry policy in it) rather than using the pipeline's retry policies (`defaultRetryPolicy`,
+ * `throttlingRetryPolicy`, `exponentialRetryPolicy` in @azure/core-rest-pipeline 1.24), because:
+ * - they wait with real timers (`delay` in @typespec/ts-http-runtime, which core-rest-pipeline runs on), so they cannot run on the injectable
+ *   clock: tests run on the local tenant's tenant-time clock, where a Retry-After of 30 s costs no
+ *   real time, and `scaledClock` shrinks waits;
+ * - they resend after a dropped connection whatever the method, and a `$batch` carrying writes must
+ *   not be sent again blindly (`sentOnce` below; lost-answer.ts decides from the tenant);
+ * - the batch scheduler has to see every throttle to halve its concurrency (`onRetry`, AIMD in
+ *   adaptive-concurrency.ts), and a wait longer than the policy's cap must end the retries.
+ * Token requests do use the SDK's retry: @azure/identity's credentials run their own pipeline, with
+ * its retry policy, in front of the same transport.
  */
 import { AnswerLostError, TenantUnreachableError, redact } from "../errors";
 import type { Clock } from "./clock";

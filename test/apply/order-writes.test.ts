@@ -7,6 +7,7 @@ import type { Plan, PlanChange, SeatLine } from "../../provider/plan/types";
 import type { Snapshot, TenantUser } from "../../provider/tenant/types";
 import { TEST_TENANT } from "../plan/snapshot-builder";
 import { ApplyError } from "../../provider/errors";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const E5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
@@ -31,7 +32,7 @@ const seats = (e3: [number, number], e5: [number, number]): SeatLine[] => [
   { sku: "SPE_E5", skuId: E5, purchased: e5[0], usedBefore: e5[1], usedAfter: 0 },
 ];
 const assertApplicable = (p: Plan, o = {}) => gate(p, o, (name, n) => `${name} ${n}`);
-const summary = (p: Plan) => orderWrites(p).map((w) => `${w.name}: ${w.writes.map((x) => `${x.kind}(${x.upn})`).join(" ")}`);
+const summary = (p: Plan) => orderWrites(p).map((w) => `${w.name}: ${w.writes.map((x) => `${x.kind}(${writeSubject(x).label})`).join(" ")}`);
 
 describe("orderWrites: free seats before using them", () => {
   it("swaps between users fit in full SKUs: the freeing call goes in an earlier wave", () => {

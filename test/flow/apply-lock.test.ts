@@ -47,6 +47,7 @@ describe("the apply lock, lost while held", () => {
       describe: "fake",
       readSnapshot: async () => fabrikamSnapshot(),
       checkWriteAccess: async () => undefined,
+      awaitGroupProcessing: async () => Promise.reject(new Error("unused")),
       write: async (writes: TenantWrite[], options?: WriteOptions) => {
         sent.push(writes);
         options?.onSend?.(writes);

@@ -9,6 +9,7 @@ import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../..
 import { connectLocalTenant } from "../../provider/tenant";
 import type { TenantWrite } from "../../provider/tenant/types";
 import { call, SKU, tokenFor } from "../support/local-tenant-fixture";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 const NOT_A_SKU = "0badc0de-0000-4000-8000-000000000000";
 
@@ -80,7 +81,7 @@ describe("GraphTenant.write against shuffled $batch answers", () => {
     const items = tenant.requestLog.entries().filter((e) => e.inBatch);
     expect(items).toHaveLength(locations.length + licenses.length);
     // ...and the tenant did run them out of the order they were sent in, so the above means something.
-    const sentOrder = [...locations, ...licenses].map((w) => `/users/${w.userId}${w.kind === "assignLicense" ? "/assignLicense" : ""}`);
+    const sentOrder = [...locations, ...licenses].map((w) => `/users/${writeSubject(w).id}${w.kind === "assignLicense" ? "/assignLicense" : ""}`);
     expect(items.map((e) => e.path)).not.toEqual(sentOrder);
     expect([...items.map((e) => e.path)].sort()).toEqual([...sentOrder].sort());
     const envelopes = tenant.requestLog.entries().filter((e) => e.path === "/v1.0/$batch");

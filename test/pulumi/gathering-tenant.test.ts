@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { GatheringTenant } from "../../provider/pulumi/gathering-tenant";
 import type { Tenant, TenantWrite, WriteResult } from "../../provider/tenant/types";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 const write = (i: number): TenantWrite => ({ kind: "assignLicense", userId: `id-${i}`, upn: `u${i}@contoso.com`, addLicenses: [], removeLicenses: [`sku-${i}`] });
 
@@ -12,11 +13,12 @@ function inner(fail?: Error): Tenant & { calls: TenantWrite[][] } {
     calls,
     readSnapshot: async () => Promise.reject(new Error("unused")),
     checkWriteAccess: async () => undefined,
+    awaitGroupProcessing: async () => Promise.reject(new Error("unused")),
     async write(ws, options) {
       calls.push(ws);
       if (fail) throw fail;
       // Finish in reverse order, the odd ones failing: results must still reach their owners.
-      const results: WriteResult[] = [...ws].reverse().map((w) => ({ write: w, ok: Number(w.userId.slice(3)) % 2 === 0, status: Number(w.userId.slice(3)) % 2 === 0 ? 200 : 400 }));
+      const results: WriteResult[] = [...ws].reverse().map((w) => ({ write: w, ok: Number(writeSubject(w).id.slice(3)) % 2 === 0, status: Number(writeSubject(w).id.slice(3)) % 2 === 0 ? 200 : 400 }));
       results.forEach((r) => options?.onResult?.(r));
       return results;
     },
@@ -28,11 +30,11 @@ describe("GatheringTenant", () => {
     const t = inner();
     const g = new GatheringTenant(t, 5);
     const seen: string[][] = [[], [], []];
-    const outcomes = await Promise.all([0, 1, 2].map((c) => g.write([write(c * 2), write(c * 2 + 1)], { onResult: (r) => seen[c].push(r.write.userId) })));
+    const outcomes = await Promise.all([0, 1, 2].map((c) => g.write([write(c * 2), write(c * 2 + 1)], { onResult: (r) => seen[c].push(writeSubject(r.write).id) })));
     expect(t.calls).toHaveLength(1);
     expect(t.calls[0]).toHaveLength(6);
     outcomes.forEach((results, c) => {
-      expect(results.map((r) => r.write.userId)).toEqual([`id-${c * 2}`, `id-${c * 2 + 1}`]);
+      expect(results.map((r) => writeSubject(r.write).id)).toEqual([`id-${c * 2}`, `id-${c * 2 + 1}`]);
       expect(results.map((r) => r.ok)).toEqual([true, false]);
       expect(seen[c].sort()).toEqual([`id-${c * 2}`, `id-${c * 2 + 1}`]);
     });

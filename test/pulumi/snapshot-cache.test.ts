@@ -42,6 +42,7 @@ function fakeTenant(users: TenantUser[]): Tenant & { queries: SnapshotQuery[]; w
       };
     },
     async checkWriteAccess() {},
+    awaitGroupProcessing: async () => Promise.reject(new Error("unused")),
     async write(ws) {
       writes.push(ws);
       return ws.map((write) => ({ write, ok: true, status: 200 }));

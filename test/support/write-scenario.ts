@@ -4,6 +4,7 @@
  * the tenant must look like afterwards. Plain values only: the tests compare it with a fresh read.
  */
 import type { Snapshot, TenantUser, TenantWrite } from "../../provider/tenant/types";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 export interface Phase {
   name: string;
@@ -95,7 +96,7 @@ export function accountsOf(s: Snapshot): Map<string, AccountModel> {
 export function expectedAfter(before: Snapshot, writes: TenantWrite[]): Map<string, AccountModel> {
   const out = accountsOf(before);
   for (const w of writes) {
-    const a = out.get(w.userId)!;
+    const a = out.get(writeSubject(w).id)!;
     if (w.kind === "restoreUser") a.deleted = false; // licenses and location come back with it (5.2)
     if (w.kind === "deleteUser") a.deleted = true;
     if (w.kind === "setUsageLocation") a.usageLocation = w.usageLocation;

@@ -55,6 +55,27 @@ describe("writeToJob", () => {
   });
 });
 
+describe("writeToJob for group writes (graph-facts.md 1.5, 2, 16.2)", () => {
+  const G = "0f0e0d0c-0000-4000-8000-000000000001";
+  it("a group license is the user call's body on /groups; members are $ref writes naming the object in the write's Graph root", () => {
+    expect(writeToJob({ kind: "assignGroupLicense", groupId: G, group: "Sales", addLicenses: [{ skuId: E5, disabledPlans: [] }], removeLicenses: [] })).toStrictEqual({
+      method: "POST",
+      url: `/groups/${G}/assignLicense`,
+      body: { addLicenses: [{ skuId: E5, disabledPlans: [] }], removeLicenses: [] },
+    });
+    expect(writeToJob({ kind: "addGroupMember", groupId: G, group: "Sales", userId: "u 1", upn: "x" }, "https://graph.microsoft.us/v1.0/")).toStrictEqual({
+      method: "POST",
+      url: `/groups/${G}/members/$ref`,
+      body: { "@odata.id": "https://graph.microsoft.us/v1.0/directoryObjects/u%201" },
+    });
+    expect(writeToJob({ kind: "addGroupMember", groupId: G, group: "Sales", userId: "u1", upn: "x" }).body).toStrictEqual({
+      "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/u1",
+    });
+    expect(writeToJob({ kind: "removeGroupMember", groupId: G, group: "Sales", userId: "u1", upn: "x" })).toStrictEqual({ method: "DELETE", url: `/groups/${G}/members/u1/$ref` });
+    expect(writeToJob({ kind: "reprocessLicense", userId: "u1", upn: "x" })).toStrictEqual({ method: "POST", url: "/users/u1/reprocessLicenseAssignment" });
+  });
+});
+
 describe("writeInBatches", () => {
   it("sends W writes in ceil(W/20) batches and returns one result per write with its request-id", async () => {
     const { fake, run } = await setup(ok, { initial: 2, max: 4 });

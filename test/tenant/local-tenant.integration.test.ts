@@ -9,6 +9,7 @@ import { createRequestFunction } from "../../provider/tenant/http-request";
 import { READONLY_APP, tokenRequests, useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 import type { FakeGraph } from "./fake-graph";
 import { startFakeGraph } from "./fake-graph";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const E5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
@@ -122,7 +123,7 @@ describe("against the local tenant (Fabrikam)", () => {
       { kind: "assignLicense", userId: id("bob@fabrikam.com"), upn: "bob@fabrikam.com", addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [E5] },
       { kind: "assignLicense", userId: id("ivan@fabrikam.com"), upn: "ivan@fabrikam.com", addLicenses: [{ skuId: E3, disabledPlans: [yammer] }], removeLicenses: [] },
     ]);
-    expect(results.map((r) => [r.write.upn, r.ok, r.status, typeof r.requestId])).toStrictEqual([
+    expect(results.map((r) => [writeSubject(r.write).label, r.ok, r.status, typeof r.requestId])).toStrictEqual([
       ["bob@fabrikam.com", true, 200, "string"],
       ["ivan@fabrikam.com", true, 200, "string"],
     ]);
@@ -152,7 +153,9 @@ describe("against the local tenant (Fabrikam)", () => {
     } finally {
       fx.local.setFaults({});
     }
-    expect(lines.some((l) => /^POST \/v1\.0\/\$batch 200$/.test(l))).toBe(true);
+    // One line per exchange from the transport (request-log-policy.ts), the token request included.
+    expect(lines.some((l) => /^POST https:\/\/127\.0\.0\.1:\d+\/v1\.0\/\$batch 200 \d+ ms request-id [0-9a-f-]{36}$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^POST https:\/\/127\.0\.0\.1:\d+\/[^/]+\/oauth2\/v2\.0\/token\S* 200 \d+ ms/.test(l))).toBe(true);
     expect(lines.some((l) => /retry 1 in/.test(l))).toBe(true);
     const all = lines.join("\n");
     for (const secret of [fx.local.defaultApp.clientSecret, "eyJ", "Bearer", "authorization"]) expect(all).not.toContain(secret);

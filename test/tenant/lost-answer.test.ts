@@ -3,6 +3,7 @@ import type { AccountCheck } from "../../provider/tenant/account-check";
 import { accountReadJob } from "../../provider/tenant/account-check";
 import { decideLostAnswer, FOUND_DONE } from "../../provider/tenant/lost-answer";
 import type { DeletedUser, LicenseAssignment, TenantUser, TenantWrite, WriteResult } from "../../provider/tenant/types";
+import type { GroupSeen } from "../../provider/tenant/write-took-effect";
 import { writeTookEffect } from "../../provider/tenant/write-took-effect";
 
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
@@ -136,5 +137,57 @@ describe("decideLostAnswer", () => {
       verdict: "final",
       result: { ok: false, code: "Request_BadRequest", message: expect.stringMatching(/^the tenant answered 400 Request_BadRequest: User does not have/) },
     });
+  });
+});
+
+describe("group writes (graph-facts.md 2, 16)", () => {
+  const G = GROUP;
+  const groupLicense: TenantWrite = { kind: "assignGroupLicense", groupId: G, group: "Sales", addLicenses: [{ skuId: E3, disabledPlans: [YAMMER] }], removeLicenses: [E5] };
+  const add: TenantWrite = { kind: "addGroupMember", groupId: G, group: "Sales", userId: ID, upn: "ada@contoso.com" };
+  const remove: TenantWrite = { ...add, kind: "removeGroupMember" };
+  const reprocess: TenantWrite = { kind: "reprocessLicense", userId: ID, upn: "ada@contoso.com" };
+  const licensed = (licenses: { skuId: string; disabledPlans: string[] }[]): GroupSeen => ({ id: G.toUpperCase(), licenses });
+  const members = (ids: string[], listed = true): GroupSeen => ({ id: G, memberIds: ids, ...(listed ? { membersListed: true } : {}) });
+
+  it.each([
+    { name: "group license done (ids in any case)", write: groupLicense, seen: licensed([{ skuId: E3.toUpperCase(), disabledPlans: [YAMMER.toUpperCase()] }]), done: true },
+    { name: "group license: other plans", write: groupLicense, seen: licensed([{ skuId: E3, disabledPlans: [] }]), done: false },
+    { name: "group license: the removed SKU still there", write: groupLicense, seen: licensed([{ skuId: E3, disabledPlans: [YAMMER] }, { skuId: E5, disabledPlans: [] }]), done: false },
+    { name: "group license: licenses not read", write: groupLicense, seen: { id: G }, done: false },
+    { name: "group license: another group", write: groupLicense, seen: { ...licensed([{ skuId: E3, disabledPlans: [YAMMER] }]), id: ID }, done: false },
+    { name: "group license: the user, not the group", write: groupLicense, seen: present([direct(E3, [YAMMER])]), done: false },
+    { name: "added member listed", write: add, seen: members([ID.toUpperCase()]), done: true },
+    { name: "added member not listed", write: add, seen: members([]), done: false },
+    { name: "added member: membership derived, not listed", write: add, seen: members([ID], false), done: false },
+    { name: "removed member gone", write: remove, seen: members([]), done: true },
+    { name: "removed member still there", write: remove, seen: members([ID]), done: false },
+    { name: "removed member: membership not read", write: remove, seen: { id: G }, done: false },
+    { name: "group not found", write: remove, seen: undefined, done: false },
+    { name: "reprocess leaves nothing to see", write: reprocess, seen: present([viaGroup(E3)]), done: false },
+  ])("$name → $done", ({ write, seen, done }) => {
+    expect(writeTookEffect(write, seen)).toBe(done);
+  });
+
+  it("a resent add-member refused 400 'already exist' is ok only when the group lists the member", () => {
+    const refused = {
+      result: { write: add, ok: false, status: 400, attempts: 2, code: "Request_BadRequest", message: "One or more added object references already exist for the following modified properties: 'members'." },
+      lost: false,
+    };
+    expect(decideLostAnswer(refused, { status: 200, account: members([ID]) }, "allowed")).toMatchObject({
+      verdict: "final",
+      result: { ok: true, status: 200, message: expect.stringMatching(/^found done after a lost answer.*\(sent again, it was refused: 400 Request_BadRequest: One or more added/) },
+    });
+    expect(decideLostAnswer(refused, { status: 200, account: members([]) }, "allowed")).toStrictEqual({ verdict: "final", result: refused.result });
+    // A resent remove answered 404: done if the member is gone, a refusal if the group itself is gone.
+    const notFound = { result: { write: remove, ok: false, status: 404, attempts: 2, code: "Request_ResourceNotFound", message: "Resource does not exist." }, lost: false };
+    expect(decideLostAnswer(notFound, { status: 200, account: members([]) }, "allowed")).toMatchObject({ verdict: "final", result: { ok: true } });
+    expect(decideLostAnswer(notFound, { status: 404, account: undefined }, "allowed")).toStrictEqual({ verdict: "final", result: notFound.result });
+  });
+
+  it("reads a group license write's group, and a membership write's group members (all of them, ids only)", () => {
+    expect(accountReadJob(groupLicense)).toStrictEqual({ method: "GET", url: `/groups/${G}?$select=${encodeURIComponent("id,displayName,assignedLicenses")}` });
+    expect(accountReadJob(add)).toStrictEqual({ method: "GET", url: `/groups/${G}/members/microsoft.graph.user?$select=id&$top=999` });
+    expect(accountReadJob(remove).url).toBe(accountReadJob(add).url); // one listing serves both
+    expect(accountReadJob(reprocess).url).toMatch(new RegExp(`^/users/${ID}\\?\\$select=`));
   });
 });

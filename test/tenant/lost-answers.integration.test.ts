@@ -19,6 +19,7 @@ import { batchItems, useLocalTenant } from "../support/local-tenant-fixture";
 import type { Fate, LossyProxy, WriteEnvelope } from "../support/lossy-proxy";
 import { startLossyProxy } from "../support/lossy-proxy";
 import { accountsOf, comparable, expectedAfter, writePhases } from "../support/write-scenario";
+import { writeSubject } from "../../provider/tenant/write-subject";
 
 /** Every third write envelope loses its answer after the tenant did the work; every seventh of the rest never arrives. */
 const fate = (n: number): Fate => (n % 3 === 2 ? "drop-after" : n % 7 === 3 ? "drop-before" : "relay");
@@ -71,13 +72,15 @@ describe("writes whose answers are lost after the tenant carried them out", () =
 
     // Done once: every write reached the tenant exactly once and was carried out; none was refused.
     const key = (method: string, url: string) => `${method} ${url}`;
-    const jobKey = (w: TenantWrite) =>
-      ({
-        assignLicense: key("POST", `/users/${w.userId}/assignLicense`),
-        setUsageLocation: key("PATCH", `/users/${w.userId}`),
-        deleteUser: key("DELETE", `/users/${w.userId}`),
-        restoreUser: key("POST", `/directory/deletedItems/${w.userId}/restore`),
-      })[w.kind];
+    const jobKey = (w: TenantWrite) => {
+      const id = writeSubject(w).id;
+      return ({
+        assignLicense: key("POST", `/users/${id}/assignLicense`),
+        setUsageLocation: key("PATCH", `/users/${id}`),
+        deleteUser: key("DELETE", `/users/${id}`),
+        restoreUser: key("POST", `/directory/deletedItems/${id}/restore`),
+      } as Record<string, string>)[w.kind]!;
+    };
     const done = executed(envelopes).map((i) => key(i.method, i.url));
     expect(done.slice().sort()).toStrictEqual(writes.map(jobKey).sort());
     expect(executed(envelopes).filter((i) => i.status! >= 300)).toStrictEqual([]);
@@ -121,8 +124,8 @@ describe("the same through the flow: planState, carryOut, journal, plan again", 
       const added = w.addLicenses.map((l) => (l.disabledPlans.length ? { sku: part(l.skuId), disabledPlans: ["YAMMER_ENTERPRISE"] } : part(l.skuId)));
       users[w.upn] = { licenses: [...kept, ...added] };
     }
-    for (const w of restore!.slice(0, 15)) users[w.upn] = { state: "present" };
-    for (const w of del!.slice(0, 15)) users[w.upn] = { state: "deleted" };
+    for (const w of restore!.slice(0, 15)) users[writeSubject(w).label] = { state: "present" };
+    for (const w of del!.slice(0, 15)) users[writeSubject(w).label] = { state: "deleted" };
     const state = resolveLicenseState({ version: 1, guards: { maxUnassignments: 1000, maxDeletions: 1000 }, users });
 
     proxy = await startLossyProxy(fx.local, fate);

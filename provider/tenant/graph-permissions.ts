@@ -1,0 +1,266 @@
+/**
+ * THE table of what each Graph endpoint this tool calls accepts: application permissions (the
+ * `roles` claim; the same names as delegated scopes), least privileged first. The 403 message
+ * (forbidden.ts), the write check (write-access.ts) and the README's "Permissions" section
+ * (rendered by permissions-readme.ts, kept in step by a test) all read it. Each row names its
+ * source: a section of docs/reference/graph-facts.md, and Microsoft's page where the facts file
+ * does not list the endpoint.
+ */
+import { InternalError } from "../errors";
+
+/** Who needs a row: `groups` is a state that manages group license sets and membership. */
+export type PermissionUser = "plan" | "drift" | "export" | "apply" | "groups";
+
+export interface EndpointPermissions {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Relative to the version root; `{id}` stands for one path segment. */
+  path: string;
+  /** What the tool does there, in a few words. */
+  purpose: string;
+  /** Any one is enough; named in messages and the README, least privileged first. */
+  needs: readonly string[];
+  /** Also accepted by Graph, but grant more than this tool needs: never suggested. */
+  alsoAccepted: readonly string[];
+  /** A signed-in user (delegated token) also needs one of these directory roles. */
+  delegatedRoles?: readonly string[];
+  /** The commands that call it. */
+  usedBy: readonly PermissionUser[];
+  /** Only in some runs: when (a clause: "the plan deletes users"). */
+  when?: string;
+  /** A refusal is not an error: what the tool does without it. */
+  optional?: string;
+  /** What a 403 can mean although the token holds one of `needs`. */
+  beyond?: string;
+  source: string;
+}
+
+const READS: readonly PermissionUser[] = ["plan", "drift", "export", "apply"];
+
+export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
+  {
+    method: "GET",
+    path: "/subscribedSkus",
+    purpose: "SKUs, seats and service plans",
+    needs: ["LicenseAssignment.Read.All", "Organization.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["LicenseAssignment.ReadWrite.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: READS,
+    source: "graph-facts.md 4 and 8 (Learn subscribedsku-list)",
+  },
+  {
+    method: "GET",
+    path: "/users",
+    purpose: "licensed users with licenseAssignmentStates; named users by UPN",
+    needs: ["User.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: READS,
+    source: "graph-facts.md 3 and 8 (Learn user-list)",
+  },
+  {
+    method: "GET",
+    path: "/users/{id}",
+    purpose: "an account whose write answer was lost, to see whether the write took effect",
+    needs: ["User.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: ["apply"],
+    when: "a write's answer was lost",
+    source: "graph-facts.md 3 and 8 (Learn user-get)",
+  },
+  {
+    method: "GET",
+    path: "/groups",
+    purpose: "licensed groups (who inherits what)",
+    needs: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: READS,
+    // graph-facts.md does not list GET /groups; Learn group-list (application: least privileged
+    // GroupMember.Read.All; higher Directory.Read.All, Directory.ReadWrite.All, Group.Read.All,
+    // Group.ReadWrite.All).
+    source: "Learn group-list; graph-facts.md 2 (group-based licensing)",
+  },
+  {
+    method: "GET",
+    path: "/groups/{id}/members",
+    purpose: "members of licensed groups",
+    needs: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: ["groups"],
+    when: "group members are listed",
+    source: "Learn group-list-members (GD includes/permissions/group-list-members-permissions.md @09455a6)",
+  },
+  {
+    method: "GET",
+    path: "/groups/{id}/members/microsoft.graph.user",
+    purpose: "members of the groups the state names, as users",
+    needs: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: ["groups"],
+    when: "the state names groups",
+    source: "Learn group-list-members (the cast to microsoft.graph.user is the same relationship)",
+  },
+  {
+    method: "GET",
+    path: "/groups/{id}/membersWithLicenseErrors",
+    purpose: "members in error after group license processing",
+    needs: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: ["groups"],
+    when: "apply changes groups",
+    source: "graph-facts.md 2 and 16.1 (Learn group-list-memberswithlicenseerrors)",
+  },
+  {
+    method: "GET",
+    path: "/directory/deletedItems/microsoft.graph.user",
+    purpose: "deleted users, restorable for 30 days",
+    needs: ["User.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: READS,
+    when: "the state names users",
+    source: "graph-facts.md 5.3 and 8",
+  },
+  {
+    method: "GET",
+    path: "/directory/deletedItems/{id}",
+    purpose: "a deleted account whose delete answer was lost",
+    needs: ["User.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: ["apply"],
+    when: "a write's answer was lost",
+    source: "graph-facts.md 5.3 and 8",
+  },
+  {
+    method: "GET",
+    path: "/organization",
+    purpose: "which tenant this is: id, name, verified domains",
+    needs: ["Organization.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["Organization.ReadWrite.All", "Directory.ReadWrite.All"],
+    usedBy: READS,
+    optional: "without it the tenant id still comes from the SKUs, and a state's tenant.domain cannot be checked",
+    source: "graph-facts.md 15.1",
+  },
+  {
+    method: "POST",
+    path: "/users/{id}/assignLicense",
+    purpose: "add and remove a user's licenses",
+    needs: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["License Administrator", "User Administrator", "Directory Writers", "Global Administrator"],
+    usedBy: ["apply"],
+    source: "graph-facts.md 1.3 and 8",
+  },
+  {
+    method: "PATCH",
+    path: "/users/{id}",
+    purpose: "set a usage location",
+    needs: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["License Administrator", "User Administrator", "Global Administrator"],
+    usedBy: ["apply"],
+    when: "the plan sets usage locations",
+    source: "graph-facts.md 14.6 and 8",
+  },
+  {
+    method: "DELETE",
+    path: "/users/{id}",
+    purpose: "delete a user (soft delete, 30 days)",
+    // Not Directory.ReadWrite.All: it "does not allow the app to delete users or groups"
+    // (Learn permissions-reference); user-delete lists User.ReadWrite.All, higher "Not available".
+    needs: ["User.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["User Administrator", "Privileged Authentication Administrator", "Global Administrator"],
+    usedBy: ["apply"],
+    when: "the plan deletes users",
+    beyond: "deleting a user who holds an administrator role needs a higher privileged role",
+    source: "graph-facts.md 5.1 and 8; Learn permissions-reference (Directory.ReadWrite.All)",
+  },
+  {
+    method: "POST",
+    path: "/directory/deletedItems/{id}/restore",
+    purpose: "restore a deleted user",
+    needs: ["User.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["User Administrator", "Privileged Authentication Administrator", "Global Administrator"],
+    usedBy: ["apply"],
+    when: "the plan restores users",
+    beyond: "restoring a user who held an administrator role needs a higher privileged role",
+    source: "graph-facts.md 5.3 and 8 (GD directory-deleteditems-restore.md @05c1078: application User.ReadWrite.All)",
+  },
+  {
+    method: "POST",
+    path: "/groups/{id}/assignLicense",
+    purpose: "add and remove a group's licenses",
+    needs: ["LicenseAssignment.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["License Administrator", "User Administrator", "Directory Writers", "Global Administrator"],
+    usedBy: ["groups"],
+    source: "graph-facts.md 2 and 8",
+  },
+  {
+    method: "POST",
+    path: "/groups/{id}/members/$ref",
+    purpose: "add a member to a group",
+    needs: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["Groups Administrator", "Directory Writers", "User Administrator", "Global Administrator"],
+    usedBy: ["groups"],
+    beyond: "a dynamic group or a group synced from on-premises cannot be changed here at all",
+    source: "graph-facts.md 16.2",
+  },
+  {
+    method: "DELETE",
+    path: "/groups/{id}/members/{id}/$ref",
+    purpose: "remove a member from a group",
+    needs: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["Groups Administrator", "Directory Writers", "User Administrator", "Global Administrator"],
+    usedBy: ["groups"],
+    beyond: "a dynamic group or a group synced from on-premises cannot be changed here at all",
+    source: "graph-facts.md 16.2",
+  },
+  {
+    method: "POST",
+    path: "/users/{id}/reprocessLicenseAssignment",
+    purpose: "re-evaluate a user's group licenses after a failure",
+    needs: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["License Administrator", "User Administrator", "Directory Writers", "Global Administrator"],
+    usedBy: ["groups"],
+    when: "group processing failed for a user",
+    source: "graph-facts.md 1.5, 8 and 16.1",
+  },
+];
+
+/** `/v1.0/groups?$filter=…` or `groups` → `groups` segments, query and version root removed. */
+function segmentsOf(path: string, versionRoot: string): string[] {
+  let p = path.split("?")[0]!;
+  const root = versionRoot.replace(/\/+$/, "");
+  if (root !== "" && (p === root || p.startsWith(`${root}/`))) p = p.slice(root.length);
+  return p.split("/").filter(Boolean);
+}
+
+/**
+ * The row for a request: `path` as sent (absolute path or relative to the version root, with or
+ * without a query). `versionRoot` is the client's, e.g. `/v1.0`.
+ */
+export function endpointFor(method: string, path: string, versionRoot = "/v1.0"): EndpointPermissions | undefined {
+  const got = segmentsOf(path, versionRoot);
+  return ENDPOINT_PERMISSIONS.find((e) => {
+    if (e.method !== method.toUpperCase()) return false;
+    const want = e.path.split("/").filter(Boolean);
+    return want.length === got.length && want.every((w, i) => w === "{id}" || w.toLowerCase() === got[i]!.toLowerCase());
+  });
+}
+
+/** Every permission Graph accepts for a row. */
+export const acceptedBy = (e: EndpointPermissions): string[] => [...e.needs, ...e.alsoAccepted];
+
+/** The row for `METHOD /path` exactly as the table spells it; a typo is a bug, caught at load. */
+export function endpoint(methodAndPath: string): EndpointPermissions {
+  const found = ENDPOINT_PERMISSIONS.find((e) => `${e.method} ${e.path}` === methodAndPath);
+  if (!found) throw new InternalError(`graph-permissions: no row for ${methodAndPath}`);
+  return found;
+}
+
+/** "A, B or C" */
+export function oneOf(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
