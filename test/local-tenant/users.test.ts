@@ -107,6 +107,35 @@ describe("GET /users on Fabrikam", () => {
   });
 });
 
+describe("the licensed count follows every write (users.licensed, kept by triggers)", () => {
+  const fx = useLocalTenant({ token: true, each: true });
+  const eventual = { ConsistencyLevel: "eventual" };
+  const licensed = async (): Promise<string[]> => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$count=true&$top=999&$filter=assignedLicenses/$count ne 0&$select=userPrincipalName", { token: fx.token, headers: eventual });
+    expect(r.body["@odata.count"]).toBe(r.body.value.length);
+    return r.body.value.map((u: any) => u.userPrincipalName).sort();
+  };
+  const unlicensed = async (): Promise<string[]> => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$count=true&$top=999&$filter=assignedLicenses/$count eq 0&$select=userPrincipalName", { token: fx.token, headers: eventual });
+    return r.body.value.map((u: any) => u.userPrincipalName).sort();
+  };
+
+  it("a user who loses every license leaves it, and comes back with one", async () => {
+    const before = await licensed();
+    const all = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=id,userPrincipalName,licenseAssignmentStates", { token: fx.token });
+    const direct = all.body.value.find((u: any) => u.licenseAssignmentStates.length > 0 && u.licenseAssignmentStates.every((s: any) => s.assignedByGroup === null));
+    expect(direct).toBeDefined();
+    const skus = direct.licenseAssignmentStates.map((s: any) => s.skuId);
+    const remove = await call(fx.local, "POST", `/v1.0/users/${direct.id}/assignLicense`, { token: fx.token, body: { addLicenses: [], removeLicenses: skus } });
+    expect(remove.status).toBe(200);
+    expect(await licensed()).toStrictEqual(before.filter((u) => u !== direct.userPrincipalName));
+    expect(await unlicensed()).toContain(direct.userPrincipalName);
+    const add = await call(fx.local, "POST", `/v1.0/users/${direct.id}/assignLicense`, { token: fx.token, body: { addLicenses: [{ skuId: skus[0], disabledPlans: [] }], removeLicenses: [] } });
+    expect(add.status).toBe(200);
+    expect(await licensed()).toStrictEqual(before);
+  });
+});
+
 describe("paging a 250-user tenant", () => {
   const fx = useLocalTenant({ seed: generateSyntheticSeed({ users: 250, deletedShare: 0 }), token: true });
 
