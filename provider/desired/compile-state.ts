@@ -63,7 +63,7 @@ class StateCompiler {
         protected: this.protectedPatterns.map((p) => p.value),
       },
       // compareUpns order (util/upn-order.ts), as the snapshot's users: the same on every machine.
-      users: sortByUpn(this.users.values(), (u) => u.user.upn).map((u) => u.user),
+      users: sortByUpn(this.users.values(), (u) => u.user.upn).map((u) => trimmed(u.user)),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
       files: sources.map((s) => s.file),
@@ -96,13 +96,30 @@ class StateCompiler {
     }
   }
 
+  /**
+   * One object for each distinct license (SKU and plan lists), however many users hold it: a
+   * million users hold a handful of distinct licenses. Frozen: the state is never changed.
+   */
+  private readonly licenses = new Map<string, DesiredLicense>();
+  private shared(lic: DesiredLicense): DesiredLicense {
+    const key = `${lic.skuId}|${lic.disabledPlanIds?.join(",") ?? "-"}|${lic.enabledPlanIds?.join(",") ?? "-"}`;
+    let known = this.licenses.get(key);
+    if (!known) {
+      if (lic.disabledPlanIds) Object.freeze(lic.disabledPlanIds);
+      if (lic.enabledPlanIds) Object.freeze(lic.enabledPlanIds);
+      this.licenses.set(key, (known = Object.freeze(lic)));
+    }
+    return known;
+  }
+
   /** Resolve a license list, each with its path; a SKU listed twice in one list is a problem. */
   private licenseList(s: StateSource, path: PathSeg[], list: unknown[]): Located<DesiredLicense>[] {
     const out: Located<DesiredLicense>[] = [];
     const seen = new Map<string, number>();
     list.forEach((spec, i) => {
-      const lic = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
-      if (!lic) return;
+      const resolved = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
+      if (!resolved) return;
+      const lic = this.shared(resolved);
       if (seen.has(lic.skuId)) {
         this.problems.push(s.problem([...path, i], `${lic.skuPartNumber} is listed twice (also item ${seen.get(lic.skuId)! + 1})`));
         return;
@@ -314,9 +331,18 @@ const LINE_COL: PropertyDescriptorMap = {
 };
 
 function sourceRef(s: StateSource, path: PathSeg[]): SourceRef {
+  // A user defined under `users` in a file the fast reading read: its line is known already.
+  const known = path.length === 2 && path[0] === "users" ? s.userAt?.(String(path[1])) : undefined;
+  if (known) return { file: s.file, line: known.line, col: known.col };
   const ref = Object.defineProperties({ file: s.file }, LINE_COL) as SourceRef;
   locators.set(ref, { locate: s.problem, path });
   return ref;
+}
+
+/** A list grown by push keeps room for 16 more; a million users' lists are copied to their size. */
+function trimmed(user: DesiredUser): DesiredUser {
+  if (user.licenses) user.licenses = user.licenses.slice();
+  return user;
 }
 
 /** Validate and merge several parsed sources into one DesiredState; problems are values. */

@@ -17,14 +17,23 @@ import { YAML_OPTIONS } from "./yaml-document";
  * scalars resolve through the `yaml` package's own core-schema tags); test/desired/fast-yaml.test.ts
  * holds the two readings together over generated files and over every file in the repository.
  */
-export function fastYaml(text: string): { value: Record<string, unknown> } | undefined {
+export interface FastReading {
+  value: Record<string, unknown>;
+  /**
+   * Line and column (1-based) of each key of the top-level `users` map written in block style:
+   * where each user is defined, without the positioned Document.
+   */
+  userKeys: Map<string, { line: number; col: number }>;
+}
+
+export function fastYaml(text: string): FastReading | undefined {
   try {
     const lines = contentLines(text);
     if (!lines || lines.length === 0) return undefined;
     const r = new Reader(lines);
     if (lines[0]!.indent !== 0 || isSeqItem(lines[0]!.text)) return undefined;
     const value = r.map(0, 0, 1);
-    return r.next === lines.length ? { value } : undefined;
+    return r.next === lines.length ? { value, userKeys: r.userKeys } : undefined;
   } catch (e) {
     if (e === DECLINE) return undefined;
     throw e;
@@ -37,6 +46,8 @@ function decline(): never {
 }
 
 interface Line {
+  /** 1-based line number in the file. */
+  at: number;
   indent: number;
   /** Without the indentation; trailing comments are cut by the readers (a `#` may be quoted). */
   text: string;
@@ -52,7 +63,9 @@ function contentLines(text: string): Line[] | undefined {
   const out: Line[] = [];
   let start = 0;
   let first = true;
+  let at = 0;
   while (start <= text.length) {
+    at++;
     const lineStart = start;
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
@@ -74,7 +87,7 @@ function contentLines(text: string): Line[] | undefined {
       return undefined;
     }
     first = false;
-    out.push({ indent, text: line });
+    out.push({ at, indent, text: line });
   }
   return out;
 }
@@ -96,12 +109,19 @@ function startsIndicator(text: string, at: number): boolean {
 
 class Reader {
   next = 0;
+  readonly userKeys = new Map<string, { line: number; col: number }>();
+  /** The block map that is the top-level `users` value, once met. */
+  private usersMap?: Record<string, unknown>;
   constructor(private readonly lines: Line[]) {}
+
+  private expectUsers = false;
 
   /** A block map whose keys are at `indent`, from line `this.next` (whose text may start further in). */
   map(indent: number, from: number, depth: number): Record<string, unknown> {
     if (depth > MAX_NESTING_DEPTH) decline();
     const out: Record<string, unknown> = {};
+    if (this.expectUsers && depth === 2) this.usersMap = out;
+    this.expectUsers = false;
     this.next = from;
     while (this.next < this.lines.length) {
       const line = this.lines[this.next]!;
@@ -112,7 +132,10 @@ class Reader {
       // Duplicate keys and merge keys are the full reading's to report; `__proto__` is left to it too.
       if (hasOwn(out, entry.key) || entry.key === "<<" || entry.key === "__proto__") decline();
       this.next++;
+      if (depth === 2 && this.usersMap === out) this.userKeys.set(entry.key, { line: line.at, col: line.indent + 1 });
+      if (depth === 1 && entry.key === "users") this.expectUsers = true;
       out[entry.key] = this.valueAfter(entry.rest, indent, depth, true);
+      this.expectUsers = false;
     }
     return out;
   }
@@ -136,7 +159,7 @@ class Reader {
       } else if (splitKey(item)) {
         // `- key: value`: a map whose keys are at the column of `key`.
         const column = indent + 1 + pad;
-        this.lines[this.next] = { indent: column, text: item };
+        this.lines[this.next] = { at: line.at, indent: column, text: item };
         out.push(this.map(column, this.next, depth + 1));
       } else {
         this.next++;

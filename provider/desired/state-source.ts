@@ -25,6 +25,11 @@ export interface StateSource {
    * pattern); it moves the column only where the source spells the string out as it is.
    */
   problem(path: PathSeg[], message: string, at?: "key" | "value", charIndex?: number): Problem;
+  /**
+   * Where a user's key is, when the source knows it without work (the fast reading of a YAML
+   * file keeps the line of each `users` key); `undefined` otherwise, and then `problem` locates it.
+   */
+  userAt?(upn: string): { line: number; col: number } | undefined;
 }
 
 /** Above this size the parse garbage is collected at once (see collectGarbage). */
@@ -102,10 +107,12 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
     // Only the full reading leaves a syntax tree's worth of garbage behind.
     if (!fast && bytes.length > LARGE_FILE_BYTES) collectGarbage();
   }
+  const userKeys = fast?.userKeys;
   return {
     file,
     value,
     problems,
+    ...(userKeys ? { userAt: (upn: string) => userKeys.get(upn) } : {}),
     problem(path, message, where = "value", charIndex) {
       parsed ??= parseYaml(text);
       const node = parsed.doc && locate(parsed.doc, path, where);

@@ -73,7 +73,7 @@ export function mapUser(u: any): TenantUser {
     id: lower(u.id),
     userPrincipalName: String(u.userPrincipalName ?? ""),
     ...(u.displayName !== undefined && u.displayName !== null ? { displayName: String(u.displayName) } : {}),
-    usageLocation: u.usageLocation ? String(u.usageLocation) : null,
+    usageLocation: u.usageLocation ? intern(String(u.usageLocation)) : null,
     accountEnabled: u.accountEnabled !== false,
     assignments: mapAssignments(u),
   };

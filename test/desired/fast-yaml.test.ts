@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
+import { isMap, isScalar, type Scalar, stringify } from "yaml";
 import { fastYaml } from "../../provider/desired/fast-yaml";
 import { parseYaml } from "../../provider/desired/yaml-document";
 import { mulberry32 } from "../../provider/local-tenant/random";
@@ -33,6 +33,12 @@ function agree(text: string): "declined" | "read" {
   const full = parseYaml(text);
   expect(full.problems.map((p) => p.message), `the fast reading accepted what the full one refuses:\n${text}`).toStrictEqual([]);
   expect(fast.value, `the readings differ:\n${text}`).toStrictEqual(full.doc!.toJS());
+  // The users' lines and columns are the full reading's positions of their keys.
+  const users = full.doc!.get("users", true);
+  if (isMap(users)) {
+    const where = new Map(users.items.filter((p) => isScalar(p.key)).map((p) => [String((p.key as Scalar).value), full.lineCounter.linePos((p.key as Scalar).range![0])]));
+    for (const [upn, at] of fast.userKeys) expect(at, `the position of ${upn}:\n${text}`).toStrictEqual(where.get(upn));
+  }
   return "read";
 }
 
@@ -44,6 +50,9 @@ describe("the fast reading agrees with the full one", () => {
     const read = files.filter((f) => agree(f.text) === "read").map((f) => f.name);
     expect(read).toEqual(expect.arrayContaining(["00-company", "analytics", "engineering", "operations"].map((f) => `examples/fabrikam/licenses/${f}.yaml`)));
     expect(read.length).toBeGreaterThan(40);
+    // Positions are checked, not vacuously: the examples define users in block style.
+    const engineering = files.find((f) => f.name.endsWith("engineering.yaml"))!;
+    expect(fastYaml(engineering.text)!.userKeys.size).toBeGreaterThan(2);
   });
 
   // Keys and texts that YAML reads in more than one way: numbers, booleans, nulls, indicators,
