@@ -88,10 +88,10 @@ export function queryUsers(
   }
   const filter = where.join(" AND ");
   const key = pageOrder(terms) === "upn" ? "u.upn_lower" : "u.id";
-  const page = dir.db
-    .prepare(`SELECT u.* FROM users u${opts.deleted ? " INDEXED BY users_deleted" : ""} WHERE ${filter}${opts.after ? ` AND ${key} > ?` : ""} ORDER BY ${key} LIMIT ?`)
+  const page = dir
+    .prepared(`SELECT u.* FROM users u${opts.deleted ? " INDEXED BY users_deleted" : ""} WHERE ${filter}${opts.after ? ` AND ${key} > ?` : ""} ORDER BY ${key} LIMIT ?`)
     .all(...params, ...(opts.after ? [opts.after] : []), opts.top + 1) as UserRow[];
   // "@odata.count ... is present only in the first page" (graph-facts.md 3.1): not after a skiptoken.
-  const count = opts.count && !opts.after ? (dir.db.prepare(`SELECT COUNT(*) AS n FROM users u WHERE ${filter}`).get(...params) as { n: number }).n : undefined;
+  const count = opts.count && !opts.after ? (dir.prepared(`SELECT COUNT(*) AS n FROM users u WHERE ${filter}`).get(...params) as { n: number }).n : undefined;
   return { rows: page.slice(0, opts.top), more: page.length > opts.top, count };
 }
