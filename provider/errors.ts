@@ -18,6 +18,11 @@ export interface Problem {
   /** The offending source line, shown under the message. */
   excerpt?: string;
   severity?: "error" | "warning";
+  /**
+   * `unknown-name`: a SKU or service plan that the catalog in use does not know. Offline (the bundled
+   * table only) that is a warning, since the tenant's own subscribedSkus may have it (compile-state.ts).
+   */
+  code?: "unknown-name";
 }
 
 /**

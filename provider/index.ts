@@ -4,7 +4,7 @@
  */
 // Desired state: write it in YAML or TypeScript, validate and resolve it.
 export type * from "./desired/types";
-export { defineLicenseState, loadDesiredState, readDesiredState, resolveLicenseState, stateFiles } from "./desired/load-state";
+export { defineLicenseState, loadDesiredState, loadDesiredStateAsync, readDesiredState, readDesiredStateAsync, resolveAgainstTenant, resolveLicenseState, stateFiles } from "./desired/load-state";
 export { Catalog } from "./catalog/catalog";
 export type { CatalogSku, CatalogPlan } from "./catalog/catalog";
 

@@ -16,7 +16,8 @@ const licenses = licenseStateFromYaml(config.get("stateDir") ?? "../fabrikam/lic
   cwd: __dirname,
   mode,
   // retainOnDelete: removing a user from the YAML then stops managing them without taking anything away.
-  resourceOptions: { retainOnDelete: config.getBoolean("retainOnDelete") ?? false },
+  // protect: Pulumi refuses to delete the resources (a user dropped from the YAML, or `pulumi destroy`).
+  resourceOptions: { retainOnDelete: config.getBoolean("retainOnDelete") ?? false, protect: config.getBoolean("protect") ?? false },
 });
 
 /** The plan in markdown: `pulumi stack output plan` prints it; CI posts it on the pull request. */
@@ -26,3 +27,5 @@ export const userIds =
   mode === "users"
     ? pulumi.all(Object.fromEntries(Object.entries(licenses.users).map(([upn, r]) => [upn, r.userId])))
     : pulumi.all(Object.fromEntries(Object.entries(licenses.sets).map(([file, s]) => [file, s.userIds])));
+/** Object id of each group the state names (`groups:`), by its key there. */
+export const groupIds = pulumi.all(Object.fromEntries(Object.entries(licenses.groups).map(([ref, g]) => [ref, g.groupId])));

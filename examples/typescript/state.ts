@@ -1,14 +1,17 @@
 /**
  * The desired state written in TypeScript instead of YAML: a typed object, checked by the compiler
- * and then by the same rules as the YAML files. In a project of your own, import from "m365-licenses".
+ * (`tsc --noEmit`) and then by the same rules as the YAML files. The CLI runs it as it is:
  *
- *   npx ts-node examples/typescript/state.ts     (or compile it) prints the plan-ready summary.
+ *   npx m365-licenses plan examples/typescript/state.ts
+ *
+ * In your repository the import is the same: "m365-licenses" is the installed package (here, the
+ * package itself, through its own name).
  */
-import { defineLicenseState, resolveLicenseState, type LicenseSpec } from "../../provider";
+import { defineLicenseState, type LicenseSpec } from "m365-licenses";
 
 const knowledgeWorker: LicenseSpec[] = [{ sku: "Office 365 E3", disabledPlans: ["YAMMER_ENTERPRISE"] }];
 
-export const state = defineLicenseState({
+export default defineLicenseState({
   version: 1,
   tenant: { domain: "fabrikam.com", cloud: "global" },
   scope: { mode: "listed-users-only" },
@@ -20,8 +23,3 @@ export const state = defineLicenseState({
     "heidi@fabrikam.com": { state: "deleted" },
   },
 });
-
-if (require.main === module) {
-  const resolved = resolveLicenseState(state, { name: "examples/typescript/state.ts" });
-  console.log(`valid: ${resolved.users.length} users`);
-}

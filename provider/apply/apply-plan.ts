@@ -1,5 +1,7 @@
 import type { Plan } from "../plan/types";
-import type { Tenant, TenantWrite, WriteResult } from "../tenant/types";
+import type { GroupProcessing, Tenant, TenantWrite, WriteResult } from "../tenant/types";
+import { PermissionError } from "../errors";
+import { GROUP_WAIT_MS, groupsOf, reprocessWrites } from "./group-follow-up";
 import { writeNeeds } from "../tenant/write-access";
 import { writeSubject } from "../tenant/write-subject";
 import { describeWrite, Journal } from "./journal";
@@ -21,6 +23,8 @@ export interface ApplyOptions {
   alreadyDone?: string[];
   onProgress?: (p: ApplyProgress) => void;
   signal?: AbortSignal;
+  /** How long to follow each group phase's processing (tenant time); GROUP_WAIT_MS by default. */
+  groupWaitMs?: number;
 }
 
 export interface ApplyReport {
@@ -37,6 +41,14 @@ export interface ApplyReport {
   journalError?: string;
   /** Why the run stopped sending writes because its apply lock was lost (flow/run.ts carryOut). */
   lockLost?: string;
+  /** Each changed group's processing as last read, with its members' errors (graph-facts.md 16.1). */
+  groups: GroupProcessing[];
+  /** Members reprocessed because this run freed the seats their error lacked. */
+  reprocessed: number;
+  /** Why the credentials could not reprocess members, when they could not. */
+  reprocessRefused?: string;
+  /** The journal's id of this run (the `run` field of its lines). */
+  run?: string;
 }
 
 /**
@@ -51,7 +63,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   // The same rule the tenant applies before its first write, so --dry-run checks what apply needs.
   await options.tenant.checkWriteAccess(writeNeeds(all));
   const total = all.length;
-  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone };
+  const report: ApplyReport = { dryRun: !!options.dryRun, writes: total, succeeded: [], failed: [], notAttempted: [], alreadyDone, groups: [], reprocessed: 0, run: journal.run };
   if (options.dryRun) return report;
 
   journal.record("run-start", { detail: { planFingerprint: plan.fingerprint, writes: total, alreadyDone: alreadyDone.length } });
@@ -73,32 +85,70 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     (r.ok ? report.succeeded : report.failed).push(r);
     if (!r.ok) failedUsers.add(writeSubject(r.write).id);
   };
+  // Every write not sent is in the journal too: the summary lists only the first few of them.
+  const skip = (writes: TenantWrite[], message: string): void => {
+    for (const w of writes) {
+      report.notAttempted.push(w);
+      journal.record("write-skipped", { ...describeWrite(w), message });
+    }
+  };
+  const waitMs = options.groupWaitMs ?? GROUP_WAIT_MS;
+  const processed = new Map<string, GroupProcessing>();
+  const follow = async (ids: string[]): Promise<void> => {
+    if (!ids.length || stop.signal.aborted) return;
+    for (const g of await options.tenant.awaitGroupProcessing(ids, { timeoutMs: waitMs, signal: stop.signal })) {
+      processed.set(g.groupId.toLowerCase(), g);
+      journal.record("group-processed", { groupId: g.groupId, detail: { state: g.state, complete: g.complete, errors: g.errors.map((e) => ({ userId: e.userId, skuId: e.skuId, error: e.error })) } });
+    }
+    journal.flush();
+  };
+  const send = async (writes: TenantWrite[], name: string): Promise<void> => {
+    const seen = new Set<TenantWrite>();
+    const results = await options.tenant.write(writes, {
+      signal: stop.signal,
+      // Journaled as each $batch goes out: a start with no end after a crash means "sent, outcome unknown".
+      onSend: (sent) => {
+        sent.forEach((w) => journal.start(w));
+        journal.flush();
+        if (journal.failure) stop.abort();
+      },
+      onResult: (r) => {
+        seen.add(r.write);
+        record(r);
+        options.onProgress?.({ total, done: report.succeeded.length, failed: report.failed.length, wave: name });
+      },
+    });
+    for (const r of results) if (!seen.has(r.write)) record(r);
+    journal.flush();
+  };
   try {
     for (const wave of waves) {
       const ready = wave.writes.filter((w) => !failedUsers.has(writeSubject(w).id));
-      report.notAttempted.push(...wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)));
+      skip(wave.writes.filter((w) => failedUsers.has(writeSubject(w).id)), "not sent: an earlier write of this user or group failed");
       if (stop.signal.aborted) {
-        report.notAttempted.push(...ready);
+        skip(ready, "not sent: the run stopped before this write's turn");
         continue;
       }
-      const seen = new Set<TenantWrite>();
-      const results = await options.tenant.write(ready, {
-        signal: stop.signal,
-        // Journaled as each $batch goes out: a start with no end after a crash means "sent, outcome unknown".
-        onSend: (sent) => {
-          sent.forEach((w) => journal.start(w));
-          journal.flush();
-          if (journal.failure) stop.abort();
-        },
-        onResult: (r) => {
-          seen.add(r.write);
-          record(r);
-          options.onProgress?.({ total, done: report.succeeded.length, failed: report.failed.length, wave: wave.name });
-        },
-      });
-      for (const r of results) if (!seen.has(r.write)) record(r);
-      journal.flush();
+      await send(ready, wave.name);
+      // Group-based licensing is asynchronous: the next phase starts from the members as processed.
+      await follow(wave.awaitGroups ?? []);
     }
+    // The end state of every changed group, and the seat errors this run can clear.
+    await follow(groupsOf(plan));
+    const again = stop.signal.aborted ? [] : reprocessWrites(plan, [...processed.values()]);
+    if (again.length) {
+      try {
+        await send(again, "reprocess");
+      } catch (e) {
+        // Reprocessing needs more than license writes (User.ReadWrite.All, section 1.5): without it the
+        // errors stay, and the summary says how to clear them.
+        if (!(e instanceof PermissionError)) throw e;
+        report.reprocessRefused = e.message;
+      }
+      report.reprocessed = report.succeeded.filter((r) => r.write.kind === "reprocessLicense").length;
+      await follow([...new Set([...processed.values()].filter((g) => g.errors.length).map((g) => g.groupId))]);
+    }
+    report.groups = [...processed.values()];
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     journal.record("run-end", {

@@ -6,7 +6,7 @@ import type { TenantWrite, WriteResult } from "../tenant/types";
 export interface JournalEntry {
   time: string;
   run: string;
-  event: "run-start" | "write-start" | "write-done" | "write-failed" | "write-skipped" | "run-end";
+  event: "run-start" | "write-start" | "write-done" | "write-failed" | "write-skipped" | "group-processed" | "run-end";
   user?: string;
   userId?: string;
   /** A group write's group: its name as the desired state wrote it, and its object id. */

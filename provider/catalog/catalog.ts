@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { packageRoot } from "../util/package-root";
 import { parse } from "csv-parse/sync";
 import { closest, distance } from "fastest-levenshtein";
-import type { TenantSku } from "../tenant/types";
 import { MAX_SUGGEST_INPUT_CHARS } from "../desired/limits";
 
 /**
@@ -27,7 +26,15 @@ export interface CatalogSku {
 
 export type Resolution<T> =
   | { ok: true; value: T }
-  | { ok: false; message: string; suggestions: string[] };
+  /** `unknown`: the name is simply not in this catalog (a tenant may still have it), not ambiguous. */
+  | { ok: false; message: string; suggestions: string[]; unknown?: true };
+
+/** What a tenant's subscribedSkus say about a SKU, as far as names go (tenant/types.ts TenantSku has more). */
+export interface NamedSku {
+  skuId: string;
+  skuPartNumber: string;
+  servicePlans: { servicePlanId: string; servicePlanName: string }[];
+}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (s: string): boolean => GUID.test(s);
@@ -86,7 +93,7 @@ export class Catalog {
    * A new catalog in which the tenant's subscribedSkus replace the table's entry for the same skuId
    * (the tenant's service-plan list is the authority), keeping the table's display and friendly names.
    */
-  withTenantSkus(tenantSkus: TenantSku[]): Catalog {
+  withTenantSkus(tenantSkus: NamedSku[]): Catalog {
     const merged = new Map(this.byId);
     for (const t of tenantSkus) {
       const known = this.byId.get(t.skuId.toLowerCase());
@@ -120,7 +127,7 @@ export class Catalog {
     const key = ref.trim().toLowerCase();
     if (isGuid(key)) {
       const sku = this.byId.get(key);
-      return sku ? { ok: true, value: sku } : { ok: false, message: `unknown SKU id '${ref}'`, suggestions: [] };
+      return sku ? { ok: true, value: sku } : { ok: false, message: `unknown SKU id '${ref}'`, suggestions: [], unknown: true };
     }
     const found = this.byName.get(key) ?? [];
     if (found.length === 1) return { ok: true, value: found[0] };
@@ -129,7 +136,7 @@ export class Catalog {
       return { ok: false, message: `SKU name '${ref}' is ambiguous: it names ${ids.join(" and ")}; write the skuId`, suggestions: [] };
     }
     const suggestions = hints ? suggest(key, [...this.byId.values()].flatMap((s) => [s.skuPartNumber, s.displayName])) : [];
-    return { ok: false, message: `unknown SKU '${ref}'${didYouMean(suggestions)}`, suggestions };
+    return { ok: false, message: `unknown SKU '${ref}'${didYouMean(suggestions)}`, suggestions, unknown: true };
   }
 
   /** Resolve a service plan by name, id or friendly name, and check it belongs to `sku` (`hints`: as resolveSku). */
@@ -155,6 +162,7 @@ export class Catalog {
       ok: false,
       message: `service plan '${ref}' is not part of ${sku.skuPartNumber}${where}${didYouMean(suggestions)}`,
       suggestions,
+      unknown: true,
     };
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ApplyReport } from "../apply/apply-plan";
-import { loadDesiredState } from "../desired/load-state";
+import { loadDesiredStateAsync } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
@@ -15,7 +15,7 @@ import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
 import { formatOption } from "./plan-command";
-import { progressReporter } from "./progress";
+import { lineStream, progressReporter, throttleOf } from "./progress";
 import { renderPlan, useColor } from "./render-plan";
 
 const HELP = `Usage: m365-licenses apply <file|dir>... [options]
@@ -83,7 +83,7 @@ export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   if (saved && paths.length === 0) throw new UserError(`${values.plan}: the plan names no state files; give them: apply <file|dir>... --plan ${values.plan}`);
 
   // Validate before connecting: a bad file never reaches a tenant.
-  const state = loadDesiredState(paths, { cwd: io.cwd });
+  const state = await loadDesiredStateAsync(paths, { cwd: io.cwd, unknownNames: "warn" });
   const journalPath = values["dry-run"] ? "" : resolveJournal(io, values.journal as string | undefined);
   // One apply at a time, from the read on: the plan (or the saved plan's check) is of the tenant as
   // the writes will find it, not as it was before another apply wrote.
@@ -112,7 +112,7 @@ async function planAndApply(
     io.out(renderPlan(plan, format, { color: useColor(io, format), mode: "plan" }));
     // With --format json, stdout is the plan alone; the rest goes to stderr.
     const say = format === "json" ? io.err : io.out;
-    if (plan.changes.length === 0 && plan.blocked.length === 0) {
+    if (plan.changes.length === 0 && plan.groupChanges.length === 0 && plan.blocked.length === 0) {
       say(alreadyDone.length ? `Nothing left to apply: the saved plan's changes are already in the tenant (${alreadyDone.join(", ")}).` : "Nothing to apply: the tenant already matches the desired state.");
       return EXIT.ok;
     }
@@ -129,19 +129,20 @@ async function planAndApply(
       abort.abort();
     };
     process.once("SIGINT", onSigint);
-    const progress = io.isTTY ? progressReporter(io) : undefined;
+    // On a terminal a line redrawn in place; elsewhere (CI) a plain line every few seconds.
+    const progress = progressReporter({ stream: io.progress ?? lineStream(io.err), throttledUntil: throttleOf(conn.tenant) });
     let report: ApplyReport;
     if (lockLost.aborted) throw lockLost.reason;
     try {
       report = await carryOut(plan, {
         tenant: conn.tenant, journalPath, journalShown: String(values.journal ?? DEFAULT_JOURNAL), overrides, spell: CLI_SPELLING, what: "m365-licenses apply",
-        dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress?.update, alreadyDone,
+        dryRun: values["dry-run"] === true, signal: abort.signal, onProgress: progress.update, alreadyDone,
       });
     } finally {
-      progress?.end();
+      progress.end();
       process.removeListener("SIGINT", onSigint);
     }
-    const lines = reportLines(report, report.dryRun ? undefined : journalPath);
+    const lines = reportLines(report, report.dryRun ? undefined : journalPath, plan);
     const untouched = overrides.skipBlocked ? [...new Set(plan.blocked.map((b) => b.user).filter((u) => u !== "*"))] : [];
     if (untouched.length && !report.dryRun) lines.splice(1, 0, `Blocked users left untouched (--skip-blocked): ${untouched.join(", ")}.`);
     say(terminalSafe(lines.join("\n"), { multiline: true })); // user names and Graph's messages

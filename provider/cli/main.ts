@@ -55,6 +55,8 @@ export interface CliIo {
   cwd: string;
   /** Ask a yes/no question on a TTY. */
   confirm?(question: string): Promise<boolean>;
+  /** Where apply's progress goes (stderr); without it, plain lines through `err`. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 export function processIo(): CliIo {
@@ -64,6 +66,7 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    progress: process.stderr,
     confirm: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -88,5 +91,6 @@ Usage:
   m365-licenses export [options]                  write today's direct assignments as a state file
   m365-licenses tenant serve [options]            run the local Graph-compatible tenant
 
-Run 'm365-licenses <command> --help' for the options of a command.`;
+A state is YAML files (or folders of them) or a TypeScript module (state.ts) whose default export
+is the state. Run 'm365-licenses <command> --help' for the options of a command.`;
 }

@@ -1,4 +1,4 @@
-import { loadDesiredState } from "../desired/load-state";
+import { loadDesiredStateAsync } from "../desired/load-state";
 import { UserError } from "../errors";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
@@ -32,7 +32,7 @@ export function formatOption(value: unknown): ReportFormat {
 }
 
 /** Whether a plan has work left: changes, and blockers too unless only changes are asked for. */
-export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || (countBlockers && p.blocked.length > 0);
+export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || p.groupChanges.length > 0 || (countBlockers && p.blocked.length > 0);
 
 function planOrDrift(name: "plan" | "drift") {
   return async (args: string[], io: CliIo): Promise<number> => {
@@ -51,8 +51,9 @@ function planOrDrift(name: "plan" | "drift") {
       return EXIT.ok;
     }
     const format = formatOption(values.format);
-    // Validate before connecting: a bad file never reaches a tenant.
-    const state = loadDesiredState(positionals, { cwd: io.cwd });
+    // Validate before connecting: a bad file never reaches a tenant. A SKU or plan name the bundled
+    // table lacks waits for the tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
+    const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
     const conn = await connectTenant(values, io, state);
     try {
       const { plan } = await planState(state, conn.tenant);

@@ -4,7 +4,7 @@ import type { Problem } from "../errors";
 import { hintsWanted, resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
 import { schemaProblems } from "./schema-check";
 import type { PathSeg, StateSource } from "./state-source";
-import type { DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
+import type { DesiredGroup, DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
 import { compileUpnPattern } from "./upn-pattern";
 import { ISO_3166_ALPHA2 } from "../util/iso-3166";
 import { sortByUpn } from "../util/upn-order";
@@ -33,6 +33,8 @@ class StateCompiler {
   readonly problems: Problem[] = [];
   private readonly profiles = new Map<string, Located<DesiredLicense[]>>();
   private readonly users = new Map<string, UserEntry>();
+  /** By the group's key as written, compared case-insensitively (display names and nicknames are). */
+  private readonly groups = new Map<string, Located<DesiredGroup>>();
   private tenant?: Located<Record<string, unknown>>;
   private scope?: Located<{ mode: DesiredState["scope"]["mode"]; skuIds: string[] }>;
   private readonly guardLimits = new Map<string, Located<number>>();
@@ -40,7 +42,27 @@ class StateCompiler {
   private readonly prices = new Map<string, Located<number>>();
   private currency?: Located<string>;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly unknownNames: UnknownNames,
+  ) {}
+
+  /**
+   * A SKU or plan name the catalog does not know: offline ("warn") a warning, since the tenant's
+   * subscribedSkus are the authority for what it owns and the bundled table lags behind them;
+   * against a tenant ("tenant") an error that says both were asked.
+   */
+  private settleUnknownNames(): void {
+    for (const p of this.problems) {
+      if (p.code !== "unknown-name" || p.severity === "warning") continue;
+      if (this.unknownNames === "warn") {
+        p.severity = "warning";
+        p.message += " — not in the bundled catalog (data/); plan, drift and apply accept it if the tenant has it (subscribedSkus)";
+      } else if (this.unknownNames === "tenant") {
+        p.message += " — neither in the bundled catalog nor in the tenant's subscribedSkus";
+      }
+    }
+  }
 
   compile(sources: StateSource[]): DesiredState | undefined {
     for (const s of sources) {
@@ -52,7 +74,9 @@ class StateCompiler {
     for (const s of usable) this.collectSettings(s);
     for (const s of usable) this.collectUsers(s);
     for (const s of usable) this.collectProducts(s);
+    for (const s of usable) this.collectGroups(s);
     this.checkUsers();
+    this.settleUnknownNames();
     if (this.problems.some((p) => p.severity !== "warning")) return undefined;
     return {
       tenant: this.tenant?.value,
@@ -64,6 +88,7 @@ class StateCompiler {
       },
       // compareUpns order (util/upn-order.ts), as the snapshot's users: the same on every machine.
       users: sortByUpn(this.users.values(), (u) => u.user.upn).map((u) => trimmed(u.user)),
+      groups: [...this.groups.values()].map((g) => g.value).sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
       files: sources.map((s) => s.file),
@@ -286,14 +311,46 @@ class StateCompiler {
     for (const [ref, spec] of Object.entries(products)) {
       const path = ["products", ref];
       const sku = resolveSkuAt(this.catalog, s, path, ref, this.problems, "key");
-      if (!sku || !isObject(spec)) continue;
-      const lic = withPlans(this.catalog, sku, s, path, spec, this.problems);
+      if (!isObject(spec)) continue;
+      const lic = sku && withPlans(this.catalog, sku, s, path, spec, this.problems);
       const users = Array.isArray(spec.users) ? spec.users : [];
       users.forEach((upn, i) => {
         if (typeof upn !== "string" || !this.checkUpn(upn, s, [...path, "users", i])) return;
+        // Listed even when the SKU is left for the tenant to name: the snapshot must read this user.
         const e = this.entry(upn, s, [...path, "users", i]);
-        this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
+        if (lic) this.addLicense(e, { value: { ...lic }, source: s, path: [...path, "users", i] });
       });
+    }
+  }
+
+  /** `groups:` — each group once across every file; licenses as for users; members are UPNs. */
+  private collectGroups(s: StateSource): void {
+    const groups = (s.value as Record<string, unknown>).groups;
+    if (!isObject(groups)) return;
+    for (const [ref, spec] of Object.entries(groups)) {
+      const path = ["groups", ref];
+      if (!ref.trim() || ref !== ref.trim()) {
+        this.problems.push(s.problem(path, `group key '${ref}' must be the group's display name, mail nickname or object id, without leading or trailing spaces`, "key"));
+        continue;
+      }
+      const earlier = this.groups.get(ref.toLowerCase());
+      if (earlier) {
+        this.problems.push(s.problem(path, `group '${ref}' is defined twice: here and at ${this.where(earlier)}`, "key"));
+        continue;
+      }
+      if (!isObject(spec)) continue;
+      const licenses = Array.isArray(spec.licenses) ? this.licenseList(s, [...path, "licenses"], spec.licenses).map((l) => l.value) : [];
+      const group: DesiredGroup = { ref, licenses, source: sourceRef(s, path) };
+      if (Array.isArray(spec.members)) {
+        const members = new Set<string>();
+        spec.members.forEach((upn, i) => {
+          if (typeof upn !== "string" || !this.checkUpn(upn, s, [...path, "members", i])) return;
+          if (members.has(upn.toLowerCase())) this.problems.push(s.problem([...path, "members", i], `${upn} is listed twice in the members of '${ref}'`));
+          members.add(upn.toLowerCase());
+        });
+        group.members = [...members].sort();
+      }
+      this.groups.set(ref.toLowerCase(), { value: group, source: s, path });
     }
   }
 
@@ -345,9 +402,16 @@ function trimmed(user: DesiredUser): DesiredUser {
   return user;
 }
 
+/**
+ * What an unknown SKU or plan name is: "error" (the catalog given is the whole truth), "warn" (the
+ * bundled table only, offline: the state is kept without those licenses, and `resolveAgainstTenant`
+ * must settle them before a plan), "tenant" (an error; the catalog already holds the tenant's SKUs).
+ */
+export type UnknownNames = "error" | "warn" | "tenant";
+
 /** Validate and merge several parsed sources into one DesiredState; problems are values. */
-export function compileState(sources: StateSource[], catalog: Catalog): { state?: DesiredState; problems: Problem[] } {
-  const c = new StateCompiler(catalog);
+export function compileState(sources: StateSource[], catalog: Catalog, unknownNames: UnknownNames = "error"): { state?: DesiredState; problems: Problem[] } {
+  const c = new StateCompiler(catalog, unknownNames);
   const state = c.compile(sources);
   return { state, problems: c.problems };
 }

@@ -21,7 +21,7 @@ export function resolveSkuAt(
   if (typeof ref !== "string" || ref.trim() === "") return undefined; // the schema pass reports it
   const r = catalog.resolveSku(ref, hintsWanted(problems));
   if (r.ok) return r.value;
-  problems.push(source.problem(path, r.message, at));
+  problems.push(r.unknown ? { ...source.problem(path, r.message, at), code: "unknown-name" } : source.problem(path, r.message, at));
   return undefined;
 }
 
@@ -39,7 +39,7 @@ export function resolvePlansAt(
   refs.forEach((ref, i) => {
     if (typeof ref !== "string") return;
     const r = catalog.resolvePlan(sku, ref, hintsWanted(problems));
-    if (!r.ok) problems.push(source.problem([...path, i], r.message));
+    if (!r.ok) problems.push(r.unknown ? { ...source.problem([...path, i], r.message), code: "unknown-name" } : source.problem([...path, i], r.message));
     else if (ids.includes(r.value.servicePlanId)) problems.push(source.problem([...path, i], `service plan '${ref}' is listed twice`));
     else ids.push(r.value.servicePlanId);
   });

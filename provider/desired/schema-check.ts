@@ -13,8 +13,18 @@ export function licenseStateSchema(): Record<string, unknown> {
 }
 
 function compiled(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(licenseStateSchema());
+  validator ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(withoutNameEnums(licenseStateSchema()));
   return validator;
+}
+
+/**
+ * The schema as the tool checks it: the generated name enums (catalog/catalog-schema.ts) are for
+ * the editor. Here a SKU or plan is any string, resolved afterwards through the catalog, case-
+ * insensitively, and through the tenant's own subscribedSkus when the bundled table lacks it.
+ */
+function withoutNameEnums(schema: Record<string, unknown>): Record<string, unknown> {
+  const defs = schema.$defs as Record<string, unknown>;
+  return { ...schema, $defs: { ...defs, skuName: { type: "string" }, planName: { type: "string" } } };
 }
 
 /** The schema pass: every problem, located at the YAML node the schema complains about. */

@@ -33,6 +33,21 @@ export interface ProfileSpec {
   licenses: LicenseSpec[];
 }
 
+/**
+ * A group's license set (Entra group-based licensing). The key in `groups:` is the group's display
+ * name (unique in the tenant), mail nickname or object id.
+ */
+export interface GroupSpec {
+  /** The licenses the group assigns to each direct user member. `[]`: the group assigns nothing. */
+  licenses: LicenseSpec[];
+  /**
+   * The full list of the group's direct user members (UPNs). Only for a cloud security group with
+   * assigned membership: dynamic and on-premises-synced groups refuse it. Absent: membership is
+   * left alone.
+   */
+  members?: string[];
+}
+
 /** The Licenses-page view: one SKU and the users who hold it. Merges into `users`. */
 export interface ProductSpec {
   disabledPlans?: PlanRef[];
@@ -77,6 +92,8 @@ export interface LicenseState {
   profiles?: Record<string, ProfileSpec>;
   products?: Record<SkuRef, ProductSpec>;
   users?: Record<string, UserSpec>;
+  /** Group license sets, by display name, mail nickname or object id. */
+  groups?: Record<string, GroupSpec>;
   /** Monthly price per seat by SKU, for the savings line of the markdown plan. */
   prices?: Record<SkuRef, number>;
   /** ISO 4217 currency of `prices`; default USD. */
@@ -115,11 +132,23 @@ export interface DesiredUser {
   source: SourceRef;
 }
 
+export interface DesiredGroup {
+  /** As written: display name, mail nickname or object id (matched in that order of exactness by the planner). */
+  ref: string;
+  /** The licenses the group should assign; `[]` assigns nothing. */
+  licenses: DesiredLicense[];
+  /** Lower-cased member UPNs, sorted; `undefined` leaves membership alone. */
+  members?: string[];
+  source: SourceRef;
+}
+
 export interface DesiredState {
   tenant?: TenantSpec;
   scope: { mode: "listed-users-only" | "exhaustive-for-skus"; skuIds: string[] };
   guards: { maxUnassignments?: number; maxDeletions?: number; protected: string[] };
   users: DesiredUser[];
+  /** Groups whose license set (and maybe membership) the state manages; others are never touched. */
+  groups: DesiredGroup[];
   /** Monthly price per seat by skuId. */
   prices: Record<string, number>;
   currency: string;
@@ -127,4 +156,9 @@ export interface DesiredState {
   files: string[];
   /** sha256 of the files' names and bytes (source-hash.ts); absent for a state written in code. */
   sourceHash?: string;
+  /**
+   * SKU and plan names the bundled catalog did not know, left for the tenant's subscribedSkus
+   * (load-state.ts `resolveAgainstTenant`); until then their licenses are missing from `users`.
+   */
+  unresolvedNames?: number;
 }

@@ -7,13 +7,15 @@
 import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { applyPlan, type ApplyProgress, type ApplyReport } from "../apply/apply-plan";
+import { groupLines } from "../apply/group-follow-up";
 import { Journal } from "../apply/journal";
+import { resolveAgainstTenant } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { ApplyError, UserError } from "../errors";
 import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
-import type { Snapshot, Tenant } from "../tenant/types";
+import type { Snapshot, SnapshotQuery, Tenant } from "../tenant/types";
 import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
@@ -25,23 +27,42 @@ export interface Planned {
   plan: Plan;
 }
 
-/** The plan of `state` against `snapshot`, refused when the snapshot is of another tenant. */
+/**
+ * The plan of `state` against `snapshot`, refused when the snapshot is of another tenant. SKU and
+ * plan names the bundled catalog did not know are resolved through the snapshot's subscribedSkus
+ * first (a name the tenant lacks too is a ValidationError at its file:line:col).
+ */
 export function planAgainst(state: DesiredState, snapshot: Snapshot, at?: Date): Plan {
-  const wrong = tenantMismatch(state.tenant, snapshot.tenant);
+  return planResolved(state, snapshot, at).plan;
+}
+
+function planResolved(given: DesiredState, snapshot: Snapshot, at?: Date): { state: DesiredState; plan: Plan } {
+  const wrong = tenantMismatch(given.tenant, snapshot.tenant);
   if (wrong) {
     throw new UserError(
       `wrong tenant: ${wrong}`,
       "Point --tenant (or the provider's configuration) at the tenant the state is for, or fix tenant: in the state. Nothing was read beyond the tenant's identity and nothing was written.",
     );
   }
+  const state = resolveAgainstTenant(given, snapshot.skus);
   // The tenant's own clock (its Date header), so every date in the plan agrees with the tenant.
-  return makePlan(state, snapshot, at ?? new Date(snapshot.takenAt));
+  return { state, plan: makePlan(state, snapshot, at ?? new Date(snapshot.takenAt)) };
+}
+
+/**
+ * THE read a state needs: its users, the members it names for groups (they are planned as people),
+ * and its groups with their members.
+ */
+export function snapshotQuery(state: DesiredState): SnapshotQuery {
+  const upns = new Set(state.users.map((u) => u.upn));
+  for (const g of state.groups) for (const m of g.members ?? []) upns.add(m);
+  return { upns: [...upns], ...(state.groups.length ? { groups: state.groups.map((g) => g.ref) } : {}) };
 }
 
 /** Read a fresh snapshot of the state's users and plan against it. */
 export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  return { state, snapshot, plan: planAgainst(state, snapshot) };
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
+  return { ...planResolved(state, snapshot), snapshot };
 }
 
 /**
@@ -57,8 +78,8 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
       "Make a new plan from the state as it is and review it. Nothing was written.",
     );
   }
-  const snapshot = await reader.readSnapshot({ upns: state.users.map((u) => u.upn) });
-  const replanned = planAgainst(state, snapshot, new Date(saved.createdAt));
+  const snapshot = await reader.readSnapshot(snapshotQuery(state));
+  const { state: resolved, plan: replanned } = planResolved(state, snapshot, new Date(saved.createdAt));
   const check = checkSavedPlan(saved, replanned, snapshot);
   if (check.differences.length) {
     throw new ApplyError(
@@ -66,7 +87,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
       "The tenant moved on, or the plan file was edited. Make a new plan and review it again. Nothing was written.",
     );
   }
-  return { state, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
+  return { state: resolved, snapshot, plan: replanned, alreadyDone: check.alreadyDone };
 }
 
 /** Where apply journals (and, in that folder, locks) unless told otherwise: the CLI's and Pulumi's default. */
@@ -132,16 +153,33 @@ function openJournal(path: string, shown: string): Journal {
 }
 
 /** THE summary of an apply: what was done, what failed, what was not attempted. */
-export function reportLines(r: ApplyReport, journal?: string): string[] {
+export function reportLines(r: ApplyReport, journal?: string, plan?: Plan): string[] {
   if (r.dryRun) return [`Dry run: the credentials may make these ${r.writes} writes. Nothing was written.`];
   const lines = [`Applied ${r.succeeded.length} of ${r.writes} writes.`];
   if (r.journalError) lines.push(`The journal could not be written (${r.journalError}): apply stopped sending writes. This summary is from memory.`);
   if (r.lockLost) lines.push(`Stopped: ${r.lockLost}. No write was sent after that.`);
   if (r.alreadyDone.length) lines.push(`Already done before this run (skipped): ${r.alreadyDone.join(", ")}.`);
-  for (const f of r.failed) lines.push(`  failed: ${writeSubject(f.write).label} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
-  for (const w of r.notAttempted) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
+  const whole = journal ? `every one is in the journal, ${journal}${r.run ? ` (run ${r.run})` : ""}` : "every one is in the journal";
+  for (const f of r.failed.slice(0, MAX_LISTED)) lines.push(`  failed: ${writeSubject(f.write).label} ${f.write.kind}: ${f.status} ${f.code ?? ""}: ${f.message ?? ""}${f.requestId ? ` (request-id ${f.requestId})` : ""}`);
+  if (r.failed.length > MAX_LISTED) lines.push(`  ... and ${r.failed.length - MAX_LISTED} more failed writes (${whole}, "write-failed" lines)`);
+  for (const w of r.notAttempted.slice(0, MAX_LISTED)) lines.push(`  not attempted: ${writeSubject(w).label} ${w.kind}`);
+  if (r.notAttempted.length > MAX_LISTED) lines.push(`  ... and ${r.notAttempted.length - MAX_LISTED} more writes not attempted (${whole}, "write-skipped" lines)`);
+  if (plan) lines.push(...groupLines(r.groups, plan, r.reprocessed));
+  if (r.reprocessRefused) lines.push(`  could not reprocess members: ${r.reprocessRefused}`);
   if (journal) lines.push(`Journal: ${journal}`);
   return lines;
+}
+
+/**
+ * How many failed or unattempted writes, and users, a summary names: an interrupted apply of 3,000
+ * writes once printed about 140 KB (issue 14). The rest are counted, and the journal holds them all.
+ */
+export const MAX_LISTED = 20;
+
+/** `a, b, c` for the first MAX_LISTED users, then how many more. */
+function someUsers(users: string[]): string {
+  const shown = users.slice(0, MAX_LISTED).join(", ");
+  return users.length > MAX_LISTED ? `${shown} and ${users.length - MAX_LISTED} more` : shown;
 }
 
 /** Users whose writes did not all finish. */
@@ -154,19 +192,19 @@ export function assertFinished(report: ApplyReport, what: string, rerun: string)
   const unfinished = unfinishedUsers(report);
   if (report.journalError) {
     throw new ApplyError(
-      `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `${what} stopped: the journal could not be written (${report.journalError}); ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${someUsers(unfinished)})` : ""}`,
       `Free the disk or give another --journal FILE. ${rerun}`,
     );
   }
   if (report.lockLost) {
     throw new ApplyError(
-      `${what} stopped: ${report.lockLost}; ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${unfinished.join(", ")})` : ""}`,
+      `${what} stopped: ${report.lockLost}; ${report.succeeded.length} write(s) done, ${report.notAttempted.length} not attempted${unfinished.length ? ` (users: ${someUsers(unfinished)})` : ""}`,
       `Make sure no other apply is running. ${rerun}`,
     );
   }
   if (unfinished.length === 0) return;
   throw new ApplyError(
-    `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${unfinished.join(", ")})`,
+    `${what} did not finish: ${report.failed.length} write(s) failed and ${report.notAttempted.length} were not attempted (users: ${someUsers(unfinished)})`,
     `What succeeded is in the tenant and in the journal. ${rerun}`,
   );
 }

@@ -1,6 +1,6 @@
 import { licenseWrite } from "../apply/order-writes";
 import { checkStale } from "../apply/stale-check";
-import type { Plan, PlanChange, SeatLine } from "../plan/types";
+import type { GroupChange, Plan, PlanChange, SeatLine } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 
 export interface SavedPlanCheck {
@@ -28,12 +28,19 @@ export function checkSavedPlan(saved: Plan, replanned: Plan, fresh: Snapshot): S
   const differences: string[] = progress.stale.map((s) => `${s.user}: ${s.why}`);
   const doneUsers = new Set(progress.done.map((c) => c.user));
   const partial = new Map(progress.pending.filter((c) => !saved.changes.includes(c)).map((c) => [c.user, c]));
-  if (progress.done.length === 0 && partial.size === 0) {
+  const groupsNow = new Map(replanned.groupChanges.map((g) => [g.groupId, g]));
+  // A group whose saved writes are all or partly in the tenant: the plan made now has none of them,
+  // or only what is left of them (read from the tenant, as for users).
+  const groupProgress = saved.groupChanges.some((g) => {
+    const again = groupsNow.get(g.groupId);
+    return !again || (JSON.stringify(groupWrites(again)) !== JSON.stringify(groupWrites(g)) && leftOf(g, again));
+  });
+  if (progress.done.length === 0 && partial.size === 0 && !groupProgress) {
     differences.push(...diffValues(comparable(saved), comparable(replanned), "", MAX_SHOWN));
     return { differences: unique(differences), alreadyDone: [] };
   }
   // A rerun: the plan-wide parts as before; changes user by user against the progress in the tenant.
-  const keep = (p: Plan) => ({ ...comparable(p), summary: undefined, seats: undefined, fingerprint: undefined, changes: undefined, monthlySaving: undefined, planNames: undefined, blocked: p.blocked.filter((b) => b.reason !== "guard-exceeded") });
+  const keep = (p: Plan) => ({ ...comparable(p), summary: undefined, seats: undefined, fingerprint: undefined, changes: undefined, groupChanges: undefined, monthlySaving: undefined, planNames: undefined, blocked: p.blocked.filter((b) => b.reason !== "guard-exceeded") });
   differences.push(...diffValues(keep(saved), keep(replanned), "", MAX_SHOWN));
   const now = new Map(replanned.changes.map((c) => [c.user, c]));
   for (const c of saved.changes) {
@@ -49,7 +56,15 @@ export function checkSavedPlan(saved: Plan, replanned: Plan, fresh: Snapshot): S
     }
   }
   for (const extra of now.keys()) differences.push(`${extra}: the plan made now changes this user; the saved plan does not`);
-  return { differences: unique(differences), alreadyDone: [...doneUsers].sort() };
+  const groupsDone: string[] = [];
+  for (const g of saved.groupChanges) {
+    const again = groupsNow.get(g.groupId);
+    groupsNow.delete(g.groupId);
+    if (!again) groupsDone.push(`group ${g.group}`);
+    else if (!leftOf(g, again)) differences.push(`group ${g.group}: what is left of the saved change is not what the plan made now would write`);
+  }
+  for (const g of groupsNow.values()) differences.push(`group ${g.group}: the plan made now changes this group; the saved plan does not`);
+  return { differences: unique(differences), alreadyDone: [...[...doneUsers].sort(), ...groupsDone] };
 }
 
 /** The writes a change makes, in order: restore, usage location, the license call, delete. */
@@ -106,4 +121,21 @@ export function diffValues(saved: unknown, now: unknown, path: string, max: numb
   };
   walk(saved, now, path);
   return out;
+}
+
+/** The writes a group change makes: its license call and its membership writes. */
+const groupWrites = (g: GroupChange) => ({
+  add: g.add.map((l) => [l.skuId, l.disabledPlans]),
+  remove: g.remove.map((l) => l.skuId),
+  plans: g.planChanges.map((p) => [p.skuId, p.disabledPlans]),
+  join: g.addMembers.map((m) => m.userId.toLowerCase()),
+  leave: g.removeMembers.map((m) => m.userId.toLowerCase()),
+});
+
+/** Every write the plan made now still makes for a group is one the saved change made (progress, not a new change). */
+function leftOf(saved: GroupChange, now: GroupChange): boolean {
+  const a = groupWrites(saved);
+  const b = groupWrites(now);
+  const within = (xs: unknown[], ys: unknown[]) => xs.every((x) => ys.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+  return within(b.add, a.add) && within(b.remove, a.remove) && within(b.plans, a.plans) && within(b.join, a.join) && within(b.leave, a.leave);
 }

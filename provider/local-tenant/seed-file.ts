@@ -98,9 +98,14 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
   const tenantId = file.tenant.id.toLowerCase();
   const upnOf = (name: string): string => (name.includes("@") ? name : `${name}@${domain}`).toLowerCase();
 
+  // SKUs given with their id and plans (not in the bundled table) are named by the seed itself, as a
+  // real tenant's subscribedSkus name them; everything below resolves through both.
+  catalog = catalog.withTenantSkus(
+    file.skus.flatMap((s) => (s.skuId && s.servicePlans ? [{ skuId: s.skuId, skuPartNumber: s.sku, servicePlans: s.servicePlans }] : [])),
+  );
   const owned = new Map<string, CatalogSku>();
   const skus = file.skus.map((s) => {
-    const r = catalog.resolveSku(s.sku);
+    const r = catalog.resolveSku(s.skuId ?? s.sku);
     if (!r.ok) problems.push(`skus: ${r.message}`);
     const sku = r.ok ? r.value : { skuId: guidFromName(s.sku), skuPartNumber: s.sku, displayName: s.sku, plans: [] };
     owned.set(sku.skuId, sku);

@@ -24,6 +24,12 @@ export interface SeedFile {
 export interface SeedSku {
   /** Part number (ENTERPRISEPACK) or skuId; resolved through the catalog. */
   sku: string;
+  /**
+   * A SKU the bundled table does not list (a newer SKU, a private offer): its id and service plans
+   * as subscribedSkus gives them; `sku` is then its part number. Real tenants own such SKUs.
+   */
+  skuId?: string;
+  servicePlans?: { servicePlanName: string; servicePlanId: string }[];
   /** prepaidUnits.enabled */
   enabled: number;
   warning?: number;

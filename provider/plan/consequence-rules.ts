@@ -28,6 +28,8 @@ export interface ConsequenceRule {
   afterDays?: number;
   /** The consequence counts plans (`plans` on it) rather than naming them in its sentence. */
   listsPlans?: true;
+  /** What a member "does" in a group change's summary ("240 members lose the mailbox: purge on ..."). */
+  summary?: string;
   message: (c: RuleContext) => string;
 }
 
@@ -52,7 +54,7 @@ const list = (xs: string[]): string => xs.join(", ");
 
 const MAILBOX_LOSS: ConsequenceRule[] = [
   {
-    kind: "mailbox-purge",
+    kind: "mailbox-purge", summary: "lose the mailbox",
     severity: "data-at-risk",
     source: "graph-facts.md 10.1",
     afterDays: MAILBOX_HOLD_DAYS,
@@ -60,7 +62,7 @@ const MAILBOX_LOSS: ConsequenceRule[] = [
       `mailbox (${list(c.plans)}) lost: its data is held 30 days, then purged on ${c.date} and cannot be recovered (content under retention labels is kept for discovery)`,
   },
   {
-    kind: "ediscovery-unsearchable",
+    kind: "ediscovery-unsearchable", summary: "drop out of eDiscovery search",
     severity: "data-at-risk",
     source: "graph-facts.md 10.1",
     message: () => "mailbox no longer searchable by eDiscovery (Content Search, eDiscovery Premium)",
@@ -80,7 +82,7 @@ const MAILBOX_DELETE: ConsequenceRule[] = [
 
 const ONEDRIVE_LOSS: ConsequenceRule[] = [
   {
-    kind: "onedrive-archive",
+    kind: "onedrive-archive", summary: "have OneDrive archived",
     severity: "data-at-risk",
     source: "graph-facts.md 10.2",
     afterDays: ONEDRIVE_ARCHIVE_DAYS,
@@ -88,7 +90,7 @@ const ONEDRIVE_LOSS: ConsequenceRule[] = [
       `OneDrive stays while the account exists, but unlicensed it is archived and inaccessible from ${c.date} (93 days; reactivation is billed; not for EDU, GCC or DoD tenants)`,
   },
   {
-    kind: "sharepoint-access",
+    kind: "sharepoint-access", summary: "lose SharePoint and OneDrive access",
     severity: "service-loss",
     source: "graph-facts.md 10.1",
     message: (c) => `no more SharePoint Online / OneDrive access (${list(c.plans)})`,
@@ -108,7 +110,7 @@ const ONEDRIVE_DELETE: ConsequenceRule[] = [
 
 const OFFICE_LOSS: ConsequenceRule[] = [
   {
-    kind: "office-unlicensed",
+    kind: "office-unlicensed", summary: 'see Office as "Unlicensed Product"',
     severity: "service-loss",
     source: "graph-facts.md 10.1",
     message: () => `installed Microsoft 365 apps show "Unlicensed Product" and activation errors`,
@@ -116,7 +118,7 @@ const OFFICE_LOSS: ConsequenceRule[] = [
 ];
 
 const serviceLoss = (kind: string, what: string): ConsequenceRule[] => [
-  { kind, severity: "service-loss", source: "graph-facts.md 10.1", message: (c) => `no more ${what} (${list(c.plans)})` },
+  { kind, severity: "service-loss", source: "graph-facts.md 10.1", summary: `lose ${what}`, message: (c) => `no more ${what} (${list(c.plans)})` },
 ];
 const TEAMS_LOSS = serviceLoss("teams-access", "Microsoft Teams");
 const OFFICE_WEB_LOSS = serviceLoss("office-web-access", "Office for the web");
@@ -239,6 +241,7 @@ export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>>
   plan2Lost: [
     {
       kind: "exchange-plan2-lost",
+      summary: "lose Exchange Online Plan 2 (no Litigation Hold)",
       severity: "service-loss",
       source: "graph-facts.md 10.4",
       message: () => "the mailbox stays but loses Exchange Online Plan 2: no Litigation Hold, so it can no longer become an inactive mailbox",
@@ -247,6 +250,7 @@ export const ACCOUNT_RULES: Readonly<Record<AccountRuleName, ConsequenceRule[]>>
   otherPlans: [
     {
       kind: "service-plans-lost",
+      summary: "lose other service plans",
       severity: "service-loss",
       source: "graph-facts.md 10.1",
       listsPlans: true,
@@ -264,3 +268,10 @@ export function serviceOf(planName: string): string {
   if (rule) return rule.service;
   return planName.replace(/_?(?:E|P|PLAN)?\d$/i, "").toUpperCase();
 }
+
+/** Each consequence kind's summary phrase, for the per-group summary lines. */
+export const SUMMARY_BY_KIND: ReadonlyMap<string, string> = new Map(
+  [...Object.values(SERVICE_PLAN_RULES).flatMap((r) => [...r.onLoss, ...r.onDelete]), ...Object.values(ACCOUNT_RULES).flat()]
+    .filter((r) => r.summary)
+    .map((r) => [r.kind, r.summary!]),
+);

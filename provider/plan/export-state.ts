@@ -1,5 +1,5 @@
 import type { Catalog } from "../catalog/catalog";
-import type { LicenseSpec, LicenseState, UserSpec } from "../desired/types";
+import type { GroupSpec, LicenseSpec, LicenseState, UserSpec } from "../desired/types";
 import type { Snapshot, TenantSku } from "../tenant/types";
 import { cloudOfEndpoint } from "../tenant/clouds";
 import { compareStrings, isDirect, sortedIds } from "./tenant-index";
@@ -7,8 +7,8 @@ import { compareStrings, isDirect, sortedIds } from "./tenant-index";
 /**
  * Today's direct assignments as a desired-state file (`m365-licenses export`): how a team adopts
  * the tool. Planning the result against the same tenant gives zero changes. Only direct
- * assignments are written: inherited ones belong to their groups, and users without a direct
- * license are left out (not managed). SKUs and plans are written by name where the name resolves
+ * assignments are written for users: inherited ones belong to their groups, which are written with
+ * their license sets, and users without a direct license are left out (not managed). SKUs and plans are written by name where the name resolves
  * back to the same id, by id otherwise (a name two SKUs share, a SKU the catalog does not know).
  */
 export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState {
@@ -26,7 +26,28 @@ export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState
     if (u.usageLocation) spec.usageLocation = u.usageLocation;
     users[u.userPrincipalName.toLowerCase()] = spec;
   }
-  return { version: 1, ...exportedTenant(snapshot), scope: { mode: "listed-users-only" }, users };
+  const groups = exportGroups(snapshot, skus, overlay);
+  return { version: 1, ...exportedTenant(snapshot), scope: { mode: "listed-users-only" }, users, ...(Object.keys(groups).length ? { groups } : {}) };
+}
+
+/**
+ * Each licensed group's license set, by display name where the snapshot has one group of that name
+ * (else by object id), without `members:` (membership is left as it is): with the groups in the
+ * state, what members inherit is accounted for, and the state still plans to zero changes.
+ */
+function exportGroups(snapshot: Snapshot, skus: Map<string, TenantSku>, overlay: Catalog | undefined): Record<string, GroupSpec> {
+  const count = new Map<string, number>();
+  for (const g of snapshot.groups) count.set(g.displayName.toLowerCase(), (count.get(g.displayName.toLowerCase()) ?? 0) + 1);
+  const out: Record<string, GroupSpec> = {};
+  const sorted = [...snapshot.groups].filter((g) => g.licenses.length).sort((a, b) => compareStrings(a.displayName, b.displayName) || compareStrings(a.id, b.id));
+  for (const g of sorted) {
+    const key = g.displayName && count.get(g.displayName.toLowerCase()) === 1 ? g.displayName : g.id.toLowerCase();
+    const licenses = g.licenses
+      .map((l) => licenseSpec(l.skuId.toLowerCase(), sortedIds(l.disabledPlans), skus.get(l.skuId.toLowerCase()), overlay))
+      .sort((a, b) => compareStrings(skuOf(a), skuOf(b)));
+    out[key] = { licenses };
+  }
+  return out;
 }
 
 /** The tenant the export came from, so the state is refused against any other (flow/run.ts). */

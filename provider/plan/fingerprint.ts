@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { accountOf, compareStrings, indexOf, isDeletedAccount } from "./tenant-index";
-import type { DeletedUser, LicenseAssignment, Snapshot, TenantSku, TenantUser } from "../tenant/types";
+import type { DeletedUser, LicenseAssignment, LicensedGroup, Snapshot, TenantSku, TenantUser } from "../tenant/types";
 
 /**
  * Fingerprints of the tenant facts a change depends on, so that apply can refuse a plan whose
@@ -34,6 +34,20 @@ export function userFingerprint(user: TenantUser | DeletedUser | undefined): str
     user.id.toLowerCase(),
     deleted ? null : (user as TenantUser).usageLocation ?? null,
     canonicalAssignments(user.assignments),
+  ]);
+}
+
+/**
+ * A group change depends on the group's licenses and members and on every member it reaches (their
+ * assignments decide what they lose). Processing state is left out, as for users.
+ */
+export function groupFingerprint(group: LicensedGroup, members: (TenantUser | undefined)[]): string {
+  return hash([
+    "group",
+    group.id.toLowerCase(),
+    group.licenses.map((l) => [l.skuId.toLowerCase(), [...l.disabledPlans].map((p) => p.toLowerCase()).sort().join(",")].join("|")).sort(),
+    [...(group.memberIds ?? [])].map((m) => m.toLowerCase()).sort(),
+    members.map((u) => (u ? `${u.id.toLowerCase()}:${userFingerprint(u)}` : "?")).sort(),
   ]);
 }
 

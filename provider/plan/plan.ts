@@ -3,13 +3,19 @@ import type { Snapshot } from "../tenant/types";
 import { deleteConsequences, infoConsequences, licenseConsequences, restoreConsequences, sortConsequences } from "./consequences";
 import { assignmentsFingerprint, planFingerprint } from "./fingerprint";
 import { protectionMatcher } from "./protected-users";
-import { allocateSeats, seatDelta, seatLines } from "./seats";
+import { allocateSeats, freeSeats, seatDelta, seatLines, seatsUsed } from "./seats";
+import { decideGroups } from "./group-diff";
+import type { GroupDecision, NamedGroup } from "./group-diff";
+import { groupChange, groupCounts, protectedMemberBlockers } from "./group-effects";
+import { GroupPhases } from "./group-phases";
+import { assignmentsAfter } from "./assignments-after";
+import type { LicenseAssignment } from "../tenant/types";
 import { compareStrings, heldSkus, indexSnapshot, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
-import type { Candidate, KeptLicense, UserOutcome } from "./user-diff";
+import type { Candidate, DiffContext, KeptLicense, UserOutcome } from "./user-diff";
 import { PLAN_VERSION } from "./types";
-import type { Blocker, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
+import type { Blocker, GroupChange, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
 import { planTenant } from "./plan-tenant";
 
 /**
@@ -24,40 +30,44 @@ import { planTenant } from "./plan-tenant";
 export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan {
   const index = indexSnapshot(snapshot);
   const scopeSkus = new Set(desired.scope.mode === "exhaustive-for-skus" ? desired.scope.skuIds.map((s) => s.toLowerCase()) : []);
-  const managedSkus = new Set([...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase()))]);
-  const ctx = { index, managedSkus, scopeSkus, protectedBy: protectionMatcher(desired.guards.protected) };
-
-  const candidates: Candidate[] = [];
-  const blocked: Blocker[] = [];
-  const kept: KeptLicense[] = [];
-  let unchanged = 0;
-  const take = (o: UserOutcome, listed: boolean): void => {
-    if (o.warnings) kept.push(...o.warnings);
-    if (o.kind === "change") candidates.push(o.candidate);
-    else if (o.kind === "blocked") blocked.push(...o.blockers);
-    else if (listed) unchanged++;
-  };
-  const listed = new Set<string>();
-  for (const d of desired.users) {
-    listed.add(d.upn.toLowerCase());
-    take(diffDesiredUser(d, ctx), true);
+  const managedSkus = new Set([
+    ...desired.users.flatMap((u) => (u.licenses ?? []).map((l) => l.skuId.toLowerCase())),
+    ...desired.groups.flatMap((g) => g.licenses.map((l) => l.skuId.toLowerCase())),
+  ]);
+  const protectedBy = protectionMatcher(desired.guards.protected);
+  const groupIndex = index;
+  const decided = decideGroups(desired.groups, scopeSkus, groupIndex);
+  const { named } = decided;
+  const groupBlockers = [...decided.blockers];
+  let decisions = decided.decisions;
+  const once = (ds: GroupDecision[]) => planRound(desired, snapshot, { index, groupIndex, managedSkus, scopeSkus, protectedBy, named }, ds, now);
+  let round = once(decisions);
+  // A group change that would take a license or a service from a protected member is blocked whole,
+  // and the plan is made again without it (its members' own changes may then differ).
+  for (;;) {
+    const refused = decisions.filter((d, i) => {
+      const found = protectedMemberBlockers(round.groupChanges[i]!, d.ref, round.s0, round.end, groupIndex, protectedBy);
+      groupBlockers.push(...found);
+      return found.length > 0;
+    });
+    if (!refused.length) break;
+    for (const d of refused) named.set(d.group.id, { ref: d.ref, managesMembers: false, membersAfter: d.membersBefore });
+    decisions = decisions.filter((d) => !refused.includes(d));
+    round = once(decisions);
   }
-  if (scopeSkus.size) {
-    for (const u of snapshot.users) {
-      if (!listed.has(u.userPrincipalName.toLowerCase())) take(diffUnlistedUser(u, scopeSkus, ctx), false);
-    }
-  }
-
-  const seats = allocateSeats(candidates, index);
-  blocked.push(...seats.blocked);
-  const changes = seats.accepted.map((c) => toChange(c, index, seats.usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
-  const counts = changeCounts(changes);
+  const { changes, groupChanges, kept, unchanged, usedAfter, accepted, end } = round;
+  const blocked = [...round.blocked, ...groupBlockers];
+  const counts = changeCounts(changes, groupChanges);
   blocked.push(...guardBlockers(desired, counts));
-  const warnings = groupWarnings(kept, index);
+  const warnings = [...groupWarnings(kept, index), ...redundantDirect(named, end, groupIndex)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
-  const lines = seatLines(index, seats.usedAfter, desired.prices);
-  const touched = new Set(seats.accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]));
+  const lines = seatLines(index, usedAfter, desired.prices);
+  const touched = new Set([
+    ...accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
+    ...groupChanges.flatMap((g) => [...g.add, ...g.remove, ...g.planChanges].map((l) => l.skuId)),
+    ...[...index.skus.keys()].filter((id) => usedAfter.get(id) !== index.skus.get(id)!.consumedUnits),
+  ]);
   const result: Plan = {
     version: PLAN_VERSION,
     createdAt: now.toISOString(),
@@ -67,14 +77,19 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     guards: planGuards(desired),
     summary: { ...counts, blocked: blocked.length, warnings: kept.length, unchanged },
     changes,
+    groupChanges,
     blocked,
     warnings,
     seats: lines,
-    fingerprint: planFingerprint(now, changes, [...touched].flatMap((id) => index.skus.get(id) ?? [])),
+    fingerprint: planFingerprint(
+      now,
+      [...changes, ...groupChanges.map((g) => ({ user: `group:${g.groupId}`, fingerprint: g.fingerprint }))],
+      [...touched].flatMap((id) => index.skus.get(id) ?? []),
+    ),
   };
   const saving = monthlySaving(lines, desired);
   if (saving) result.monthlySaving = saving;
-  const names = planNamesOf(changes, index);
+  const names = planNamesOf([...changes, ...groupChanges], index);
   if (Object.keys(names).length) result.planNames = names;
   return result;
 }
@@ -85,7 +100,7 @@ function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, numbe
   let consequences;
   if (c.action === "delete") consequences = deleteConsequences(c.serviceBefore, index, now);
   else {
-    consequences = licenseConsequences(c.serviceBefore, c.after, index, now);
+    consequences = licenseConsequences(c.serviceBefore, c.serviceAfter ?? c.after, index, now);
     if (c.action === "restore") {
       const over = [...heldSkus(c.serviceBefore)]
         .filter((id) => (usedAfter.get(id) ?? 0) > (index.skus.get(id)?.purchased ?? 0))
@@ -138,12 +153,16 @@ function groupWarnings(kept: KeptLicense[], index: TenantIndex): PlanWarning[] {
     .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.groups.map((g) => g.id).join(), b.groups.map((g) => g.id).join()));
 }
 
-/** THE counts of a plan's changes: the summary, the guards and the gate all read these. */
-export function changeCounts(changes: PlanChange[]): Pick<Plan["summary"], "add" | "remove" | "update" | "delete" | "restore"> {
+/**
+ * THE counts of a plan's changes: the summary, the guards and the gate all read these. Group changes
+ * count people: E3 removed from a group of 500 members is 500 unassignments.
+ */
+export function changeCounts(changes: PlanChange[], groupChanges: GroupChange[] = []): Pick<Plan["summary"], "add" | "remove" | "update" | "delete" | "restore"> {
+  const g = groupCounts(groupChanges);
   return {
-    add: sum(changes, (c) => c.add.length),
-    remove: sum(changes, (c) => c.remove.length),
-    update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)),
+    add: sum(changes, (c) => c.add.length) + g.add,
+    remove: sum(changes, (c) => c.remove.length) + g.remove,
+    update: sum(changes, (c) => c.planChanges.length || (c.action === "update" ? 1 : 0)) + g.update,
     delete: sum(changes, (c) => (c.action === "delete" ? 1 : 0)),
     restore: sum(changes, (c) => (c.action === "restore" ? 1 : 0)),
   };
@@ -180,7 +199,7 @@ function monthlySaving(lines: SeatLine[], desired: DesiredState): Plan["monthlyS
   return { amount: Math.round(amount * 100) / 100, currency: desired.currency };
 }
 
-function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, string> {
+function planNamesOf(changes: Pick<PlanChange, "add" | "remove" | "planChanges">[], index: TenantIndex): Record<string, string> {
   const ids = changes.flatMap((c) => [
     ...c.add.flatMap((l) => l.disabledPlans),
     ...c.remove.flatMap((l) => l.disabledPlans),
@@ -193,3 +212,134 @@ function planNamesOf(changes: PlanChange[], index: TenantIndex): Record<string, 
   }
   return out;
 }
+
+interface RoundContext {
+  index: TenantIndex;
+  /** The index the group rules see (with the accounts the plan restores). */
+  groupIndex: TenantIndex;
+  managedSkus: Set<string>;
+  scopeSkus: Set<string>;
+  protectedBy: (upn: string) => string | undefined;
+  named: Map<string, NamedGroup>;
+}
+
+/**
+ * One pass over every user and the given group decisions, in apply's order (group-phases.ts): the
+ * grant phase, the users' writes that need no seat or fit, the revoke phase, the other writes that
+ * need seats. A user a group change reaches writes from their state after the phases before it.
+ */
+function planRound(desired: DesiredState, snapshot: Snapshot, rc: RoundContext, decisions: GroupDecision[], now: Date) {
+  const { index } = rc;
+  const ledger = freeSeats(index);
+  const phases = new GroupPhases(decisions, rc.groupIndex, ledger);
+  const ctx: DiffContext = {
+    index, managedSkus: rc.managedSkus, scopeSkus: rc.scopeSkus, protectedBy: rc.protectedBy,
+    groupsAfter: (id) => phases.groupEntriesAfter(id), namedGroups: rc.named,
+  };
+  const candidates: Candidate[] = [];
+  const blocked: Blocker[] = [];
+  const kept: KeptLicense[] = [];
+  let unchanged = 0;
+  const take = (o: UserOutcome, listed: boolean): void => {
+    if (o.warnings) kept.push(...o.warnings);
+    if (o.kind === "change") candidates.push(o.candidate);
+    else if (o.kind === "blocked") blocked.push(...o.blockers);
+    else if (listed) unchanged++;
+  };
+  const listed = new Set<string>();
+  for (const d of desired.users) {
+    listed.add(d.upn.toLowerCase());
+    take(diffDesiredUser(d, ctx), true);
+  }
+  if (rc.scopeSkus.size) {
+    for (const u of snapshot.users) {
+      if (!listed.has(u.userPrincipalName.toLowerCase())) take(diffUnlistedUser(u, rc.scopeSkus, ctx), false);
+    }
+  }
+
+  const reached = (c: Candidate): LicenseAssignment[] | undefined => (c.action === "restore" ? undefined : phases.s1.get(c.userId.toLowerCase()));
+  for (const c of candidates) {
+    const s1 = reached(c);
+    if (!s1) continue;
+    c.seatBefore = s1;
+    c.after = c.action === "delete" ? [] : assignmentsAfter(s1, c);
+  }
+  let end = new Map<string, LicenseAssignment[]>();
+  const gone = new Set<string>();
+  const early = new Set<Candidate>();
+  const seats = allocateSeats(candidates, index, ledger, (first, waiting) => {
+    const s2 = new Map<string, LicenseAssignment[]>();
+    for (const c of first) {
+      early.add(c);
+      const id = c.userId.toLowerCase();
+      if (!reached(c)) continue;
+      if (c.action === "delete") gone.add(id);
+      else s2.set(id, c.after);
+    }
+    end = phases.finish(s2, ledger, gone);
+    for (const c of waiting) {
+      const base = reached(c) && end.get(c.userId.toLowerCase());
+      if (!base) continue;
+      c.seatBefore = base;
+      c.after = assignmentsAfter(base, c);
+    }
+  });
+  blocked.push(...seats.blocked);
+  for (const c of seats.accepted) {
+    const id = c.userId.toLowerCase();
+    if (!end.has(id)) continue;
+    if (!early.has(c)) end.set(id, c.after);
+    c.serviceAfter = end.get(id)!;
+  }
+  const usedAfter = seatsUsed(index, ledger);
+  const changes = seats.accepted.map((c) => toChange(c, index, usedAfter, now)).sort((a, b) => compareStrings(a.user, b.user));
+  const groupChanges = decisions.map((d) => groupChange(d, phases.s0, end, phases.errors, rc.groupIndex, now));
+  return { changes, groupChanges, blocked, kept, unchanged, usedAfter, accepted: seats.accepted, s0: phases.s0, end };
+}
+
+/**
+ * Direct licenses that a group the state names also gives, with the same plans, once the plan is
+ * carried out (changed groups or not): removing them loses nothing. One warning per SKU and group,
+ * users sorted.
+ */
+function redundantDirect(namedGroups: Map<string, NamedGroup>, end: Map<string, LicenseAssignment[]>, index: TenantIndex): PlanWarning[] {
+  const named = new Set([...namedGroups.keys()].map((id) => id.toLowerCase()));
+  const byKey = new Map<string, { skuId: string; groupId: string; users: string[] }>();
+  // Every member of a group the state names, as they will be: changed ones from the plan's end state.
+  const people = new Map(end);
+  for (const gid of named) {
+    for (const id of index.groups.get(gid)?.memberIds ?? []) {
+      const u = index.usersById.get(id.toLowerCase());
+      if (u && !people.has(id.toLowerCase())) people.set(id.toLowerCase(), u.assignments);
+    }
+  }
+  for (const [id, list] of people) {
+    for (const a of list) {
+      if (a.assignedByGroup !== null) continue;
+      const twin = list.find(
+        (g) => g.assignedByGroup && named.has(g.assignedByGroup.toLowerCase()) && g.state !== "Error" && g.skuId.toLowerCase() === a.skuId.toLowerCase() && sameIds(g.disabledPlans, a.disabledPlans),
+      );
+      if (!twin) continue;
+      const key = `${a.skuId.toLowerCase()}|${twin.assignedByGroup!.toLowerCase()}`;
+      const e = byKey.get(key) ?? { skuId: a.skuId.toLowerCase(), groupId: twin.assignedByGroup!.toLowerCase(), users: [] };
+      e.users.push(index.usersById.get(id)?.userPrincipalName.toLowerCase() ?? id);
+      byKey.set(key, e);
+    }
+  }
+  return [...byKey.values()]
+    .map((e): PlanWarning => {
+      const sku = skuName(index, e.skuId);
+      const group = index.groupNames.get(e.groupId) ?? e.groupId;
+      return {
+        kind: "redundant-direct", sku, skuId: e.skuId, groups: [{ id: e.groupId, displayName: group }], users: e.users.sort(compareStrings),
+        detail: `the direct ${sku} is redundant with group '${group}' (same SKU, same plans): removing it loses nothing; Microsoft's migration removes direct assignments gradually once the group is processed (graph-facts.md 14.1)`,
+      };
+    })
+    .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.groups[0]!.id, b.groups[0]!.id));
+}
+
+const sameIds = (a: string[], b: string[]): boolean => {
+  const x = a.map((p) => p.toLowerCase()).sort();
+  const y = b.map((p) => p.toLowerCase()).sort();
+  return x.length === y.length && x.every((p, i) => p === y[i]);
+};

@@ -52,9 +52,18 @@ export interface SeatOutcome {
  * same ones.
  * Restored licenses never wait: Graph restores them even past capacity (graph-facts.md 5.2).
  */
-export function allocateSeats(candidates: Candidate[], index: TenantIndex): SeatOutcome {
+export function allocateSeats(
+  candidates: Candidate[],
+  index: TenantIndex,
+  ledger = freeSeats(index),
+  /**
+   * Runs once the changes that need no seat, and those that fit, are accepted: the plan's group
+   * revoke phase (group-phases.ts), which may free seats and move the waiting changes' starting
+   * points (it may set their `seatBefore` and `after`). The waiting ones are then tried again.
+   */
+  betweenPhases?: (accepted: Candidate[], waiting: Candidate[]) => void,
+): SeatOutcome {
   const purchased = (id: string): number => index.skus.get(id)?.purchased ?? 0;
-  const ledger = new SeatLedger([...index.skus].map(([id, sku]) => [id, sku.purchased - sku.consumedUnits]));
   const usedOf = (id: string): number => purchased(id) - ledger.left(id);
   const apply = (delta: Map<string, number>): void => ledger.move(delta);
 
@@ -64,11 +73,14 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
   const waiting: Waiting[] = [];
   // Changes that need no seat go first: removals and deletions free theirs, and restores take
   // theirs back unconditionally, so additions are checked against what is really left.
-  for (const c of candidates) {
+  const judge = (c: Candidate): Waiting => {
     const delta = seatDelta(c);
     const needs = [...delta].filter(([id, d]) => d > 0 && !c.unconditional.has(id)).map(([id]) => id);
-    const w = { c, delta, needs, frees: [...delta.values()].some((d) => d < 0) };
-    if (needs.length) waiting.push(w);
+    return { c, delta, needs, frees: [...delta.values()].some((d) => d < 0) };
+  };
+  for (const c of candidates) {
+    const w = judge(c);
+    if (w.needs.length) waiting.push(w);
     else {
       apply(w.delta);
       accepted.push(c);
@@ -79,16 +91,26 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
   // The first waiting change (by UPN) that fits is accepted. When it frees seats, the scan starts
   // over, so an earlier UPN gets a seat freed by a later swap before anyone after it does; when it
   // frees none, the earlier ones still cannot fit and the scan goes on.
-  for (let i = 0; i < waiting.length; ) {
-    const w = waiting[i];
-    if (!fits(w)) {
-      i++;
-      continue;
+  const scan = (): void => {
+    for (let i = 0; i < waiting.length; ) {
+      const w = waiting[i];
+      if (!fits(w)) {
+        i++;
+        continue;
+      }
+      apply(w.delta);
+      accepted.push(w.c);
+      waiting.splice(i, 1);
+      if (w.frees) i = 0;
     }
-    apply(w.delta);
-    accepted.push(w.c);
-    waiting.splice(i, 1);
-    if (w.frees) i = 0;
+  };
+  scan();
+  if (betweenPhases) {
+    // What fits now goes before the phase in between (it may rely on what that phase takes away,
+    // like a SKU a group still gives); the rest is judged again from where that phase leaves it.
+    betweenPhases([...accepted], waiting.map((w) => w.c));
+    waiting.splice(0, waiting.length, ...waiting.map((w) => judge(w.c)));
+    scan();
   }
 
   const blocked = waiting.map(({ c, needs }): Blocker => {
@@ -99,9 +121,15 @@ export function allocateSeats(candidates: Candidate[], index: TenantIndex): Seat
     });
     return { user: c.upn, reason: "insufficient-seats", detail: `no free seat for ${c.upn}: ${parts.join("; ")}` };
   });
-  const usedAfter = new Map([...index.skus.keys()].map((id) => [id, usedOf(id)]));
-  return { accepted, blocked, usedAfter };
+  return { accepted, blocked, usedAfter: seatsUsed(index, ledger) };
 }
+
+/** The ledger of a tenant as read: purchased minus consumed, per SKU. */
+export const freeSeats = (index: TenantIndex): SeatLedger => new SeatLedger([...index.skus].map(([id, sku]) => [id, sku.purchased - sku.consumedUnits]));
+
+/** Seats in use per SKU once the ledger's moves are made. */
+export const seatsUsed = (index: TenantIndex, ledger: SeatLedger): Map<string, number> =>
+  new Map([...index.skus].map(([id, sku]) => [id, sku.purchased - ledger.left(id)]));
 
 export function seatLines(index: TenantIndex, usedAfter: Map<string, number>, prices: Record<string, number>): SeatLine[] {
   const priceOf = new Map(Object.entries(prices).map(([k, v]) => [k.toLowerCase(), v]));

@@ -1,4 +1,4 @@
-import type { DeletedUser, LicenseAssignment, Snapshot, TenantSku, TenantUser } from "../tenant/types";
+import type { DeletedUser, LicenseAssignment, LicensedGroup, Snapshot, TenantSku, TenantUser } from "../tenant/types";
 
 /**
  * Lookups over a Snapshot, built once per plan so that a 100,000-user tenant is planned in linear
@@ -9,8 +9,12 @@ export interface TenantIndex {
   /** service plan id → name, over every SKU of the tenant. */
   planNames: Map<string, string>;
   users: Map<string, TenantUser>;
+  /** Live users by object id (lower-case): group members are ids. */
+  usersById: Map<string, TenantUser>;
   deletedUsers: Map<string, DeletedUser>;
   groupNames: Map<string, string>;
+  /** Groups by object id (lower-case). */
+  groups: Map<string, LicensedGroup>;
   /** skuId → its service plan ids, lower-cased. */
   skuPlanIds: Map<string, Set<string>>;
 }
@@ -25,7 +29,11 @@ export function indexSnapshot(snapshot: Snapshot): TenantIndex {
     for (const p of sku.servicePlans) planNames.set(p.servicePlanId.toLowerCase(), p.servicePlanName);
   }
   const users = new Map<string, TenantUser>();
-  for (const u of snapshot.users) users.set(u.userPrincipalName.toLowerCase(), u);
+  const usersById = new Map<string, TenantUser>();
+  for (const u of snapshot.users) {
+    users.set(u.userPrincipalName.toLowerCase(), u);
+    usersById.set(u.id.toLowerCase(), u);
+  }
   const deletedUsers = new Map<string, DeletedUser>();
   for (const u of snapshot.deletedUsers) {
     // Several deleted accounts may share a UPN; the most recently deleted one is the one to restore.
@@ -34,14 +42,21 @@ export function indexSnapshot(snapshot: Snapshot): TenantIndex {
     if (!prev || prev.deletedDateTime < u.deletedDateTime) deletedUsers.set(key, u);
   }
   const groupNames = new Map(snapshot.groups.map((g) => [g.id.toLowerCase(), g.displayName]));
-  return { skus, planNames, users, deletedUsers, groupNames, skuPlanIds };
+  const groups = new Map(snapshot.groups.map((g) => [g.id.toLowerCase(), g]));
+  return { skus, planNames, users, usersById, deletedUsers, groupNames, groups, skuPlanIds };
 }
 
 export const skuName = (index: TenantIndex, skuId: string): string => index.skus.get(skuId)?.skuPartNumber ?? skuId;
 
-/** The SKUs an account consumes a seat of: one seat per SKU however many sources grant it (graph-facts.md 2). */
+/**
+ * The SKUs an account consumes a seat of: one seat per SKU however many sources grant it (graph-facts.md 2).
+ * An assignment in the `Error` state (a group's CountViolation: "the user cannot be assigned a
+ * license", 11) holds no seat.
+ */
 export function heldSkus(assignments: LicenseAssignment[]): Set<string> {
-  return new Set(assignments.map((a) => a.skuId.toLowerCase()));
+  const out = new Set<string>();
+  for (const a of assignments) if (a.state !== "Error") out.add(a.skuId.toLowerCase());
+  return out;
 }
 
 export const isDirect = (a: LicenseAssignment): boolean => a.assignedByGroup === null;

@@ -4,7 +4,7 @@
  * certificate: `apply --plan` makes the plan again and carries it out only if it is this one.
  */
 
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 export type Severity = "info" | "service-loss" | "data-at-risk";
 
@@ -57,6 +57,54 @@ export interface PlanChange {
   licenseFingerprint?: string;
 }
 
+/** What one group change does to one member: their effective services before and after. */
+export interface MemberEffect {
+  user: string; // UPN
+  userId: string;
+  /** Why the member is affected: the group's licenses change, or they join or leave the group. */
+  cause: "licenses" | "joins" | "leaves";
+  /** SKUs this group starts and stops assigning to the member (what the guards count). */
+  assigned: string[];
+  unassigned: string[];
+  /** SKUs the member holds after and not before (from any source), and the reverse. */
+  gains: string[];
+  loses: string[];
+  /** The same consequence rules as a direct change, on the member's effective service plans. */
+  consequences: Consequence[];
+  /**
+   * SKUs the group takes away that the member keeps through another path (a direct license or
+   * another group): shown as unaffected for that SKU.
+   */
+  keptThrough?: { sku: string; via: string }[];
+  /** Graph will record this error on the member when the group is processed (e.g. CountViolation). */
+  predictedError?: { sku: string; error: string; detail: string };
+}
+
+/**
+ * One group's license set and membership brought to the desired state. The license part is one
+ * `assignLicense` call on the group (a plan change in place never leaves a member without the SKU,
+ * graph-facts.md 14.1); membership is one `$ref` write per member (16.2). Processing is
+ * asynchronous: members change when the tenant has processed the group (16.1).
+ */
+export interface GroupChange {
+  group: string; // display name
+  groupId: string;
+  add: PlannedLicense[];
+  remove: PlannedLicense[];
+  planChanges: PlanChange["planChanges"];
+  addMembers: { user: string; userId: string }[];
+  removeMembers: { user: string; userId: string }[];
+  /** Every member whose effective licenses or services change, or who keeps them another way; by UPN. */
+  members: MemberEffect[];
+  /**
+   * For the reviewer, one line per consequence kind across the members: "240 members lose the
+   * mailbox: purge on 2027-01-06; 3 keep it through a direct E3".
+   */
+  summary: string[];
+  /** Fingerprint of the group (licenses, members) and its members' assignments. */
+  fingerprint: string;
+}
+
 export type BlockReason =
   | "inherited-license"
   | "insufficient-seats"
@@ -66,10 +114,15 @@ export type BlockReason =
   | "guard-exceeded"
   | "sku-not-in-tenant"
   | "sku-not-assignable"
-  | "plan-not-in-sku";
+  | "plan-not-in-sku"
+  | "group-not-found"
+  | "group-ambiguous"
+  | "group-membership-read-only"
+  | "group-not-security-enabled";
 
 export interface Blocker {
-  user: string; // UPN, or "*" for plan-wide guards
+  /** UPN, "*" for plan-wide guards, or "group:<name as written>" for a group change. */
+  user: string;
   reason: BlockReason;
   detail: string;
   /** For `guard-exceeded`: which guard, so an override can be matched without reading the text. */
@@ -82,7 +135,12 @@ export interface Blocker {
  * one per SKU and groups with the users behind it (an all-staff group makes one, not 100,000).
  */
 export interface PlanWarning {
-  kind: "inherited-license";
+  /**
+   * `inherited-license`: kept through groups, as above. `redundant-direct`: a direct license the
+   * users also get, with the same plans, from a group the state names: removing it loses nothing
+   * (the last step of a direct → group migration, graph-facts.md 14.1).
+   */
+  kind: "inherited-license" | "redundant-direct";
   sku: string;
   skuId: string;
   groups: { id: string; displayName: string }[];
@@ -142,6 +200,8 @@ export interface Plan {
     unchanged: number;
   };
   changes: PlanChange[];
+  /** Group license sets and memberships, sorted by group name. */
+  groupChanges: GroupChange[];
   blocked: Blocker[];
   warnings: PlanWarning[];
   seats: SeatLine[];

@@ -1,10 +1,12 @@
 import type { DesiredLicense, DesiredUser } from "../desired/types";
+import { diffLicenseSet, resolveLicense } from "./license-set-diff";
 import type { DeletedUser, LicenseAssignment, TenantUser } from "../tenant/types";
 import { alreadyAsDesired } from "./already-as-desired";
 import { userFingerprint } from "./fingerprint";
 import { accountOf, compareStrings, heldSkus, isDeletedAccount, isDirect, sameList, skuName, sortedIds } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";
 import { assignmentsAfter } from "./assignments-after";
+import type { NamedGroup } from "./group-diff";
 import type { Blocker, ChangeAction, PlanChange, PlannedLicense } from "./types";
 
 /** A SKU one listed user keeps only through groups, left out of their licenses (a warning, grouped in plan.ts). */
@@ -28,6 +30,8 @@ export interface Candidate {
   after: LicenseAssignment[];
   /** The services the user has before the license part: the restored ones for a restore. */
   serviceBefore: LicenseAssignment[];
+  /** The user's end state when the plan's group changes reach them too (else `after`). */
+  serviceAfter?: LicenseAssignment[];
   /** SKUs that come back with a restore: they are consumed even past capacity (graph-facts.md 5.2). */
   unconditional: Set<string>;
   /** Added SKUs the user already inherits from a group (no extra seat). */
@@ -51,37 +55,17 @@ export interface DiffContext {
   /** SKUs of an `exhaustive-for-skus` scope: the state is authoritative for who holds them. */
   scopeSkus: Set<string>;
   protectedBy: (upn: string) => string | undefined;
+  /** A user's group-given assignments once the plan's group changes are made; undefined when none reaches them. */
+  groupsAfter?: (userId: string) => LicenseAssignment[] | undefined;
+  /** The groups the state names, by id: the inherited-license rule words its fix in the state's terms. */
+  namedGroups?: Map<string, NamedGroup>;
 }
 
-type Resolved = { ok: true; license: PlannedLicense } | { ok: false; blocker: Omit<Blocker, "user"> };
-
-/** The desired license against the tenant's own SKU: the tenant is the authority on what it owns. */
-function resolveLicense(l: DesiredLicense, index: TenantIndex): Resolved {
-  const skuId = l.skuId.toLowerCase();
-  const sku = index.skus.get(skuId);
-  if (!sku) {
-    return { ok: false, blocker: { reason: "sku-not-in-tenant", detail: `${l.skuPartNumber} (${skuId}) is not a subscription of this tenant` } };
-  }
-  if (sku.appliesTo !== "User") {
-    return {
-      ok: false,
-      blocker: { reason: "sku-not-assignable", detail: `${sku.skuPartNumber} applies to ${sku.appliesTo}; only SKUs that apply to User can be assigned (graph-facts.md 4)` },
-    };
-  }
-  const own = index.skuPlanIds.get(skuId)!;
-  const named = [...(l.enabledPlanIds ?? []), ...(l.disabledPlanIds ?? [])].map((p) => p.toLowerCase());
-  const foreign = named.filter((p) => !own.has(p));
-  if (foreign.length) {
-    const names = foreign.map((p) => index.planNames.get(p) ?? p);
-    return { ok: false, blocker: { reason: "plan-not-in-sku", detail: `${names.join(", ")} ${foreign.length === 1 ? "is not a service plan" : "are not service plans"} of ${sku.skuPartNumber} in this tenant` } };
-  }
-  // An allow-list becomes disabledPlans against the tenant's current plan list, so plans Microsoft
-  // adds to the SKU later stay off until someone allows them.
-  const enabled = l.enabledPlanIds ? new Set(l.enabledPlanIds.map((p) => p.toLowerCase())) : undefined;
-  const disabledPlans = enabled ? sortedIds([...own].filter((p) => !enabled.has(p))) : sortedIds(l.disabledPlanIds ?? []);
-  return { ok: true, license: { skuId, sku: sku.skuPartNumber, disabledPlans } };
+/** The user's direct assignments with the group-given ones they will hold once the plan's group changes are made. */
+function withGroupsAfter(id: string, start: LicenseAssignment[], ctx: DiffContext): LicenseAssignment[] {
+  const groups = ctx.groupsAfter?.(id.toLowerCase());
+  return groups ? [...start.filter(isDirect), ...groups] : start;
 }
-
 
 const UNCHANGED: UserOutcome = { kind: "unchanged" };
 
@@ -114,8 +98,9 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = tru
   }
   if (fastPath && live && alreadyAsDesired(d, live, ctx)) {
     // Direct licenses as desired; what the user holds only through a group is still the reviewer's business.
-    if (live.assignments.every(isDirect)) return UNCHANGED;
-    const kept = keptThroughGroups(upn, live.assignments, new Set(d.licenses!.map((l) => l.skuId.toLowerCase())), false, ctx);
+    const view = withGroupsAfter(live.id, live.assignments, ctx);
+    if (view.every(isDirect)) return UNCHANGED;
+    const kept = keptThroughGroups(upn, live.id, view, new Set(d.licenses!.map((l) => l.skuId.toLowerCase())), false, ctx);
     return noted(kept.blockers.length ? { kind: "blocked", blockers: kept.blockers } : { kind: "unchanged" }, kept.warnings);
   }
   if (!live && !deleted) {
@@ -177,7 +162,8 @@ function diffLicenses(
   const remove: PlannedLicense[] = [];
   const planChanges: PlanChange["planChanges"] = [];
   const direct = new Map(start.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
-  const inherited = new Set(start.filter((a) => !isDirect(a)).map((a) => a.skuId.toLowerCase()));
+  const view = isDeletedAccount(account) ? start : withGroupsAfter(account.id, start, ctx);
+  const inherited = new Set(view.filter((a) => !isDirect(a) && a.state !== "Error").map((a) => a.skuId.toLowerCase()));
 
   if (desired) {
     const wanted = new Map<string, PlannedLicense>();
@@ -186,24 +172,11 @@ function diffLicenses(
       if (r.ok) wanted.set(r.license.skuId, r.license);
       else blockers.push({ user: upn, ...r.blocker });
     }
-    for (const [skuId, license] of wanted) {
-      const has = direct.get(skuId);
-      if (!has) add.push(license);
-      else if (!sameList(has, license.disabledPlans)) {
-        const was = new Set(has);
-        const will = new Set(license.disabledPlans);
-        planChanges.push({
-          skuId, sku: license.sku,
-          enable: has.filter((p) => !will.has(p)),
-          disable: license.disabledPlans.filter((p) => !was.has(p)),
-          disabledPlans: license.disabledPlans,
-        });
-      }
-    }
-    for (const [skuId, disabledPlans] of direct) {
-      if (!wanted.has(skuId)) remove.push({ skuId, sku: skuName(ctx.index, skuId), disabledPlans });
-    }
-    const kept = keptThroughGroups(upn, start, wanted, desired.length === 0, ctx);
+    const diff = diffLicenseSet(direct, wanted, ctx.index);
+    add.push(...diff.add);
+    remove.push(...diff.remove);
+    planChanges.push(...diff.planChanges);
+    const kept = keptThroughGroups(upn, account.id, view, wanted, desired.length === 0, ctx);
     blockers.push(...kept.blockers);
     warnings.push(...kept.warnings);
   }
@@ -248,9 +221,14 @@ function diffLicenses(
  * SKU it hands out elsewhere. A user listed with other direct licenses claims nothing about a group
  * SKU (a state exported from a tenant licensed partly by groups must plan clean), and a SKU the
  * state never names is an all-staff baseline: both are warnings.
+ * A group the state names accounts for what it gives: no warning; where the state also lists the
+ * group's members and the user among them, it gives the SKU on purpose and no claim stands against
+ * it. Otherwise the fix is worded in the state's own terms (take the user out of the group's
+ * members, or stop assigning the SKU to the group).
  */
 function keptThroughGroups(
   upn: string,
+  userId: string,
   start: LicenseAssignment[],
   wanted: { has(skuId: string): boolean },
   noLicenses: boolean,
@@ -259,7 +237,7 @@ function keptThroughGroups(
   // Hot at 100,000 users (an all-staff group reaches everyone): plain loops, strings built only for blockers.
   let viaGroups: Map<string, string[]> | undefined;
   for (const a of start) {
-    if (isDirect(a)) continue;
+    if (isDirect(a) || a.state === "Error") continue;
     const skuId = a.skuId.toLowerCase();
     if (wanted.has(skuId) || start.some((d) => isDirect(d) && d.skuId.toLowerCase() === skuId)) continue;
     viaGroups ??= new Map();
@@ -273,16 +251,27 @@ function keptThroughGroups(
   if (!viaGroups) return { blockers, warnings };
   for (const [skuId, ids] of viaGroups.size > 1 ? [...viaGroups].sort(([a], [b]) => compareStrings(a, b)) : viaGroups) {
     const groupIds = ids.length > 1 ? [...ids].sort(compareStrings) : ids;
+    const stated = groupIds.map((id) => ctx.namedGroups?.get(id));
+    if (stated.every((g) => g?.managesMembers && g.membersAfter.has(userId.toLowerCase()))) continue;
     const claim = ctx.scopeSkus.has(skuId) ? "the state's exhaustive scope covers it" : noLicenses && ctx.managedSkus.has(skuId) ? "the state hands it out and gives this user licenses: []" : undefined;
     if (claim) {
       const sku = skuName(ctx.index, skuId);
       const named = groupIds.map((id) => `'${ctx.index.groupNames.get(id) ?? id}' (${id})`).join(" and ");
+      const fixes = groupIds.map((id, i) => {
+        const g = stated[i];
+        const name = ctx.index.groupNames.get(id) ?? id;
+        if (!g) return `remove the user from group '${name}'`;
+        if (g.managesMembers) return `take ${upn} out of '${g.ref}' members, or stop assigning ${sku} to '${g.ref}'`;
+        return `give '${g.ref}' a members: list without ${upn}, or stop assigning ${sku} to '${g.ref}'`;
+      });
       blockers.push({
         user: upn,
         reason: "inherited-license",
-        detail: `${sku} is inherited from group ${named} and cannot be removed from the user directly (graph-facts.md 11), yet ${claim}: remove the user from the group, or list ${sku} in their licenses`,
+        detail: stated.some((g) => g)
+          ? `${sku} is inherited from group ${named} and cannot be removed from the user directly (graph-facts.md 11), yet ${claim}: ${fixes.join("; and ")}, or list ${sku} in their licenses`
+          : `${sku} is inherited from group ${named} and cannot be removed from the user directly (graph-facts.md 11), yet ${claim}: remove the user from the group, or list ${sku} in their licenses`,
       });
-    } else {
+    } else if (!stated.every((g) => g)) {
       warnings.push({ user: upn, skuId, groupIds });
     }
   }

@@ -1,11 +1,11 @@
 /**
- * The one path from a desired state to writes, shared by `UserLicenses` and `LicenseSet`: the core
- * flow (flow/run.ts), as in the CLI. Blockers refuse before any write; the snapshot cache follows
+ * The one path from a desired state to writes, shared by `UserLicenses`, `LicenseSet` and
+ * `GroupLicenses`: the core flow (flow/run.ts), as in the CLI. Blockers refuse before any write; the snapshot cache follows
  * what was written.
  */
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import type { ApplyOverrides, OverrideSpelling } from "../flow/gate";
-import { assertFinished, carryOut, planAgainst } from "../flow/run";
+import { assertFinished, carryOut, planAgainst, snapshotQuery } from "../flow/run";
 import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 import type { ProviderSession } from "./provider-session";
@@ -14,6 +14,7 @@ import type { ProviderSession } from "./provider-session";
 export function codeState(
   users: { upn: string; state?: "present" | "deleted"; licenses?: DesiredLicense[]; usageLocation?: string }[],
   protectedPatterns: string[] = [],
+  groups: { ref: string; licenses: DesiredLicense[]; members?: string[] }[] = [],
 ): DesiredState {
   return {
     scope: { mode: "listed-users-only", skuIds: [] },
@@ -23,6 +24,12 @@ export function codeState(
       state: u.state ?? "present",
       ...(u.licenses ? { licenses: u.licenses } : {}),
       ...(u.usageLocation ? { usageLocation: u.usageLocation } : {}),
+      source: { file: "<pulumi>", line: 0, col: 0 },
+    })),
+    groups: groups.map((g) => ({
+      ref: g.ref,
+      licenses: g.licenses,
+      ...(g.members ? { members: [...new Set(g.members.map((m) => m.toLowerCase()))].sort() } : {}),
       source: { file: "<pulumi>", line: 0, col: 0 },
     })),
     prices: {},
@@ -40,7 +47,7 @@ export const PULUMI_SPELLING: OverrideSpelling = (o, n) =>
  * gate (with the program's overrides), the lock and the journal. Returns the plan.
  */
 export async function carryOutPlan(session: ProviderSession, desired: DesiredState, snapshot: Snapshot, what: string, overrides: ApplyOverrides = {}): Promise<Plan> {
-  const upns = desired.users.map((u) => u.upn);
+  const query = snapshotQuery(desired);
   let current = snapshot;
   let gathered = false;
   let p: Plan;
@@ -48,7 +55,7 @@ export async function carryOutPlan(session: ProviderSession, desired: DesiredSta
     const decided = await session.turns.decide(async () => {
       const q = planAgainst(desired, current);
       if (waitsForSeats(q) && (session.turns.busy || !gathered)) return undefined;
-      if (q.changes.length || q.blocked.length) session.turns.begin();
+      if (writes(q)) session.turns.begin();
       return q;
     });
     if (decided) {
@@ -60,9 +67,9 @@ export async function carryOutPlan(session: ProviderSession, desired: DesiredSta
     if (!gathered) await new Promise((r) => setTimeout(r, SEAT_GATHER_MS));
     gathered = true;
     await session.turns.idle();
-    current = await session.cache.snapshotFor(upns);
+    current = await session.cache.snapshotFor(query.upns, query.groups);
   }
-  if (p.changes.length === 0 && p.blocked.length === 0) return p;
+  if (!writes(p)) return p;
   try {
     const report = await carryOut(p, { tenant: session.tenant, journalPath: session.journalPath, overrides: { ...overrides, skipBlocked: false }, spell: PULUMI_SPELLING, what: `pulumi (${what})` });
     assertFinished(report, what, "Run `pulumi up` again: applied changes are not repeated.");
@@ -75,6 +82,9 @@ export async function carryOutPlan(session: ProviderSession, desired: DesiredSta
   }
   return p;
 }
+
+/** A plan with something to write or to refuse: user changes, group changes or blockers. */
+const writes = (p: Plan): boolean => p.changes.length > 0 || p.groupChanges.length > 0 || p.blocked.length > 0;
 
 /** How long a plan short of seats waits for resources created with it to start their writes. */
 const SEAT_GATHER_MS = 100;

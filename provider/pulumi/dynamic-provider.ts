@@ -6,7 +6,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export type RuntimeKind = "userLicenses" | "licenseSet";
+export type RuntimeKind = "userLicenses" | "licenseSet" | "managedUsers" | "groupLicenses";
 
 /** Where the provider process finds the runtime: the installed package first, then this copy. */
 export function runtimeLocations(): string[] {

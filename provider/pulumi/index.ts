@@ -1,11 +1,14 @@
 /**
  * provider/pulumi: license state as Pulumi resources. `UserLicenses` (one per user), `LicenseSet`
- * (many users in one resource) and `licenseStateFromYaml` (YAML files to resources, with the plan
- * in the preview). Configuration: `m365-licenses:tenantId`, `clientId`, `clientSecret` (secret),
+ * (many users in one resource), `GroupLicenses` (one per group) and `licenseStateFromYaml` (YAML
+ * files to resources, with the plan in the preview). Configuration: `m365-licenses:tenantId`, `clientId`, `clientSecret` (secret),
  * `cloud`, `endpoint`.
  */
 export { UserLicenses } from "./user-licenses";
 export type { UserLicensesArgs } from "./user-licenses";
+export { GroupLicenses } from "./group-licenses";
+export type { GroupLicensesArgs } from "./group-licenses";
+export type { GroupLicensesInputs, GroupLicensesOutputs } from "./group-licenses-types";
 export { LicenseSet } from "./license-set";
 export type { LicenseSetArgs } from "./license-set";
 export { licenseStateFromYaml, exceededGuards } from "./license-state-from-yaml";

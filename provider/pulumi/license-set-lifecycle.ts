@@ -12,8 +12,10 @@ import type { Plan } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 import { carryOutPlan, codeState } from "./carry-out-plan";
 import type { LicenseSetInputs, LicenseSetOutputs, SetUserSpec } from "./license-set-types";
-import { isDeletedAccount } from "../plan/tenant-index";
-import { heldDirect, inputsOf, outputsFor } from "./live-user";
+import { inputsOf, outputsFor } from "./live-user";
+import { managedNow } from "./managed-users-lifecycle";
+import type { Letting, ManagedPart } from "./release-user";
+import { releaseEntry } from "./release-user";
 import type { ProviderSession } from "./provider-session";
 import type { CheckFailure, InputDiff } from "./user-inputs";
 import { canonicalLicenses, containsUnknown, diffUserInputs } from "./user-inputs";
@@ -62,25 +64,24 @@ export function diffSetInputs(olds: LicenseSetInputs, news: LicenseSetInputs, ca
   return { changes: changed.length > 0, replaces: [], changed };
 }
 
-/** Desired state for `news`, plus, for users dropped since `olds`, their live licenses minus the set's. */
+/** Desired state for `news`, plus the release of each user dropped since `olds` (release-user.ts). */
 function desiredFor(olds: LicenseSetInputs | undefined, news: LicenseSetInputs | undefined, snapshot: Snapshot, catalog: Catalog): DesiredState {
   const state = news ? resolveLicenseState(stateOf(news), { name: "LicenseSet", catalog }) : codeState([], []);
   const listed = new Set(state.users.map((u) => u.upn));
   const protect = news?.guards?.protected ?? olds?.guards?.protected ?? [];
+  const how: Letting = news ? "drop" : "delete";
   const released = Object.entries(olds?.users ?? {})
     .filter(([upn]) => !listed.has(upn.toLowerCase()))
-    .flatMap(([upn, spec]) => releaseUser(upn, spec, snapshot, catalog));
+    .flatMap(([upn, spec]) => releaseEntry(upn, managedPart(spec, catalog), how, snapshot, managedNow(upn)) ?? []);
   const extra = codeState(released, protect);
   return { ...state, guards: { ...state.guards, protected: [...new Set([...state.guards.protected, ...extra.guards.protected])] }, users: [...state.users, ...extra.users] };
 }
 
-/** What is left of a user when a set stops managing them: keep every direct license but the set's. */
-function releaseUser(upn: string, spec: SetUserSpec, snapshot: Snapshot, catalog: Catalog): Parameters<typeof codeState>[0] {
-  const account = findAccount(snapshot, upn);
-  if (!account || isDeletedAccount(account) || spec.state === "deleted" || spec.licenses === undefined) return [];
-  const managed = new Set((canonicalLicenses(spec.licenses, catalog) ?? []).map((c) => c.split(":")[0]));
-  return [{ upn, licenses: heldDirect(account, snapshot).filter((l) => !managed.has(l.skuId)) }];
-}
+/** What a set's entry manages for its user: the SKUs of its licenses, or a deleted account. */
+const managedPart = (spec: SetUserSpec, catalog: Catalog): ManagedPart => ({
+  ...(spec.licenses !== undefined ? { skuIds: (canonicalLicenses(spec.licenses, catalog) ?? []).map((c) => c.split(":")[0]) } : {}),
+  deleted: spec.state === "deleted",
+});
 
 function outputsOf(inputs: LicenseSetInputs, snapshot: Snapshot, catalog: Catalog, last?: Plan): LicenseSetOutputs {
   const users: Record<string, SetUserSpec> = {};
@@ -121,12 +122,5 @@ export async function readSet(session: ProviderSession, id: string, props: Licen
 
 export async function deleteSet(session: ProviderSession, props: LicenseSetOutputs): Promise<void> {
   const snapshot = await session.cache.snapshotFor(upnsOf(props));
-  const protect = props.guards?.protected ?? [];
-  const gone = Object.entries(props.users ?? {}).filter(([, s]) => s.state === "deleted").map(([upn]) => ({ upn, state: "deleted" as const }));
-  const keepDeleted = gone.filter(({ upn }) => {
-    const a = findAccount(snapshot, upn);
-    return a && !isDeletedAccount(a);
-  });
-  const released = codeState([...keepDeleted, ...desiredFor(props, undefined, snapshot, tenantCatalog(session, snapshot)).users.map((u) => ({ upn: u.upn, licenses: u.licenses }))], protect);
-  await carryOutPlan(session, released, snapshot, "delete LicenseSet");
+  await carryOutPlan(session, desiredFor(props, undefined, snapshot, tenantCatalog(session, snapshot)), snapshot, "delete LicenseSet");
 }

@@ -6,8 +6,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Catalog } from "../catalog/catalog";
 import { redact, UserError } from "../errors";
+import { checkGroupInputs, deleteGroup, diffGroupInputs, readGroup, updateGroup, writeGroup } from "./group-licenses-lifecycle";
+import type { GroupLicensesInputs, GroupLicensesOutputs } from "./group-licenses-types";
 import { checkSetInputs, deleteSet, diffSetInputs, readSet, writeSet } from "./license-set-lifecycle";
 import type { LicenseSetInputs, LicenseSetOutputs } from "./license-set-types";
+import { checkRecord, createRecord, diffRecord, readRecord, updateRecord } from "./managed-users-lifecycle";
+import type { ManagedUsersOutputs } from "./managed-users-types";
 import { configureProvider, currentSession } from "./provider-session";
 import { checkUserInputs, diffUserInputs } from "./user-inputs";
 import { deleteUser, readUser, writeUser } from "./user-licenses-lifecycle";
@@ -45,4 +49,25 @@ export const licenseSet: dynamic.ResourceProvider<LicenseSetInputs, LicenseSetOu
   read: async (id, props) => surface(() => readSet(currentSession(), id, props!) as Promise<dynamic.ReadResult<LicenseSetOutputs>>),
   update: async (id, olds, news) => surface(async () => ({ outs: (await writeSet(currentSession(), olds, news, id)).outs })),
   delete: async (_id, props) => surface(() => deleteSet(currentSession(), props)),
+};
+
+/** The stack's record of the users it manages; its update lets go of the users an `up` drops; deleting it deletes nothing. */
+export const managedUsers: dynamic.ResourceProvider<ManagedUsersOutputs, ManagedUsersOutputs> = {
+  configure,
+  check: async (olds, news) => surface(async () => checkRecord(olds, news)),
+  diff: async (_id, olds, news) => surface(async () => diffRecord(olds, news)),
+  create: async (inputs) => surface(() => createRecord(inputs)),
+  read: async (id, props) => surface(() => readRecord(id, props!)),
+  update: async (_id, _olds, news) => surface(() => updateRecord(currentSession, news)),
+  delete: async () => undefined,
+};
+
+export const groupLicenses: dynamic.ResourceProvider<GroupLicensesInputs, GroupLicensesOutputs> = {
+  configure,
+  check: async (_olds, news) => surface(async () => ({ inputs: news, failures: checkGroupInputs(news) })),
+  diff: async (_id, olds, news) => surface(async () => diffGroupInputs(olds, news)),
+  create: async (inputs) => surface(() => writeGroup(currentSession(), inputs)),
+  read: async (id, props) => surface(() => readGroup(currentSession(), id, props!) as Promise<dynamic.ReadResult<GroupLicensesOutputs>>),
+  update: async (_id, olds, news) => surface(async () => ({ outs: await updateGroup(currentSession(), olds, news) })),
+  delete: async (id, props) => surface(() => deleteGroup(currentSession(), id, props)),
 };

@@ -17,6 +17,9 @@ export class SnapshotCache {
   /** UPNs the current snapshot's query named: absent from it means absent from the tenant. */
   private queried = new Set<string>();
   private readonly pending = new Set<string>();
+  /** Groups (as written: name, nickname or id; lower-case) the snapshot was read with, and those waiting. */
+  private queriedGroups = new Set<string>();
+  private readonly pendingGroups = new Set<string>();
   private inflight?: Promise<void>;
   /** Snapshot reads made so far (for tests and for the log). */
   reads = 0;
@@ -31,15 +34,22 @@ export class SnapshotCache {
     return this.queried.has(upn) || this.byUpn.has(upn);
   }
 
-  /** A snapshot in which each of `upns` has been looked for. */
-  async snapshotFor(upns: string[]): Promise<Snapshot> {
+  /**
+   * A snapshot in which each of `upns` has been looked for, and each of `groups` (as the state
+   * writes them) read with its details and complete membership (a group that assigns nothing is
+   * in a snapshot only when named: snapshot-reader.ts).
+   */
+  async snapshotFor(upns: string[], groups: string[] = []): Promise<Snapshot> {
     const want = upns.map(lower);
+    const wantGroups = groups.map(lower);
     for (;;) {
       const missing = want.filter((u) => !this.covers(u));
-      if (this.snapshot && missing.length === 0) return this.snapshot;
+      const missingGroups = wantGroups.filter((g) => !this.queriedGroups.has(g));
+      if (this.snapshot && missing.length === 0 && missingGroups.length === 0) return this.snapshot;
       // Join the next read before waiting: a read already past its gathering window does not carry
       // these users, so the loop comes round once more for them.
       for (const u of missing) this.pending.add(u);
+      for (const g of missingGroups) this.pendingGroups.add(g);
       this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
       await this.inflight;
     }
@@ -48,10 +58,13 @@ export class SnapshotCache {
   private async refresh(): Promise<void> {
     await new Promise((r) => setTimeout(r, this.gatherMs));
     const names = [...this.pending].sort();
+    const groupNames = [...this.pendingGroups].sort();
     this.pending.clear();
+    this.pendingGroups.clear();
     this.reads++;
     const held = this.snapshot;
-    if (held) {
+    // A newly named group needs the full read: the top-up reads users only.
+    if (held && groupNames.length === 0) {
       // A top-up: only the names not looked for yet (unlicensed or deleted users), in one batched
       // query, not the whole tenant again (ceil(N/999) requests for every such refresh).
       const more = await this.tenant.readSnapshot({ upns: names, namedOnly: true });
@@ -66,8 +79,10 @@ export class SnapshotCache {
       return;
     }
     const query = new Set([...this.queried, ...names]);
-    const snapshot = await this.tenant.readSnapshot({ upns: [...query].sort() });
+    const groupQuery = new Set([...this.queriedGroups, ...groupNames]);
+    const snapshot = await this.tenant.readSnapshot({ upns: [...query].sort(), ...(groupQuery.size ? { groups: [...groupQuery].sort() } : {}) });
     this.queried = query;
+    this.queriedGroups = groupQuery;
     this.set(snapshot);
   }
 
@@ -89,7 +104,7 @@ export class SnapshotCache {
    * simulation the planner's tests trust instead of being read again.
    */
   applied(plan: Plan): void {
-    if (this.snapshot && plan.changes.length) this.set(applyPlanToSnapshot(this.snapshot, plan));
+    if (this.snapshot && (plan.changes.length || plan.groupChanges.length)) this.set(applyPlanToSnapshot(this.snapshot, plan));
   }
 
   /** After a failed write the tenant is in a state we did not see: read it again next time. */

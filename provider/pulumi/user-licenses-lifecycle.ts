@@ -8,9 +8,10 @@ import { UserError } from "../errors";
 import { findAccount } from "../plan/fingerprint";
 import type { Snapshot } from "../tenant/types";
 import { carryOutPlan, codeState } from "./carry-out-plan";
-import { isDeletedAccount } from "../plan/tenant-index";
-import { heldDirect, inputsOf, outputsFor } from "./live-user";
+import { inputsOf, outputsFor } from "./live-user";
+import { managedNow } from "./managed-users-lifecycle";
 import type { ProviderSession } from "./provider-session";
+import { releaseEntry } from "./release-user";
 import { canonicalLicenses, desiredFromInputs, diffUserInputs } from "./user-inputs";
 import type { UserLicensesInputs, UserLicensesOutputs } from "./user-licenses-types";
 
@@ -57,22 +58,20 @@ export async function readUser(
 
 /**
  * delete: take away the direct licenses this resource manages (other direct and inherited licenses
- * stay), or, when its state says `deleted`, make sure the account is deleted. Pulumi does not call
- * this for a resource with `retainOnDelete`: the user is then left exactly as it is.
+ * stay, and so do those another resource of the stack gives the user now), or, when its state says
+ * `deleted`, make sure the account is deleted (release-user.ts). Pulumi does not call this for a
+ * resource with `retainOnDelete`: the user is then left exactly as it is.
  */
 export async function deleteUser(session: ProviderSession, id: string, props: UserLicensesOutputs): Promise<void> {
   const upn = props.userPrincipalName;
   const snapshot = await session.cache.snapshotFor([upn]);
   const account = session.cache.account(id);
   if (!account) return; // purged or never there: nothing left to undo
-  const protect = props.guards?.protected ?? [];
-  if (props.state === "deleted") {
-    if (isDeletedAccount(account)) return;
-    await carryOutPlan(session, codeState([{ upn: account.userPrincipalName, state: "deleted" }], protect), snapshot, `delete UserLicenses ${upn}`);
-    return;
-  }
-  if (props.licenses === undefined || isDeletedAccount(account)) return;
-  const managed = new Set((canonicalLicenses(props.licenses, tenantCatalog(session, snapshot)) ?? []).map((c) => c.split(":")[0]));
-  const keep = heldDirect(account, snapshot).filter((l) => !managed.has(l.skuId));
-  await carryOutPlan(session, codeState([{ upn: account.userPrincipalName, licenses: keep }], protect), snapshot, `delete UserLicenses ${upn}`);
+  const part = {
+    ...(props.licenses !== undefined ? { skuIds: (canonicalLicenses(props.licenses, tenantCatalog(session, snapshot)) ?? []).map((c) => c.split(":")[0]) } : {}),
+    deleted: props.state === "deleted",
+  };
+  const entry = releaseEntry(account.userPrincipalName, part, "delete", snapshot, managedNow(account.userPrincipalName));
+  if (!entry) return;
+  await carryOutPlan(session, codeState([entry], props.guards?.protected ?? []), snapshot, `delete UserLicenses ${upn}`);
 }

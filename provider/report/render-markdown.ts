@@ -1,7 +1,7 @@
 import { describePlanTenant } from "../plan/plan-tenant";
-import type { Consequence, Plan, PlanChange } from "../plan/types";
+import type { Consequence, GroupChange, Plan, PlanChange } from "../plan/types";
 import { linkSources, sourceLink } from "./sources";
-import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planChangeText, someUsers, verb, worst } from "./wording";
+import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb, worst } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
@@ -32,6 +32,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     const { amount, currency } = plan.monthlySaving;
     top.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
   }
+  for (const g of plan.groupChanges ?? []) top.push(...groupSection(g, plan, mode));
   const footer = `<sub>fingerprint \`${plan.fingerprint}\` · tenant read ${plan.snapshotAt} · planned ${plan.createdAt}</sub>`;
   const out = [...top];
   const changes = changesWorstFirst(plan);
@@ -80,11 +81,19 @@ function capped(rows: string[], what: string): string[] {
 }
 
 function dataAtRisk(plan: Plan): string[] {
-  const rows = changesWorstFirst(plan).flatMap((c) =>
-    c.consequences.filter((x) => x.severity === "data-at-risk").map((x) => `| \`${c.user}\` | ${cell(AT_RISK[x.kind] ?? x.message)} | ${x.date ?? "at once"} | ${sourceLink(x.source)} |`),
-  );
+  const row = (who: string, x: Consequence) => `| ${who} | ${cell(AT_RISK[x.kind] ?? x.message)} | ${x.date ?? "at once"} | ${sourceLink(x.source)} |`;
+  const rows = [
+    ...changesWorstFirst(plan).flatMap((c) => c.consequences.filter((x) => x.severity === "data-at-risk").map((x) => row(`\`${c.user}\``, x))),
+    // Members of a changed group, once each (a person's effect is their whole end state).
+    ...(plan.groupChanges ?? []).flatMap((g) =>
+      g.members.flatMap((m) => m.consequences.filter((x) => x.severity === "data-at-risk").map((x) => row(`\`${m.user}\` (group ${cell(g.group)})`, x))),
+    ),
+  ];
   if (!rows.length) return [];
-  const users = new Set(plan.changes.filter((c) => worst(c) === 0).map((c) => c.user)).size;
+  const users = new Set([
+    ...plan.changes.filter((c) => worst(c) === 0).map((c) => c.user),
+    ...(plan.groupChanges ?? []).flatMap((g) => g.members.filter((m) => m.consequences.some((x) => x.severity === "data-at-risk")).map((m) => m.user)),
+  ]).size;
   return ["> [!WARNING]", `> ${users} user${users === 1 ? "" : "s"} would have data at risk.`, "", "### Data at risk", "", "| user | what | when | source |", "| --- | --- | --- | --- |", ...capped(rows, "consequences"), ""];
 }
 
@@ -154,4 +163,18 @@ function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): 
 function consequenceLine(c: Consequence): string {
   if (!c.plans || c.plans.length <= 3) return cell(c.message);
   return `${cell(c.message)} <details><summary>which</summary>${c.plans.join(", ")}</details>`;
+}
+
+/** A group change: what the group's writes do, the summary across members, the members folded. */
+function groupSection(g: GroupChange, plan: Plan, mode: "plan" | "drift"): string[] {
+  const t = groupChangeText(g, plan, mode);
+  return [
+    `### Group \`${cell(g.group)}\``,
+    "",
+    // "+ add" and "- remove" keep their sign: unescaped, a list item starting with one is a nested list.
+    ...t.writes.map((w) => `- ${cell(w).replace(/^([+-]) /, "\\$1 ")}`),
+    ...(t.summary.length ? ["", ...t.summary.map((l) => `- » ${cell(l)}`)] : []),
+    ...(t.members.length ? ["", "<details>", `<summary>${g.members.length} member${g.members.length === 1 ? "" : "s"} affected</summary>`, "", ...t.members.map((m) => `- ${cell(m)}`), "", "</details>"] : []),
+    "",
+  ];
 }

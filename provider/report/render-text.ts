@@ -1,6 +1,6 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
-import { actionLabel, changesWorstFirst, formatMoney, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
+import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
@@ -24,6 +24,14 @@ export function renderText(plan: Plan, options: TextOptions): string {
 
   const out: string[] = [paint(`Tenant: ${describePlanTenant(plan.tenant)}`, "dim"), paint(headline(plan, mode), "bold"), ""];
   for (const change of changesWorstFirst(plan)) out.push(...changeBlock(change));
+  for (const g of plan.groupChanges ?? []) {
+    const t = groupChangeText(g, plan, mode);
+    out.push(`${paint("~", "cyan")} ${paint(t.title, "bold")}  ${paint(mode === "plan" ? "group license set" : "group differs", "cyan")}`);
+    for (const w of t.writes) out.push(`    ${w}`);
+    for (const line of t.summary) out.push(`    ${paint("»", "yellow")} ${line}`);
+    for (const m of t.members) out.push(`      ${paint(m, "dim")}`);
+    out.push("");
+  }
   if (plan.blocked.length) {
     out.push(paint(mode === "plan" ? "Blocked (apply refuses the plan until these are resolved):" : "Blocked (cannot be fixed by an apply as it stands):", "magenta", "bold"));
     for (const b of plan.blocked) out.push(`  ${paint("x", "magenta")} ${b.user}  ${paint(b.reason, "magenta")}: ${b.detail}`);

@@ -17,6 +17,9 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "10.4": { title: "Inactive mailboxes", url: "https://learn.microsoft.com/purview/inactive-mailboxes-in-office-365" },
   "15.1": { title: "List organization", url: "https://learn.microsoft.com/graph/api/organization-list" },
   "11": { title: "Group-based licensing scenarios", url: "https://learn.microsoft.com/entra/identity/users/licensing-group-advanced" },
+  "14.1": { title: "Migrate users to group-based licensing", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-migrate-users" },
+  "16.1": { title: "Resolve group license assignment problems", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-resolve-problems" },
+  "16.2": { title: "group: add members", url: "https://learn.microsoft.com/graph/api/group-post-members" },
 };
 
 /** `graph-facts.md 10.1` as a markdown link to Microsoft's page; the text itself when unknown. */

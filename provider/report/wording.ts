@@ -1,5 +1,5 @@
 import { SEVERITY_RANK } from "../plan/consequences";
-import type { Plan, PlanChange, PlannedLicense } from "../plan/types";
+import type { GroupChange, Plan, PlanChange, PlannedLicense } from "../plan/types";
 
 /**
  * Shared phrasing of the renderers. The same comparison reads as a plan ("will add") before an
@@ -33,6 +33,8 @@ export function summaryParts(plan: Plan, mode: ReportMode): string[] {
           [s.restore, `${plural(s.restore, "account")} deleted that should be present`],
         ];
   const out = parts.filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
+  const groups = plan.groupChanges?.length ?? 0;
+  if (groups) out.push(mode === "plan" ? `${plural(groups, "group")} to change (counted in people above)` : `${plural(groups, "group")} differ`);
   if (s.blocked) out.push(`${s.blocked} blocked`);
   if (s.warnings) out.push(`${plural(s.warnings, "warning")}`);
   out.push(`${s.unchanged} unchanged`);
@@ -46,7 +48,7 @@ export function someUsers(users: string[], n = 20, quote = (u: string) => u): st
 }
 
 export function headline(plan: Plan, mode: ReportMode): string {
-  const pending = plan.changes.length > 0;
+  const pending = plan.changes.length > 0 || (plan.groupChanges?.length ?? 0) > 0;
   if (mode === "drift") {
     return pending || plan.blocked.length
       ? `Drift: the tenant differs from the desired state: ${summaryParts(plan, mode).join(", ")}.`
@@ -95,4 +97,39 @@ export function planChangeText(p: PlanChange["planChanges"][number], plan: Plan)
   return [p.enable.length ? `enable ${planNames(p.enable, plan).join(", ")}` : "", p.disable.length ? `disable ${planNames(p.disable, plan).join(", ")}` : ""]
     .filter(Boolean)
     .join("; ");
+}
+
+/** Members named on a group change's line before "and N more" (the plan file has them all). */
+export const GROUP_MEMBERS_SHOWN = 20;
+/** Service plans named on a member's line before "and N more" (the member's consequences have them all). */
+const MEMBER_PLANS_SHOWN = 5;
+
+/**
+ * THE reading of one group change for the renderers: a title, what the group's call and membership
+ * writes do, the per-consequence summary, and each affected member on a line.
+ */
+export function groupChangeText(g: GroupChange, plan: Plan, mode: ReportMode): { title: string; writes: string[]; summary: string[]; members: string[] } {
+  const writes = [
+    ...g.add.map((l) => `+ ${verb("add", mode)} ${licenseText(l, plan)}`),
+    ...g.remove.map((l) => `- ${verb("remove", mode)} ${licenseText(l, plan)}`),
+    ...g.planChanges.map((p) => `~ ${p.sku}: ${planChangeText(p, plan)} (in place: members keep the SKU)`),
+  ];
+  if (g.addMembers.length) writes.push(`+ ${mode === "plan" ? "add members" : "members missing"}: ${someUsers(g.addMembers.map((m) => m.user), GROUP_MEMBERS_SHOWN)}`);
+  if (g.removeMembers.length) writes.push(`- ${mode === "plan" ? "remove members" : "members not in the state"}: ${someUsers(g.removeMembers.map((m) => m.user), GROUP_MEMBERS_SHOWN)}`);
+  const members = g.members.slice(0, GROUP_MEMBERS_SHOWN).map((m) => {
+    const what = [
+      m.cause === "joins" ? "joins" : m.cause === "leaves" ? "leaves" : "",
+      m.gains.length ? `gains ${m.gains.join(", ")}` : "",
+      m.loses.length ? `loses ${m.loses.join(", ")}` : "",
+      ...(m.keptThrough ?? []).map((k) => `keeps ${k.sku} through ${k.via}`),
+      m.predictedError ? `${m.predictedError.error} on ${m.predictedError.sku}` : "",
+    ].filter(Boolean);
+    const risk = m.consequences.filter((c) => c.severity !== "info").map((c) => (c.date ? `${c.kind} ${c.date}` : c.kind));
+    // A member who keeps every SKU (plans changed in place) is affected only through plans: name them.
+    const plans = [...new Set(m.consequences.flatMap((c) => c.plans ?? []))].sort();
+    const planLoss = plans.length ? `loses ${plans.length === 1 ? "service plan" : "service plans"} ${someUsers(plans, MEMBER_PLANS_SHOWN)}` : "service plans change";
+    return `${m.user}: ${what.join("; ") || planLoss}${risk.length ? ` [${risk.join(", ")}]` : ""}`;
+  });
+  if (g.members.length > GROUP_MEMBERS_SHOWN) members.push(`... and ${g.members.length - GROUP_MEMBERS_SHOWN} more members (all in the plan file: plan --out)`);
+  return { title: `group '${g.group}' (${g.groupId})`, writes, summary: g.summary, members };
 }

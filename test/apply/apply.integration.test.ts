@@ -71,8 +71,25 @@ describe("apply against the local tenant", () => {
     const r1 = await carryOut(firstHalf, { tenant, journalPath: tempJournal(), spell, what: "test", overrides: { skipBlocked: true, allowUnassignments: 99, allowDeletions: 99 } });
     expect(r1.failed).toEqual([]);
     const again = await reviewSavedPlan(saved, state, tenant);
-    expect(again.alreadyDone).toEqual(firstHalf.changes.map((c) => c.user).sort());
+    // The group changes went with the first half (apply writes them in its own phases).
+    expect(again.alreadyDone).toEqual([...firstHalf.changes.map((c) => c.user).sort(), "group Contractors", "group Sales"]);
     expect(again.plan.changes.map((c) => c.user)).toEqual(saved.changes.filter((c) => c.user >= "g").map((c) => c.user));
+    expect(again.plan.groupChanges).toEqual([]);
+  });
+
+  // On the Fabrikam example: `apply --plan plan.json` run again after its group writes went through.
+  it("a saved plan whose group changes were already made is recognised on a rerun, not refused", async () => {
+    const { tenant } = await tenants.start({ groupLicenseProcessing: { queuedMs: 0, processingMs: 0 } });
+    const state = loadDesiredState(["examples/fabrikam/licenses"], { cwd: root });
+    const saved = await planFor(tenant, state);
+    expect(saved.groupChanges?.map((g) => g.group)).toEqual(["Contractors", "Sales"]);
+    const groupsOnly = { ...saved, changes: [] };
+    const r1 = await carryOut(groupsOnly, { tenant, journalPath: tempJournal(), spell, what: "test", overrides: { skipBlocked: true } });
+    expect(r1.failed).toEqual([]);
+    const again = await reviewSavedPlan(saved, state, tenant);
+    expect(again.plan.groupChanges).toEqual([]);
+    expect(again.plan.changes.map((c) => c.user)).toEqual(saved.changes.map((c) => c.user));
+    expect(again.alreadyDone).toEqual(["group Contractors", "group Sales"]);
   });
 
   it("2,000 changes with 10% injected faults (429, 503, dropped connections) converge; no write repeated after it succeeded", async () => {

@@ -3,7 +3,7 @@ import { orderWrites } from "../../provider/apply/order-writes";
 import { assertApplicable as gate } from "../../provider/flow/gate";
 import { checkStale } from "../../provider/apply/stale-check";
 import { assignmentsFingerprint, userFingerprint } from "../../provider/plan/fingerprint";
-import type { Plan, PlanChange, SeatLine } from "../../provider/plan/types";
+import type { GroupChange, Plan, PlanChange, SeatLine } from "../../provider/plan/types";
 import type { Snapshot, TenantUser } from "../../provider/tenant/types";
 import { TEST_TENANT } from "../plan/snapshot-builder";
 import { ApplyError } from "../../provider/errors";
@@ -18,13 +18,13 @@ function change(user: string, parts: Partial<PlanChange>): PlanChange {
 }
 function plan(changes: PlanChange[], seats: SeatLine[], blocked: Plan["blocked"] = []): Plan {
   return {
-    version: 2, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
+    version: 3, createdAt: "2026-11-26T00:00:00Z", snapshotAt: "2026-11-26T00:00:00Z",
     tenant: { id: TEST_TENANT.id, cloud: "custom", endpoint: TEST_TENANT.endpoint }, guards: { protected: [] },
     summary: {
       add: changes.reduce((n, c) => n + c.add.length, 0), remove: changes.reduce((n, c) => n + c.remove.length, 0), update: 0,
       delete: changes.filter((c) => c.action === "delete").length, restore: 0, blocked: blocked.length, warnings: 0, unchanged: 0,
     },
-    changes, blocked, warnings: [], seats, fingerprint: "x",
+    changes, groupChanges: [], blocked, warnings: [], seats, fingerprint: "x",
   };
 }
 const seats = (e3: [number, number], e5: [number, number]): SeatLine[] => [
@@ -72,6 +72,33 @@ describe("orderWrites: free seats before using them", () => {
     expect(orderWrites(p)[0].writes).toEqual([
       { kind: "assignLicense", userId: "id-ivan", upn: "ivan", addLicenses: [{ skuId: E3, disabledPlans: ["p1"] }], removeLicenses: [E5] },
     ]);
+  });
+
+  it("waits for a group after each phase that writes to it: members leaving a granting group free its seats only once processed", () => {
+    // Sales gains E5 (grant phase) and bob leaves it (revoke phase), freeing the E3 seat kim's direct E3 needs.
+    const sales: GroupChange = {
+      group: "Sales", groupId: "g-sales", add: [lic(E5)], remove: [], planChanges: [], addMembers: [], removeMembers: [{ user: "bob", userId: "id-bob" }],
+      members: [{ user: "bob", userId: "id-bob", cause: "leaves", assigned: [], unassigned: ["ENTERPRISEPACK"], gains: [], loses: ["ENTERPRISEPACK"], consequences: [] }],
+      summary: [], fingerprint: "fp",
+    };
+    const p = { ...plan([change("kim", { add: [lic(E3)] })], seats([5, 5], [5, 0])), groupChanges: [sales] };
+    expect(orderWrites(p).map((w) => [w.name, w.writes.map((x) => `${x.kind}(${writeSubject(x).label})`), w.awaitGroups ?? []])).toEqual([
+      ["group-grant", ["assignGroupLicense(Sales)"], ["g-sales"]],
+      ["group-leave", ["removeGroupMember(bob)"], ["g-sales"]],
+      ["use-seats", ["assignLicense(kim)"], []],
+    ]);
+  });
+
+  it("a member leaving a group that gains a SKU holds a seat of it until the revoke phase", () => {
+    // E3: one seat free. Sales gains E3 and bob leaves it: processed with the group first, bob takes
+    // that seat until he leaves, so kim's direct E3 waits for his departure.
+    const sales: GroupChange = {
+      group: "Sales", groupId: "g-sales", add: [lic(E3)], remove: [], planChanges: [], addMembers: [], removeMembers: [{ user: "bob", userId: "id-bob" }],
+      members: [{ user: "bob", userId: "id-bob", cause: "leaves", assigned: [], unassigned: [], gains: [], loses: [], consequences: [] }],
+      summary: [], fingerprint: "fp",
+    };
+    const p = { ...plan([change("kim", { add: [lic(E3)] })], seats([5, 4], [5, 0])), groupChanges: [sales] };
+    expect(summary(p)).toEqual(["group-grant: assignGroupLicense(Sales)", "group-leave: removeGroupMember(bob)", "use-seats: assignLicense(kim)"]);
   });
 });
 

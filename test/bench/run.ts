@@ -11,8 +11,12 @@
  *             baseline measured on a sample.
  *   issue 5:  the pure plan step on 100,000 users with 5 % changing.
  *   issue 11: `validate` of a 5, 10 and 20 MB file: time and cost per MB stay flat (linear).
+ *   issue 13: Pulumi users mode, per UserLicenses resource through the real engine (time, peak
+ *            memory of all its processes), the size from which it takes more than 10 s, and sets
+ *            mode at the same size (pulumi-users-mode.ts). BENCH_ONLY=pulumi runs this part alone.
  *
- * BENCH_ONLY=plan,latency,apply,... runs some sections (pure, parsers, plan, latency, apply, validate).
+ * BENCH_ONLY=plan,latency,apply,... runs some sections (pure, parsers, plan, latency, apply, validate,
+ * pulumi).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +39,7 @@ import { CHANGING, writeDesiredState } from "./workload";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dependency of a dependency, for the bench only
 const jsYaml = require("js-yaml") as { load(text: string): unknown };
+import { pulumiUsersMode } from "./pulumi-users-mode";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
     await applyUnderQuota();
   }
   if (wanted("validate")) await validateScaling();
+  if (wanted("pulumi")) await pulumiUsersMode(line);
   loadLine();
 }
 

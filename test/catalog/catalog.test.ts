@@ -1,3 +1,4 @@
+import type { TenantSku } from "../../provider/tenant/types";
 import { describe, expect, it } from "vitest";
 import { Catalog } from "../../provider/catalog/catalog";
 
@@ -47,7 +48,7 @@ describe("Catalog", () => {
   });
 
   it("prefers the tenant's own service-plan list when overlaid", () => {
-    const overlay = catalog.withTenantSkus([
+    const tenantSkus: TenantSku[] = [
       {
         skuId: "6fd2c87f-b296-42f0-b197-1e91e994b900",
         skuPartNumber: "ENTERPRISEPACK",
@@ -57,7 +58,8 @@ describe("Catalog", () => {
         consumedUnits: 1,
         servicePlans: [{ servicePlanId: "00000000-0000-0000-0000-000000000001", servicePlanName: "NEW_PLAN" }],
       },
-    ]);
+    ];
+    const overlay = catalog.withTenantSkus(tenantSkus);
     const sku = overlay.skuById("6fd2c87f-b296-42f0-b197-1e91e994b900")!;
     expect(sku.displayName).toBe("Office 365 E3");
     expect(sku.plans.map((p) => p.servicePlanName)).toEqual(["NEW_PLAN"]);

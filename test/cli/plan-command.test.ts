@@ -26,7 +26,9 @@ describe("plan / drift / export against the embedded local tenant (the README's 
       "purged on 2026-02-14", "no longer searchable by eDiscovery", "archived and inaccessible from 2026-04-18", '"Unlicensed Product"', // removal
       "restorable with its licenses and groups until 2026-02-14", "OneDrive kept for the tenant's OneDrive retention period", "inactive mailbox", "seats freed at once", // deletion
       "protected-user", "missing-usage-location", "inherited-license: POWER_BI_PRO is inherited from group 'Analysts'", "user-not-found", "insufficient-seats", // blockers
-      "Monthly saving: 23.00 USD",
+      "group 'Sales'", "~ ENTERPRISEPACK: disable YAMMER_ENTERPRISE (in place: members keep the SKU)", // a group's plans changed in place
+      "group 'Contractors'", "1 member loses the mailbox: purge on 2026-02-14 (rita@fabrikam.com)", // a group's license removed, per member
+      "Monthly saving: 27.00 USD", // one E3 (23) and rita's EXCHANGESTANDARD (4)
     ]) expect(r.stdout).toContain(text);
   });
 
@@ -65,9 +67,9 @@ describe("plan / drift / export against the embedded local tenant (the README's 
   });
 
   it("an invalid state file is exit 1 with file:line:col, and the tenant is never started", () => {
-    const r = cli(join(data, "never"), "plan", "test/desired/invalid/06-unknown-sku.yaml");
+    const r = cli(join(data, "never"), "plan", "test/desired/invalid/05-unknown-user-field.yaml");
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("test/desired/invalid/06-unknown-sku.yaml:4:16: unknown SKU 'ENTERPRISEPAK'");
+    expect(r.stderr).toContain("test/desired/invalid/05-unknown-user-field.yaml:4:5: unknown field 'licences'");
     // Validation comes first: the embedded tenant never started, so its data folder was never made.
     expect(existsSync(join(data, "never"))).toBe(false);
     expect(existsSync(join(data, "tenant.sqlite"))).toBe(true); // the store the other tests started

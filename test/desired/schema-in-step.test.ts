@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { licenseStateSchema } from "../../provider/desired/schema-check";
-import type { Cloud, GuardsSpec, LicenseState, ProductSpec, ProfileSpec, ScopeSpec, TenantSpec, UserSpec } from "../../provider/desired/types";
+import type { Cloud, GroupSpec, GuardsSpec, LicenseState, ProductSpec, ProfileSpec, ScopeSpec, TenantSpec, UserSpec } from "../../provider/desired/types";
 
 // Each record must name exactly the keys of its type: the compiler fails on a missing or extra key.
 const keys = {
-  state: { version: 1, tenant: 1, scope: 1, guards: 1, profiles: 1, products: 1, users: 1, prices: 1, currency: 1 } satisfies Record<keyof LicenseState, 1>,
+  state: { version: 1, tenant: 1, scope: 1, guards: 1, profiles: 1, products: 1, users: 1, groups: 1, prices: 1, currency: 1 } satisfies Record<keyof LicenseState, 1>,
+  group: { licenses: 1, members: 1 } satisfies Record<keyof GroupSpec, 1>,
   user: { licenses: 1, profiles: 1, state: 1, usageLocation: 1 } satisfies Record<keyof UserSpec, 1>,
   profile: { description: 1, licenses: 1 } satisfies Record<keyof ProfileSpec, 1>,
   product: { disabledPlans: 1, enabledPlans: 1, users: 1 } satisfies Record<keyof ProductSpec, 1>,
@@ -28,6 +29,7 @@ describe("the JSON Schema and the TypeScript types stay in step", () => {
     ["ScopeSpec", keys.scope, schema.properties.scope],
     ["GuardsSpec", keys.guards, schema.properties.guards],
     ["TenantSpec", keys.tenant, schema.properties.tenant],
+    ["GroupSpec", keys.group, schema.$defs.group],
   ])("%s", (_name, typeKeys, schemaPart) => {
     expect(props(schemaPart)).toEqual(Object.keys(typeKeys).sort());
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readSeed } from "../../provider/local-tenant/seed-file";
-import { call, consumed, FABRIKAM_SEED, licensesOf, SKU, upn, useLocalTenant, withLocalTenant } from "../support/local-tenant-fixture";
+import { call, consumed, FABRIKAM_SEED, FABRIKAM_USED, licensesOf, SKU, upn, useLocalTenant, withLocalTenant } from "../support/local-tenant-fixture";
 
 const YAMMER = "7547a3fe-08ee-4ccb-b430-5077c5041653"; // YAMMER_ENTERPRISE in ENTERPRISEPACK
 const SWAY = "a23b959c-7ce8-4e57-9140-b90eb88a9e97"; // SWAY in ENTERPRISEPACK
@@ -43,7 +43,7 @@ describe("POST /users/{id}/assignLicense", () => {
     const before = (await licensesOf(fx.local, fx.token, "alice")).body;
     await assign(upn("alice"), { addLicenses: [add(SKU.E5)], removeLicenses: [SKU.E3] });
     expect((await licensesOf(fx.local, fx.token, "alice")).body).toEqual(before);
-    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(6);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(FABRIKAM_USED.E3);
   });
 
   it("succeeds with 200 and the user; bob's E5 seat then goes to alice", async () => {
@@ -56,7 +56,7 @@ describe("POST /users/{id}/assignLicense", () => {
     expect(swapped.status).toBe(200);
     expect(swapped.body.assignedPlans.length).toBeGreaterThan(10);
     expect(await consumed(fx.local, fx.token, SKU.E5)).toBe(5);
-    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(6); // bob took one, alice gave one back
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(FABRIKAM_USED.E3); // bob took one, alice gave one back
   });
 
   it("re-adding a held SKU with other disabledPlans updates it in place, using no second seat", async () => {
@@ -66,7 +66,7 @@ describe("POST /users/{id}/assignLicense", () => {
     expect(e3.disabledPlans.sort()).toEqual([YAMMER, SWAY].sort());
     expect(r.body.assignedPlans.map((p: any) => p.servicePlanId)).not.toContain(YAMMER);
     expect(r.body.licenseAssignmentStates.filter((s: any) => s.skuId === SKU.E3)).toHaveLength(1);
-    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(6);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(FABRIKAM_USED.E3);
   });
 
   it("a direct license on top of an inherited one is a second state but one seat; removing it keeps the inherited one", async () => {
@@ -85,7 +85,7 @@ describe("POST /users/{id}/assignLicense", () => {
   it("accepts the user's object id as well as the UPN", async () => {
     const id = (await licensesOf(fx.local, fx.token, "judy")).body.id;
     expect((await assign(id, { addLicenses: [add(SKU.E3)], removeLicenses: [] })).status).toBe(200);
-    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(7);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(FABRIKAM_USED.E3 + 1);
   });
 });
 

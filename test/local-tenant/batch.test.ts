@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LocalTenant } from "../../provider/local-tenant";
-import { call, consumed, SKU, startFabrikam, tokenFor, upn } from "../support/local-tenant-fixture";
+import { call, consumed, FABRIKAM_USED, SKU, startFabrikam, tokenFor, upn } from "../support/local-tenant-fixture";
 
 const ALIASES = ["alice", "bob", "carol", "dave", "erin", "frank", "heidi", "ivan", "judy", "oscar", "mallory", "nina"];
 const reads = ALIASES.map((a, i) => ({ id: `r${i}`, method: "GET", url: `/users/${upn(a)}?$select=id` }));
@@ -54,14 +54,14 @@ describe("POST /$batch", () => {
     expect(byId["2"].body.error.code).toBe("Request_ResourceNotFound");
     expect(byId["3"].status).toBe(200);
     expect(byId["3"].headers["Content-Type"]).toMatch(/^application\/json/);
-    expect(await consumed(tenant, token, SKU.E3)).toBe(7);
+    expect(await consumed(tenant, token, SKU.E3)).toBe(FABRIKAM_USED.E3 + 1);
   });
 
   it("refuses more than 20 requests with 400, executing none", async () => {
     const items = Array.from({ length: 21 }, (_, i) => assignItem(String(i), "judy", [SKU.EXO1]));
     const r = await batch(items);
     expect([r.status, r.body.error.message]).toEqual([400, "Number of requests inside batch exceeds the limit."]);
-    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2);
+    expect(await consumed(tenant, token, SKU.EXO1)).toBe(FABRIKAM_USED.EXO1);
     expect((await batch(items.slice(0, 20))).status).toBe(200);
   });
 
@@ -74,7 +74,7 @@ describe("POST /$batch", () => {
   ])("refuses a malformed envelope (%s) with 400", async (_n, requests) => {
     const r = await batch(requests);
     expect(r.status).toBe(400);
-    expect(await consumed(tenant, token, SKU.E3)).toBe(6);
+    expect(await consumed(tenant, token, SKU.E3)).toBe(FABRIKAM_USED.E3);
   });
 
   it("fails an item whose dependency failed with 424, without running it", async () => {
@@ -161,6 +161,6 @@ describe("POST /$batch", () => {
       expect(Number(t.headers["Retry-After"])).toBeGreaterThan(0);
       expect(t.body.error.code).toBe("TooManyRequests");
     }
-    expect(await consumed(tenant, token, SKU.EXO1)).toBe(2 + 3);
+    expect(await consumed(tenant, token, SKU.EXO1)).toBe(FABRIKAM_USED.EXO1 + 3);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, consumed, licensesOf, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
+import { call, consumed, FABRIKAM_USED, licensesOf, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 const DAY = 86_400_000;
 
@@ -11,7 +11,7 @@ describe("deletion, deleted items, restore and the 30-day purge", () => {
     const heidi = (await licensesOf(fx.local, fx.token, "heidi")).body;
     const del = await call(fx.local, "DELETE", `/v1.0/users/${heidi.id}`, { token: fx.token });
     expect([del.status, del.text]).toEqual([204, ""]);
-    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(5);
+    expect(await consumed(fx.local, fx.token, SKU.E3)).toBe(FABRIKAM_USED.E3 - 1);
     expect((await licensesOf(fx.local, fx.token, "heidi")).status).toBe(404);
     const list = await deletedList("?$select=id,userPrincipalName,deletedDateTime,assignedLicenses");
     const found = list.body.value.find((u: any) => u.id === heidi.id);

@@ -19,11 +19,11 @@ describe("the Fabrikam seed", () => {
     expect(r.status).toBe(200);
     const seats = Object.fromEntries(r.body.value.map((s: any) => [s.skuPartNumber, [s.consumedUnits, s.prepaidUnits.enabled]]));
     expect(seats).toEqual({
-      ENTERPRISEPACK: [6, 20], // alice carol dave heidi ivan oscar (grace is deleted)
+      ENTERPRISEPACK: [7, 20], // alice carol dave heidi ivan oscar, quinn through Sales (grace is deleted)
       SPE_E5: [5, 5],
-      EXCHANGESTANDARD: [2, 10],
+      EXCHANGESTANDARD: [3, 10], // dave peggy, rita through Contractors
       POWER_BI_PRO: [1, 10],
-      AAD_PREMIUM: [13, 30],
+      AAD_PREMIUM: [14, 30], // All Staff
     });
     const e3 = r.body.value.find((s: any) => s.skuId === SKU.E3);
     expect(e3.servicePlans.map((p: any) => p.servicePlanName)).toEqual(expect.arrayContaining(["EXCHANGE_S_ENTERPRISE", "YAMMER_ENTERPRISE", "SWAY"]));
@@ -37,6 +37,18 @@ describe("the Fabrikam seed", () => {
     const frank = await licensesOf(fx.local, fx.token, "frank");
     expect(frank.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.PBI, assignedByGroup: analysts.id, state: "Active" }));
     expect(frank.body.assignedLicenses.map((l: any) => l.skuId).sort()).toEqual([SKU.P1, SKU.PBI].sort());
+  });
+
+  it("quinn's E3 comes from Sales in full, rita's mailbox from Contractors alone", async () => {
+    const groups = await call(fx.local, "GET", "/v1.0/groups?$select=id,displayName,assignedLicenses", { token: fx.token });
+    const group = (name: string) => groups.body.value.find((g: any) => g.displayName === name);
+    expect(group("Sales").assignedLicenses).toEqual([{ skuId: SKU.E3, disabledPlans: [] }]);
+    expect(group("Contractors").assignedLicenses).toEqual([{ skuId: SKU.EXO1, disabledPlans: [] }]);
+    const quinn = await licensesOf(fx.local, fx.token, "quinn");
+    expect(quinn.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.E3, assignedByGroup: group("Sales").id, state: "Active" }));
+    expect(quinn.body.assignedLicenses.map((l: any) => l.skuId).sort()).toEqual([SKU.E3, SKU.P1].sort());
+    const rita = await licensesOf(fx.local, fx.token, "rita");
+    expect(rita.body.licenseAssignmentStates).toEqual([expect.objectContaining({ skuId: SKU.EXO1, assignedByGroup: group("Contractors").id, state: "Active" })]);
   });
 
   it("erin has no usage location, judy is unlicensed in GB, ghost does not exist", async () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { call, consumed, licensesOf, READONLY_APP, SKU, tokenFor, useLocalTenant } from "../support/local-tenant-fixture";
+import { call, consumed, FABRIKAM_USED, licensesOf, READONLY_APP, SKU, tokenFor, useLocalTenant } from "../support/local-tenant-fixture";
 
 describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
   const fx = useLocalTenant({ each: true, token: true });
@@ -21,7 +21,7 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
     processed();
     const frank = await licensesOf(fx.local, fx.token, "frank");
     expect(frank.body.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: SKU.EXO1, assignedByGroup: groups.Analysts, state: "Active", error: "None" }));
-    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(3);
+    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(FABRIKAM_USED.EXO1 + 1);
   });
 
   it("records a seat shortage on the members instead of failing, and holders keep one seat", async () => {
@@ -65,6 +65,6 @@ describe("POST /groups/{id}/assignLicense (group-based licensing)", () => {
     expect((await assign("Analysts", { addLicenses: [] })).status).toBe(400);
     const ro = await tokenFor(fx.local, READONLY_APP);
     expect((await assign("Analysts", { addLicenses: [{ skuId: SKU.EXO1, disabledPlans: [] }], removeLicenses: [] }, ro)).status).toBe(403);
-    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(2);
+    expect(await consumed(fx.local, fx.token, SKU.EXO1)).toBe(FABRIKAM_USED.EXO1);
   });
 });

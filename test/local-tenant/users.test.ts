@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateSyntheticSeed } from "../../provider/local-tenant";
-import { call, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
+import { call, FABRIKAM_USED, SKU, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 describe("GET /users on Fabrikam", () => {
   const fx = useLocalTenant({ token: true });
@@ -56,14 +56,14 @@ describe("GET /users on Fabrikam", () => {
 
   it("counts with $count=true and ConsistencyLevel: eventual; ignores $count without it", async () => {
     const q = `/v1.0/users?$count=true&$filter=assignedLicenses/any(x:x/skuId eq ${SKU.E3})`;
-    expect((await get(q, { ConsistencyLevel: "eventual" })).body["@odata.count"]).toBe(6);
+    expect((await get(q, { ConsistencyLevel: "eventual" })).body["@odata.count"]).toBe(FABRIKAM_USED.E3);
     expect((await get(q)).body["@odata.count"]).toBeUndefined();
     const advanced = `/v1.0/users?$count=true&$filter=assignedLicenses/$count eq 0&$select=userPrincipalName`;
     const none = await get(advanced, { ConsistencyLevel: "eventual" });
-    expect(none.body.value.map((u: any) => u.userPrincipalName)).toEqual([]); // everyone but breakglass is in All Staff
+    expect(none.body.value.map((u: any) => u.userPrincipalName)).toEqual([]); // everyone but breakglass and rita is in All Staff; they hold E5 and Contractors' EXO1
     expect((await get(advanced)).status).toBe(400);
     const count = await get("/v1.0/users/$count", { ConsistencyLevel: "eventual" });
-    expect([count.status, count.text]).toEqual([200, "15"]);
+    expect([count.status, count.text]).toEqual([200, "17"]); // live users: the seed's 18 but grace
     const refused = await get("/v1.0/users/$count");
     expect([refused.status, refused.body.error.message]).toEqual([400, "$count is not currently supported."]);
   });
@@ -89,8 +89,8 @@ describe("GET /users on Fabrikam", () => {
 
   it("lists groups with licenses and their members", async () => {
     const licensed = await get("/v1.0/groups?$count=true&$filter=assignedLicenses/$count ne 0&$select=id,displayName,assignedLicenses", { ConsistencyLevel: "eventual" });
-    expect(licensed.body.value.map((g: any) => g.displayName).sort()).toEqual(["All Staff", "Analysts"]);
-    expect(licensed.body["@odata.count"]).toBe(2);
+    expect(licensed.body.value.map((g: any) => g.displayName).sort()).toEqual(["All Staff", "Analysts", "Contractors", "Sales"]);
+    expect(licensed.body["@odata.count"]).toBe(4);
     const staff = licensed.body.value.find((g: any) => g.displayName === "All Staff");
     const members = await get(`/v1.0/groups/${staff.id}/members?$select=userPrincipalName&$top=5`);
     expect(members.body.value).toHaveLength(5);

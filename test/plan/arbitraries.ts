@@ -73,16 +73,31 @@ const userInput: fc.Arbitrary<UserInput> = fc.record(
   { requiredKeys: [] },
 );
 
+/** A group the state names: the tenant's two groups (by name or nickname-less name), one missing; members from the names. */
+const groupInput = fc.record(
+  {
+    ref: fc.constantFrom("G-E3", "G-BI", "G-none"),
+    licenses: fc.array(licenseInput, { maxLength: 2 }).map(uniqueBySku),
+    members: fc.subarray(NAMES.map((n) => `${n}@x.com`), { maxLength: 4 }),
+  },
+  { requiredKeys: ["ref", "licenses"] },
+);
+
 export const desiredArb: fc.Arbitrary<DesiredState> = fc
   .record({
     users: fc.dictionary(fc.constantFrom(...NAMES, "ghost").map((n) => `${n}@x.com`), userInput, { maxKeys: 9 }),
     exhaustive: fc.option(fc.subarray([...SKUS], { minLength: 1 }), { nil: undefined }),
     protect: fc.subarray(["breakglass-*@x.com", "ann@x.com"]),
     maxUnassignments: fc.option(fc.nat(3), { nil: undefined }),
+    groups: fc.array(groupInput, { maxLength: 3 }).map((gs) => {
+      const seen = new Set<string>();
+      return gs.filter((g) => (seen.has(g.ref) ? false : (seen.add(g.ref), true)));
+    }),
   })
-  .map(({ users, exhaustive, protect, maxUnassignments }) =>
+  .map(({ users, exhaustive, protect, maxUnassignments, groups }) =>
     desired({
       users,
+      groups,
       scope: exhaustive ? { mode: "exhaustive-for-skus", skus: exhaustive } : undefined,
       guards: { protected: protect, maxUnassignments },
       prices: { ENTERPRISEPACK: 23 },

@@ -18,6 +18,7 @@ export interface DesiredInput {
   users?: Record<string, UserInput>;
   scope?: { mode: "listed-users-only" | "exhaustive-for-skus"; skus?: string[] };
   guards?: { maxUnassignments?: number; maxDeletions?: number; protected?: string[] };
+  groups?: { ref: string; licenses: LicenseInput[]; members?: string[] }[];
   prices?: Record<string, number>;
   currency?: string;
 }
@@ -49,6 +50,12 @@ export function desired(input: DesiredInput = {}): DesiredState {
     scope: { mode: input.scope?.mode ?? "listed-users-only", skuIds: (input.scope?.skus ?? []).map(skuId) },
     guards: { ...input.guards, protected: input.guards?.protected ?? [] },
     users,
+    groups: (input.groups ?? []).map((g, i) => ({
+      ref: g.ref,
+      licenses: g.licenses.map(resolveLicense),
+      ...(g.members ? { members: g.members.map((m) => m.toLowerCase()).sort() } : {}),
+      source: { file: "state.yaml", line: 100 + i, col: 3 },
+    })),
     prices: Object.fromEntries(Object.entries(input.prices ?? {}).map(([k, v]) => [skuId(k), v])),
     currency: input.currency ?? "USD",
     files: ["state.yaml"],

@@ -37,7 +37,15 @@ describe("exportState", () => {
         "amy@x.com": { licenses: ["ENTERPRISEPACK", "POWER_BI_PRO"], usageLocation: "US" },
         "zed@x.com": { licenses: [{ sku: "ENTERPRISEPACK", disabledPlans: ["SWAY", "YAMMER_ENTERPRISE"] }], usageLocation: "GB" },
       },
+      // Licensed groups with their license sets, membership left alone: what members inherit is accounted for.
+      groups: { BI: { licenses: ["POWER_BI_PRO"] } },
     });
+  });
+
+  it("writes groups by object id where two share a display name", () => {
+    const snap = new SnapshotBuilder().sku("POWER_BI_PRO", 5).group("BI", ["POWER_BI_PRO"]).group("BI", [{ sku: "POWER_BI_PRO", disabled: [] }]).user("a@x.com", { groups: ["BI"] }).build();
+    const state = exportState(snap, catalog);
+    expect(Object.keys(state.groups!)).toEqual(snap.groups.map((g) => g.id));
   });
 
   it("falls back to ids for a SKU the catalog does not name", () => {

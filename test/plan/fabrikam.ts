@@ -34,6 +34,11 @@ export function fabrikamSnapshot(): Snapshot {
     .user("breakglass-01@fabrikam.com", { direct: ["SPE_E5"] })
     .user("breakglass-02@fabrikam.com", { direct: ["SPE_E5"] })
     .user("peggy@fabrikam.com", { direct: ["EXCHANGESTANDARD"], groups: STAFF })
+    // Declared here, not with the other groups, so that the ids made before stay as they were.
+    .group("Sales", ["ENTERPRISEPACK"])
+    .group("Contractors", ["EXCHANGESTANDARD"])
+    .user("quinn@fabrikam.com", { groups: ["All Staff", "Sales"] })
+    .user("rita@fabrikam.com", { groups: ["Contractors"] })
     .build();
 }
 
@@ -57,5 +62,11 @@ export function fabrikamDesired(): DesiredState {
       "breakglass-01@fabrikam.com": { licenses: [] },
       "ghost@fabrikam.com": { licenses: ["ENTERPRISEPACK"] },
     },
+    groups: [
+      // In place: quinn keeps E3 and loses only Yammer.
+      { ref: "Sales", licenses: [{ sku: "ENTERPRISEPACK", disabledPlans: ["YAMMER_ENTERPRISE"] }] },
+      // The group assigns nothing: rita loses her mailbox.
+      { ref: "Contractors", licenses: [] },
+    ],
   });
 }

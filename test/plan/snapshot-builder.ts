@@ -62,13 +62,19 @@ export class SnapshotBuilder {
     return this;
   }
 
-  group(name: string, licenses: LicenseRef[]): this {
-    this.groups.push({ id: fakeId(0x9, ++this.n), displayName: name, licenses: licenses.map((l) => this.assigned(l)) });
+  /** A group; its members are the users declared later with `groups: [name]`, listed in full (`membersListed`). */
+  group(name: string, licenses: LicenseRef[], options: Pick<LicensedGroup, "mailNickname" | "dynamic" | "onPremisesSync" | "securityEnabled"> & { id?: string } = {}): this {
+    const { id, ...rest } = options;
+    this.groups.push({ id: id ?? fakeId(0x9, ++this.n), displayName: name, licenses: licenses.map((l) => this.assigned(l)), securityEnabled: true, ...rest });
     return this;
   }
 
   user(upn: string, options: UserOptions = {}): this {
     const id = options.id ?? fakeId(0x1, ++this.n);
+    for (const name of options.groups ?? []) {
+      const g = this.groups.find((x) => x.displayName === name);
+      if (g) this.groupMembers.set(g.id, [...(this.groupMembers.get(g.id) ?? []), id]);
+    }
     this.users.push({
       id,
       userPrincipalName: upn,
@@ -95,7 +101,8 @@ export class SnapshotBuilder {
       ...s,
       consumedUnits: fixedUsed ?? this.users.filter((u) => u.assignments.some((a) => a.skuId === s.skuId)).length,
     }));
-    return structuredClone({ takenAt: this.takenAt, tenant: TEST_TENANT, skus, users: this.users, groups: this.groups, deletedUsers: this.deletedUsers });
+    const groups = this.groups.map((g) => ({ ...g, memberIds: this.groupMembers.get(g.id) ?? [], membersListed: true }));
+    return structuredClone({ takenAt: this.takenAt, tenant: TEST_TENANT, skus, users: this.users, groups, deletedUsers: this.deletedUsers });
   }
 
   private assigned(l: LicenseRef): { skuId: string; disabledPlans: string[] } {

@@ -1,9 +1,10 @@
 /**
- * The GitHub Actions examples: their shell steps run here with `npx` and `gh` replaced by recorders,
+ * The GitHub Actions examples: their shell steps run here with `npx` and `gh` replaced by recorders
+ * (gh answering the comment lookup with its --jq filter run by jq over pages of comments),
  * so the exit-code handling (0 nothing, 2 changes or drift, 1 failure) is exercised, not just read.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,8 +27,26 @@ interface Workflow {
 const workflow = (file: string): Workflow => parse(readFileSync(join(DIR, file), "utf8")) as Workflow;
 const step = (w: Workflow, name: string): Step => Object.values(w.jobs)[0].steps.find((s) => s.name === name)!;
 
-/** Run a step's script with stubbed `npx` (exit code and output given) and a recording `gh`. */
-function runStep(script: string, npxExit: number, ghExisting = ""): { status: number | null; gh: string[]; summary: string; output: string } {
+const HAS_JQ = spawnSync("jq", ["--version"]).status === 0;
+/** The comment lookup's --jq filter runs through the real jq (gh runs it with gojq, which agrees here). */
+const skipWithoutJq = (ctx: { skip: (note?: string) => void }): void => {
+  if (!HAS_JQ) ctx.skip("jq is not on PATH: the comment lookup's --jq filter cannot be run (install jq)");
+};
+
+/** A comment as GitHub's REST API lists it (only the fields the workflow reads). */
+interface ApiComment {
+  id: number;
+  user: { login: string; type: "Bot" | "User" };
+  body: string;
+}
+
+/**
+ * A runner's work folder with `npx` stubbed (its exit code given; on failure an error on stderr) and
+ * `gh` recording its arguments. `gh api --paginate ... --jq F` answers F applied by jq to each page of
+ * `commentPages` in turn, as gh applies --jq to every page; `gh issue list` answers `ghExisting`.
+ * Steps run as GitHub runs `shell: bash` (bash --noprofile --norc -eo pipefail).
+ */
+function sandbox(npxExit: number, opts: { ghExisting?: string; commentPages?: ApiComment[][] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "m365-workflow-"));
   const bin = join(dir, "bin");
   spawnSync("mkdir", [bin]);
@@ -35,18 +54,50 @@ function runStep(script: string, npxExit: number, ghExisting = ""): { status: nu
     writeFileSync(join(bin, name), `#!/usr/bin/env bash\n${body}\n`);
     chmodSync(join(bin, name), 0o755);
   };
-  stub("npx", `echo "## m365-licenses report for: $*"\nexit ${npxExit}`);
-  stub("gh", `echo "$*" >> "${join(dir, "gh.log")}"\nif [ "$1 $2" = "issue list" ]; then echo "${ghExisting}"; fi`);
-  writeFileSync(join(dir, "out"), "");
-  writeFileSync(join(dir, "summary"), "");
-  writeFileSync(join(dir, "gh.log"), "");
-  const r = spawnSync("bash", ["-e", "-c", script], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: join(dir, "out"), GITHUB_STEP_SUMMARY: join(dir, "summary"), PR: "42", GH_TOKEN: "x" },
+  const pages = (opts.commentPages ?? [[]]).map((page, i) => {
+    const file = join(dir, `comments-page-${i}.json`);
+    writeFileSync(file, JSON.stringify(page));
+    return file;
   });
-  const lines = readFileSync(join(dir, "gh.log"), "utf8").split("\n").filter(Boolean);
-  return { status: r.status, gh: lines, summary: readFileSync(join(dir, "summary"), "utf8"), output: readFileSync(join(dir, "out"), "utf8") };
+  stub("npx", `echo "## m365-licenses report for: $*"\n[ ${npxExit} -eq 0 ] || [ ${npxExit} -eq 2 ] || echo "error: GET /groups needs GroupMember.Read.All" >&2\nexit ${npxExit}`);
+  stub(
+    "gh",
+    [
+      `echo "$*" >> "${join(dir, "gh.log")}"`,
+      `if [ "$1 $2" = "issue list" ]; then echo "${opts.ghExisting ?? ""}"; fi`,
+      `if [ "$1 $2" = "api --paginate" ]; then jq -r "$5" ${pages.map((f) => `"${f}"`).join(" ")}; fi`,
+    ].join("\n"),
+  );
+  for (const f of ["out", "summary", "gh.log"]) writeFileSync(join(dir, f), "");
+  const read = (f: string): string => readFileSync(join(dir, f), "utf8");
+  return {
+    dir,
+    read,
+    run(script: string, env: Record<string, string> = {}): number | null {
+      return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+        cwd: dir,
+        encoding: "utf8",
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          GITHUB_OUTPUT: join(dir, "out"),
+          GITHUB_STEP_SUMMARY: join(dir, "summary"),
+          GITHUB_REPOSITORY: "contoso/licenses",
+          AZURE_TENANT_ID: "t-1",
+          PR: "42",
+          GH_TOKEN: "x",
+          ...env,
+        },
+      }).status;
+    },
+    gh: (): string[] => read("gh.log").split("\n").filter(Boolean),
+  };
+}
+
+/** Run a step's script with stubbed `npx` (exit code and output given) and a recording `gh`. */
+function runStep(script: string, npxExit: number, ghExisting = ""): { status: number | null; gh: string[]; summary: string; output: string } {
+  const box = sandbox(npxExit, { ghExisting });
+  const status = box.run(script);
+  return { status, gh: box.gh(), summary: box.read("summary"), output: box.read("out") };
 }
 
 describe("license-plan-pr.yml", () => {
@@ -61,6 +112,7 @@ describe("license-plan-pr.yml", () => {
     [0, 0],
     [2, 0],
     [1, 1],
+    [127, 1],
   ])("plan exit %i: the step exits %i", (npxExit, stepExit) => {
     const r = runStep(step(w, "Plan").run!, npxExit);
     expect(r.status).toBe(stepExit);
@@ -68,12 +120,88 @@ describe("license-plan-pr.yml", () => {
     if (stepExit === 0) expect(r.summary).toContain("plan licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown --detailed-exitcode --out plan.json");
   });
 
-  it("posts the markdown plan as the pull request's comment", () => {
-    const post = step(w, "Post the plan on the pull request");
-    const r = runStep(`${step(w, "Plan").run!}\n${post.run!}`, 2);
-    expect(r.status).toBe(0);
-    expect(r.gh).toEqual(["pr comment 42 --body-file plan.md --edit-last"]);
-    expect(post.env?.GH_TOKEN).toBe("${{ github.token }}");
+  const plan = step(w, "Plan");
+  const post = step(w, "Post the plan on the pull request") as Step & { if?: string };
+  const SHA = "0123456789abcdef0123456789abcdef01234567";
+  const RUN_URL = "https://github.com/contoso/licenses/actions/runs/7";
+  const marker = (tenant: string): string => `<!-- m365-licenses:plan tenant=${tenant} -->`;
+  const bot = (id: number, body: string): ApiComment => ({ id, user: { login: "github-actions[bot]", type: "Bot" }, body });
+  /** Comments over two pages: the plan's own (id 99, on page 2) among look-alikes that are not it. */
+  const pages: ApiComment[][] = [
+    [
+      bot(11, "a comment from another workflow, posted last by the same bot"),
+      { id: 12, user: { login: "mallory", type: "User" }, body: `${marker("t-1")}\na person's comment that starts with the marker` },
+      bot(13, `quoting it: ${marker("t-1")}`),
+    ],
+    [bot(98, `${marker("t-2")}\nthe plan of another tenant`), bot(99, `${marker("t-1")}\nthe old plan`), bot(100, "a later bot comment")],
+  ];
+
+  /** The Plan step, then the comment step with the plan's outputs, as the runner passes them. */
+  function planThenPost(npxExit: number, commentPages = pages) {
+    const box = sandbox(npxExit, { commentPages });
+    const planStatus = box.run(plan.run!);
+    const exitcode = /exitcode=(\d+)/.exec(box.read("out"))?.[1] ?? "";
+    const postStatus = box.run(post.run!, { EXIT_CODE: exitcode, HEAD_SHA: SHA, RUN_URL });
+    return { planStatus, postStatus, gh: box.gh(), comment: box.read("comment.md") };
+  }
+
+  it("checks out the pull request's head, and names that commit in the comment", () => {
+    const checkout = Object.values(w.jobs)[0].steps.find((s) => s.uses?.startsWith("actions/checkout@")) as Step & { with: Record<string, string> };
+    expect(checkout.with.ref).toBe("${{ github.event.pull_request.head.sha }}");
+    expect(post.env).toMatchObject({
+      GH_TOKEN: "${{ github.token }}",
+      HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+      EXIT_CODE: "${{ steps.plan.outputs.exitcode }}",
+      RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+    });
+  });
+
+  it("updates its own comment, found by its marker through every page, not the bot's last comment", (ctx) => {
+    skipWithoutJq(ctx);
+    const r = planThenPost(2);
+    expect(r.postStatus).toBe(0);
+    expect(r.gh).toEqual([
+      "api --paginate repos/contoso/licenses/issues/42/comments?per_page=100 --jq .[] | select(.user.type == \"Bot\" and (.body | startswith(env.MARKER))) | .id",
+      "api --method PATCH repos/contoso/licenses/issues/comments/99 -F body=@comment.md",
+    ]);
+    expect(r.comment).toBe(`${marker("t-1")}\nPlan of ${SHA} ([run](${RUN_URL})).\n\n## m365-licenses report for: --no-install m365-licenses plan licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown --detailed-exitcode --out plan.json\n`);
+  });
+
+  it("creates the comment when none of the pull request's comments is its own", (ctx) => {
+    skipWithoutJq(ctx);
+    const r = planThenPost(0, [pages[0], [pages[1][0], pages[1][2]]]);
+    expect(r.postStatus).toBe(0);
+    expect(r.gh.slice(1)).toEqual(["api --method POST repos/contoso/licenses/issues/42/comments -F body=@comment.md"]);
+    expect(r.comment.startsWith(`${marker("t-1")}\nPlan of ${SHA} `)).toBe(true);
+  });
+
+  it("a failed plan replaces the plan comment with the failure: the error, the commit, the run; the job still fails", (ctx) => {
+    skipWithoutJq(ctx);
+    const r = planThenPost(1);
+    expect(r.planStatus).toBe(1);
+    expect(r.postStatus).toBe(0);
+    expect(r.gh.slice(1)).toEqual(["api --method PATCH repos/contoso/licenses/issues/comments/99 -F body=@comment.md"]);
+    expect(r.comment.split("\n")[0]).toBe(marker("t-1"));
+    expect(r.comment).toContain(`failed at ${SHA}`);
+    expect(r.comment).toContain(`[The run](${RUN_URL})`);
+    expect(r.comment).toContain("~~~text\nerror: GET /groups needs GroupMember.Read.All\n~~~");
+    expect(r.comment).not.toContain("m365-licenses report");
+    // The comment step runs after a failed step (not after a cancelled run); the reviewed-plan
+    // artifact does not: a failed plan leaves nothing for apply-on-merge to apply.
+    expect(post.if).toBe("${{ !cancelled() }}");
+    expect(step(w, "Keep the reviewed plan")).not.toHaveProperty("if");
+  });
+
+  it("a plan that never ran (an earlier step failed) still takes the old plan's place", (ctx) => {
+    skipWithoutJq(ctx);
+    const box = sandbox(0, { commentPages: pages });
+    expect(box.run(post.run!, { EXIT_CODE: "", HEAD_SHA: SHA, RUN_URL })).toBe(0);
+    expect(box.gh()[1]).toBe("api --method PATCH repos/contoso/licenses/issues/comments/99 -F body=@comment.md");
+    expect(box.read("comment.md")).toContain("The plan did not run (exit code: none)");
+  });
+
+  it("never edits 'the last comment', whoever posted it", () => {
+    for (const file of readdirSync(DIR).filter((f) => f.endsWith(".yml"))) expect(readFileSync(join(DIR, file), "utf8")).not.toContain("--edit-last");
   });
 });
 
@@ -88,7 +216,7 @@ describe("license-apply-on-merge.yml", () => {
   it("applies the plan reviewed on the pull request, not a new one", () => {
     // The state is named, so the certificate is checked against the merged licenses/ folder; a plan
     // file that names other state files (a swapped artifact) is refused, not followed.
-    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx m365-licenses apply licenses\/ --plan plan.json --yes /);
+    expect(step(w, "Apply the reviewed plan").run).toMatch(/^npx --no-install m365-licenses apply licenses\/ --plan plan.json --yes /);
     const fetch = step(w, "Fetch the reviewed plan").run!;
     expect(fetch).toContain("gh run download");
     expect(fetch).toContain("--name license-plan");
@@ -132,5 +260,23 @@ describe("license-drift-nightly.yml", () => {
     const failed = runStep(script, 1);
     expect(failed.status).toBe(1);
     expect(failed.gh).toEqual([]);
+  });
+});
+
+describe("every example workflow", () => {
+  const files = ["license-plan-pr.yml", "license-apply-on-merge.yml", "license-drift-nightly.yml"];
+
+  it.each(files)("%s runs the tool installed by npm ci, never whatever the registry serves under its name", (file) => {
+    const runs = Object.values(workflow(file).jobs).flatMap((j) => j.steps.map((s) => s.run ?? ""));
+    const calls = runs.flatMap((r) => r.split("\n")).filter((l) => /m365-licenses /.test(l) && !l.trim().startsWith("#"));
+    expect(calls.length).toBeGreaterThan(0);
+    // `npx m365-licenses` would download a package of that name when none is installed.
+    for (const line of calls) expect(line).toMatch(/(npx --no-install m365-licenses|node_modules\/\.bin\/m365-licenses) /);
+  });
+
+  it.each(files)("%s sets up a supported Node (22 or 24; Node 20 left support in April 2026)", (file) => {
+    const setup = Object.values(workflow(file).jobs).flatMap((j) => j.steps).filter((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setup.length).toBeGreaterThan(0);
+    for (const s of setup) expect([22, 24]).toContain((s as Step & { with: { "node-version": number } }).with["node-version"]);
   });
 });

@@ -77,6 +77,18 @@ describe("SnapshotCache", () => {
     expect(cache.account(users[0].id)).toBeDefined();
   });
 
+  it("reads a newly named group with the whole query (a top-up reads users only), and a named group once", async () => {
+    const tenant = fakeTenant(users);
+    const cache = new SnapshotCache(tenant, 5);
+    await cache.snapshotFor([users[0].userPrincipalName]);
+    await Promise.all([cache.snapshotFor([], ["Contractors"]), cache.snapshotFor([users[4].userPrincipalName], ["Sales"])]);
+    await cache.snapshotFor([], ["contractors"]); // as written, case-insensitive: already read
+    expect(tenant.queries).toEqual([
+      { upns: [users[0].userPrincipalName] },
+      { upns: [users[0].userPrincipalName, users[4].userPrincipalName].sort(), groups: ["contractors", "sales"] },
+    ]);
+  });
+
   it("follows a successful plan without reading again, and reads again after a failed write", async () => {
     const tenant = fakeTenant(users);
     const session = { tenant, cache: new SnapshotCache(tenant, 5), catalog: Catalog.load(), journalPath: join(mkdtempSync(join(tmpdir(), "m365-j-")), "journal.jsonl"), turns: new WriteTurns() };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError, ValidationError } from "../../provider/errors";
 import { plan } from "../../provider/plan/plan";
-import type { Blocker, Consequence, Plan, PlanChange, PlannedLicense, PlanTenant, PlanWarning, SeatLine } from "../../provider/plan/types";
+import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanTenant, PlanWarning, SeatLine } from "../../provider/plan/types";
 import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
 import { readPlanFile } from "../../provider/report/read-plan-file";
 import { renderJson } from "../../provider/report/render-json";
@@ -19,7 +19,7 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
  */
 const FIELDS = {
   plan: {
-    version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, blocked: true,
+    version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, groupChanges: true, blocked: true,
     warnings: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true,
   } satisfies Record<keyof Plan, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, warnings: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
@@ -31,6 +31,12 @@ const FIELDS = {
   consequence: { kind: true, severity: true, message: true, date: true, source: true, plans: true } satisfies Record<keyof Consequence, true>,
   blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
   seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true } satisfies Record<keyof SeatLine, true>,
+  groupChange: {
+    group: true, groupId: true, add: true, remove: true, planChanges: true, addMembers: true, removeMembers: true, members: true, summary: true, fingerprint: true,
+  } satisfies Record<keyof GroupChange, true>,
+  memberEffect: {
+    user: true, userId: true, cause: true, assigned: true, unassigned: true, gains: true, loses: true, consequences: true, keptThrough: true, predictedError: true,
+  } satisfies Record<keyof MemberEffect, true>,
 };
 
 type JsonSchema = { properties: Record<string, JsonSchema>; $defs: Record<string, JsonSchema> };
@@ -50,6 +56,8 @@ describe("schemas/plan.schema.json", () => {
     ["seatLine", schema.$defs.seatLine.properties],
     ["tenant", schema.$defs.tenant.properties],
     ["warning", schema.$defs.warning.properties],
+    ["groupChange", schema.$defs.groupChange.properties],
+    ["memberEffect", schema.$defs.memberEffect.properties],
   ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });
@@ -108,13 +116,13 @@ describe("readPlanFile", () => {
   });
 
   it("names an unknown property", () => {
-    const text = renderJson(fabrikam).replace('"version": 2,', '"version": 2,\n  "force": true,');
+    const text = renderJson(fabrikam).replace('"version": 3,', '"version": 3,\n  "force": true,');
     expect(() => readPlanFile(text)).toThrow(/must NOT have additional properties \('force'\)/);
   });
 
   it("says where JSON that does not parse breaks", () => {
     try {
-      readPlanFile('{\n  "version": 2,\n  oops\n}', "plan.json");
+      readPlanFile('{\n  "version": 3,\n  oops\n}', "plan.json");
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
@@ -123,13 +131,13 @@ describe("readPlanFile", () => {
   });
 
   it("refuses a plan of another version with a hint", () => {
-    const text = renderJson(fabrikam).replace('"version": 2,', '"version": 1,');
+    const text = renderJson(fabrikam).replace('"version": 3,', '"version": 1,');
     try {
       readPlanFile(text);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(UserError);
-      expect((e as UserError).message).toMatch(/version 1; this m365-licenses reads version 2/);
+      expect((e as UserError).message).toMatch(/version 1; this m365-licenses reads version 3/);
       expect((e as UserError).hint).toMatch(/plan .* --out plan.json/);
     }
   });

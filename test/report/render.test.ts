@@ -22,6 +22,13 @@ describe("renderText", () => {
     expect(text.indexOf("heidi@fabrikam.com")).toBeLessThan(text.indexOf("judy@fabrikam.com"));
   });
 
+  it("names the service plans a group member loses when the group changes plans in place", () => {
+    const text = renderText(fabrikam, { color: false });
+    expect(text).toContain("~ ENTERPRISEPACK: disable YAMMER_ENTERPRISE (in place: members keep the SKU)");
+    expect(text).toContain("quinn@fabrikam.com: loses service plan YAMMER_ENTERPRISE [service-plans-lost]");
+    expect(text).toContain("rita@fabrikam.com: loses EXCHANGESTANDARD [ediscovery-unsearchable, mailbox-purge 2026-12-20, service-plans-lost]");
+  });
+
   it("says so when there is nothing to do, as a plan and as drift", () => {
     expect(renderText(quiet, { color: false })).toMatch(/^Tenant: .*\nNo changes: the tenant matches the desired state\.\n/);
     expect(renderText(quiet, { color: false, mode: "drift" })).toMatch(/^Tenant: .*\nNo drift: the tenant matches the desired state\.\n/);
@@ -34,20 +41,25 @@ describe("renderMarkdown", () => {
   it("puts the reviewer's questions first: the tenant, the data at risk with dates, the blockers, the seats that change", () => {
     const at = (text: string) => md.indexOf(text);
     expect(md).toContain("Tenant: Fabrikam (3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15, fabrikam.com");
-    expect(md).toContain("**Plan: 3 licenses to add, 4 licenses to remove");
+    expect(md).toContain("**Plan: 3 licenses to add, 5 licenses to remove");
     expect(md).toMatch(/\| `carol@fabrikam.com` \| mailbox purged \| 2026-12-20 \| \[Remove licenses from users\]\(https:\/\/learn\.microsoft\.com\/[^)]+\) \|/);
     expect(md).toContain("| `frank@fabrikam.com` | `inherited-license` | POWER_BI_PRO is inherited from group 'Analysts'");
     expect(at("### Data at risk")).toBeLessThan(at("### Blocked"));
     expect(at("### Blocked")).toBeLessThan(at("### Seats the plan changes"));
     expect(at("### Seats the plan changes")).toBeLessThan(at("### Changes"));
-    expect(md).toContain("Monthly saving: **23.00 USD**");
+    expect(md).toContain("Monthly saving: **27.00 USD**");
   });
 
   it("shows only the SKUs the plan changes, with purchased, now and after, as bars; no chart", () => {
     const table = md.slice(md.indexOf("### Seats the plan changes"), md.indexOf("Monthly saving"));
-    expect(table).toContain("| `ENTERPRISEPACK` | 20 | 6 | 5 | -1 | `█████░░░░░░░░░░░░░░░` | 23.00 |");
+    expect(table).toContain("| `ENTERPRISEPACK` | 20 | 7 | 6 | -1 | `██████░░░░░░░░░░░░░░` | 23.00 |");
     expect(table).not.toContain("SPE_E5"); // 5 of 5 before and after
     expect(md).not.toContain("mermaid");
+  });
+
+  it("keeps the sign of a group's writes: not a nested list", () => {
+    expect(md).toContain("### Group `Contractors`\n\n- \\- remove EXCHANGESTANDARD\n");
+    expect(md).not.toMatch(/^- [+-] /m);
   });
 
   it("folds each user's detail, data at risk first, sources linked, long plan lists folded", () => {

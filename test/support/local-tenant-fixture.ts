@@ -33,6 +33,12 @@ export const SKU = {
   P1: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4",
 };
 export const upn = (alias: string): string => `${alias}@fabrikam.com`;
+/**
+ * Seats the Fabrikam seed uses (consumedUnits), for tests that count what a write does to them.
+ * E3: alice carol dave heidi ivan oscar, quinn through Sales; EXO1: dave peggy, rita through
+ * Contractors; PBI: frank through Analysts; P1: All Staff (test/local-tenant/fabrikam-seed.test.ts).
+ */
+export const FABRIKAM_USED = { E3: 7, E5: 5, EXO1: 3, PBI: 1, P1: 14 } as const;
 
 export type ConnectOptions = Parameters<typeof connectLocalTenant>[1];
 

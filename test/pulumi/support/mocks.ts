@@ -1,5 +1,7 @@
 /** Pulumi program tests with `pulumi.runtime.setMocks`: what was registered, and Output values. */
 import * as pulumi from "@pulumi/pulumi";
+import { checkRecord } from "../../../provider/pulumi/managed-users-lifecycle";
+import type { ManagedUsersInputs, RecordedUsers } from "../../../provider/pulumi/managed-users-types";
 
 export interface Registered {
   type: string;
@@ -8,14 +10,25 @@ export interface Registered {
   inputs: Record<string, any>;
 }
 
+/**
+ * The state the engine gives back for a registration, inputs echoed: for the stack's record
+ * (`ManagedUsers`) after its real `check`, as the engine calls it, with `before` as the record the
+ * stack held (none: a first update). The record's update, which writes at `up`, is not run here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function engineState(type: string, inputs: Record<string, any>, before?: RecordedUsers): Record<string, unknown> {
+  if (!type.endsWith(":ManagedUsers")) return inputs;
+  return checkRecord(before ?? {}, inputs as ManagedUsersInputs).inputs as unknown as Record<string, unknown>;
+}
+
 /** Install mocks that record every resource registration and echo inputs as state. */
-export async function recordResources(preview: boolean): Promise<Registered[]> {
+export async function recordResources(preview: boolean, before?: RecordedUsers): Promise<Registered[]> {
   const registered: Registered[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
+        return { id: `${args.name}-id`, state: engineState(args.type, args.inputs, before) };
       },
       call: () => ({}),
     },

@@ -2,7 +2,7 @@
  * Helpers for the end-to-end tests through the real Pulumi engine (test/pulumi/automation-e2e.test.ts):
  * finding the CLI, the engine's offline environment, and what the tenant and the disk saw.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -83,4 +83,18 @@ export function engineEnv(work: string, local: LocalTenant): Record<string, stri
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     M365_LICENSES_CA_FILE: local.caCertPath,
   };
+}
+
+/**
+ * The `pulumi` CLI in `cwd`, non-interactive, with `input` on stdin. Asynchronously: the local
+ * tenant answers from this process's event loop.
+ */
+export function pulumiCli(cwd: string, env: NodeJS.ProcessEnv): (args: string[], input?: string) => Promise<string> {
+  return (args, input) =>
+    new Promise((resolve, reject) => {
+      const child = execFile("pulumi", [...args, "--non-interactive"], { cwd, env, encoding: "utf8" }, (err, stdout, stderr) =>
+        err ? reject(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed:\n${stdout}\n${stderr}`)) : resolve(stdout),
+      );
+      child.stdin?.end(input ?? "");
+    });
 }

@@ -1,0 +1,32 @@
+/** The markdown plan's "No longer in the YAML" section: bounded, printed safely. */
+import { describe, expect, it } from "vitest";
+import { codeState } from "../../provider/pulumi/carry-out-plan";
+import type { LettingGo } from "../../provider/pulumi/letting-go";
+import { planMarkdown } from "../../provider/pulumi/preview-plan";
+import { COMMENT_LIMIT } from "../../provider/report/render-markdown";
+import { plan } from "../../provider/plan/plan";
+import { SnapshotBuilder } from "../plan/snapshot-builder";
+
+const snapshot = new SnapshotBuilder().sku("ENTERPRISEPACK", 10).user("alice@x.com", { direct: ["ENTERPRISEPACK"] }).build();
+const p = plan(codeState([{ upn: "alice@x.com", licenses: [] }]), snapshot, new Date(snapshot.takenAt));
+
+describe("planMarkdown with users let go of", () => {
+  it("lists at most 100 and counts the rest, and the whole stays under the comment limit", () => {
+    const many: LettingGo = { leaving: [], refused: [], retained: Array.from({ length: 250 }, (_, i) => ({ upn: `u${i}@x.com`, resource: `UserLicenses/u${i}@x.com${"x".repeat(300)}` })) };
+    const text = planMarkdown(p, many);
+    expect(text).toContain("### No longer in the YAML");
+    expect(text.match(/^- u\d+@x\.com is no longer in the YAML/gm)).toHaveLength(100);
+    expect(text).toContain("- and 150 more");
+    expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+  });
+
+  it("escapes control characters that a file name may carry", () => {
+    const text = planMarkdown(p, { leaving: [], refused: [], retained: [{ upn: "bob@x.com", resource: "LicenseSet/evil\u001b[2Jname" }] });
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("LicenseSet/evil");
+  });
+
+  it("without anyone let go, the plan is the CLI's markdown", () => {
+    expect(planMarkdown(p, { leaving: [], refused: [], retained: [] })).not.toContain("No longer in the YAML");
+  });
+});
