@@ -147,10 +147,10 @@ export function lineStream(write: (line: string) => void): Writable & { isTTY: f
 }
 
 /**
- * When the tenant client holds new writes back after a 429 (its AdaptiveConcurrency's pause, set
- * from Retry-After: tenant/batch-runner.ts and graph-tenant.ts), for tenants that expose it.
+ * When the tenant client holds new writes back after a 429 (its write pacer's pause, set from
+ * Retry-After: tenant/pacer.ts, batch-runner.ts and graph-tenant.ts), for tenants that expose it.
  */
 export function throttleOf(tenant: Tenant): (() => number) | undefined {
-  const concurrency = (tenant as { writeConcurrency?: { pausedUntil?: number } }).writeConcurrency;
-  return concurrency && typeof concurrency.pausedUntil === "number" ? () => concurrency.pausedUntil ?? 0 : undefined;
+  const pacer = (tenant as { writePacer?: { pausedUntil?: number } }).writePacer;
+  return pacer && typeof pacer.pausedUntil === "number" ? () => pacer.pausedUntil ?? 0 : undefined;
 }

@@ -3,7 +3,7 @@ import { UserError } from "../errors";
 import { startLocalTenant } from "../local-tenant";
 import type { CliIo } from "./main";
 
-const USAGE = `Usage: m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE] [--batch-seed N] [--admin-token TOKEN]
+const USAGE = `Usage: m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE] [--batch-seed N] [--admin-token TOKEN] [--latency MS[,MS_PER_OBJECT]]
 
 Runs the local Graph-compatible tenant on https://127.0.0.1 until interrupted.
   --port N             port to listen on (default 0: any free port)
@@ -15,6 +15,10 @@ Runs the local Graph-compatible tenant on https://127.0.0.1 until interrupted.
                        M365_LICENSES_BATCH_SEED, else 1); Graph promises no order
   --admin-token TOKEN  serve <url>/_admin/requests and <url>/_admin/clock to this bearer token
                        (16+ characters; or set M365_LICENSES_ADMIN_TOKEN, which keeps it out of ps)
+  --latency MS[,MS_PER_OBJECT]
+                       answer every Graph request after MS milliseconds, plus MS_PER_OBJECT for each
+                       object of a returned collection (a $batch: its slowest item); a parameter to
+                       try clients under latency, not a measurement of Graph (default: none)
 
 Clients trust the tenant's certificate with M365_LICENSES_CA_FILE=<CA cert> (m365-licenses) or
 NODE_EXTRA_CA_CERTS=<CA cert> (any Node program), and ask for a token with scope <url>/.default.`;
@@ -25,6 +29,7 @@ export interface ServeOptions {
   seed?: string;
   batchSeed?: number;
   adminToken?: string;
+  latency?: { requestMs: number; perObjectMs: number };
 }
 
 export function parseServeArgs(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ServeOptions | "help" {
@@ -48,12 +53,19 @@ export function parseServeArgs(args: string[], cwd: string, env: NodeJS.ProcessE
     else if (flag === "--seed") out.seed = resolve(cwd, value());
     else if (flag === "--batch-seed") out.batchSeed = whole(flag, value(), 2 ** 32 - 1);
     else if (flag === "--admin-token") out.adminToken = value();
+    else if (flag === "--latency") out.latency = latencyArg(value());
     else throw new UserError(`unknown option '${a}' for 'tenant serve'`, USAGE);
   }
   out.adminToken ??= env.M365_LICENSES_ADMIN_TOKEN || undefined;
   if (out.adminToken !== undefined && out.adminToken.length < 16) throw new UserError("--admin-token must be at least 16 characters", USAGE);
   if (out.adminToken === undefined) delete out.adminToken;
   return out;
+}
+
+function latencyArg(v: string): { requestMs: number; perObjectMs: number } {
+  const m = /^(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?$/.exec(v);
+  if (!m) throw new UserError(`--latency must be milliseconds per request, optionally with milliseconds per object (e.g. 200,1.8), not '${v}'`, USAGE);
+  return { requestMs: Number(m[1]), perObjectMs: Number(m[2] ?? 0) };
 }
 
 /** Serve until `stop` resolves; prints where to connect, never a secret. */
@@ -70,6 +82,7 @@ export async function serveTenant(args: string[], io: CliIo, stop: Promise<unkno
     seedMismatch: "error",
     batchSeed: opts.batchSeed,
     adminToken: opts.adminToken,
+    latency: opts.latency,
   });
   io.out(
     [

@@ -7,6 +7,7 @@ import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredGroup, DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
 import { compileUpnPattern } from "./upn-pattern";
 import { ISO_3166_ALPHA2 } from "../util/iso-3166";
+import { sortByUpn } from "../util/upn-order";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -85,7 +86,8 @@ class StateCompiler {
         maxDeletions: this.guardLimits.get("maxDeletions")?.value,
         protected: this.protectedPatterns.map((p) => p.value),
       },
-      users: [...this.users.values()].map((u) => u.user).sort((a, b) => a.upn.localeCompare(b.upn)),
+      // compareUpns order (util/upn-order.ts), as the snapshot's users: the same on every machine.
+      users: sortByUpn(this.users.values(), (u) => u.user.upn).map((u) => trimmed(u.user)),
       groups: [...this.groups.values()].map((g) => g.value).sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
@@ -119,13 +121,30 @@ class StateCompiler {
     }
   }
 
+  /**
+   * One object for each distinct license (SKU and plan lists), however many users hold it: a
+   * million users hold a handful of distinct licenses. Frozen: the state is never changed.
+   */
+  private readonly licenses = new Map<string, DesiredLicense>();
+  private shared(lic: DesiredLicense): DesiredLicense {
+    const key = `${lic.skuId}|${lic.disabledPlanIds?.join(",") ?? "-"}|${lic.enabledPlanIds?.join(",") ?? "-"}`;
+    let known = this.licenses.get(key);
+    if (!known) {
+      if (lic.disabledPlanIds) Object.freeze(lic.disabledPlanIds);
+      if (lic.enabledPlanIds) Object.freeze(lic.enabledPlanIds);
+      this.licenses.set(key, (known = Object.freeze(lic)));
+    }
+    return known;
+  }
+
   /** Resolve a license list, each with its path; a SKU listed twice in one list is a problem. */
   private licenseList(s: StateSource, path: PathSeg[], list: unknown[]): Located<DesiredLicense>[] {
     const out: Located<DesiredLicense>[] = [];
     const seen = new Map<string, number>();
     list.forEach((spec, i) => {
-      const lic = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
-      if (!lic) return;
+      const resolved = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
+      if (!resolved) return;
+      const lic = this.shared(resolved);
       if (seen.has(lic.skuId)) {
         this.problems.push(s.problem([...path, i], `${lic.skuPartNumber} is listed twice (also item ${seen.get(lic.skuId)! + 1})`));
         return;
@@ -352,19 +371,35 @@ class StateCompiler {
   }
 }
 
-/** Where a user is defined; line and column are worked out when first read (they cost a YAML parse). */
+/**
+ * Where a user is defined: `{ file, line, col }`, line and column worked out when first read (they
+ * cost a YAML parse). It keeps the source's locator and the path, not the source: the parsed file
+ * (its value) is let go once the state is compiled, which for 1,000,000 users is most of the state's
+ * memory. The getters are shared, not made per user.
+ */
+const locators = new WeakMap<object, { locate: StateSource["problem"]; path: PathSeg[]; pos?: { line: number; col: number } }>();
+const position = (ref: object): { line: number; col: number } => {
+  const l = locators.get(ref)!;
+  return (l.pos ??= l.locate(l.path, "", "key"));
+};
+const LINE_COL: PropertyDescriptorMap = {
+  line: { enumerable: true, get(this: object) { return position(this).line; } },
+  col: { enumerable: true, get(this: object) { return position(this).col; } },
+};
+
 function sourceRef(s: StateSource, path: PathSeg[]): SourceRef {
-  let pos: { line: number; col: number } | undefined;
-  const locate = () => (pos ??= s.problem(path, "", "key"));
-  return {
-    file: s.file,
-    get line() {
-      return locate().line;
-    },
-    get col() {
-      return locate().col;
-    },
-  };
+  // A user defined under `users` in a file the fast reading read: its line is known already.
+  const known = path.length === 2 && path[0] === "users" ? s.userAt?.(String(path[1])) : undefined;
+  if (known) return { file: s.file, line: known.line, col: known.col };
+  const ref = Object.defineProperties({ file: s.file }, LINE_COL) as SourceRef;
+  locators.set(ref, { locate: s.problem, path });
+  return ref;
+}
+
+/** A list grown by push keeps room for 16 more; a million users' lists are copied to their size. */
+function trimmed(user: DesiredUser): DesiredUser {
+  if (user.licenses) user.licenses = user.licenses.slice();
+  return user;
 }
 
 /**

@@ -4,6 +4,7 @@ import { collectGarbage } from "../util/collect-garbage";
 import { MAX_ALIAS_COUNT } from "./limits";
 import { plainCopy } from "./plain-data";
 import { pathString, type PathSeg } from "./state-path";
+import { fastYaml } from "./fast-yaml";
 import { firstAlias, parseYaml, type ParsedYaml } from "./yaml-document";
 
 export { pathString, type PathSeg };
@@ -24,6 +25,11 @@ export interface StateSource {
    * pattern); it moves the column only where the source spells the string out as it is.
    */
   problem(path: PathSeg[], message: string, at?: "key" | "value", charIndex?: number): Problem;
+  /**
+   * Where a user's key is, when the source knows it without work (the fast reading of a YAML
+   * file keeps the line of each `users` key); `undefined` otherwise, and then `problem` locates it.
+   */
+  userAt?(upn: string): { line: number; col: number } | undefined;
 }
 
 /** Above this size the parse garbage is collected at once (see collectGarbage). */
@@ -71,7 +77,10 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
   // A line that is neither blank nor a comment; one pass, no backtracking across lines.
   if (!/^[^\S\n]*[^\s#]/m.test(text)) return fail(1, 1, "file is empty; a desired-state file starts with `version: 1`");
 
-  let parsed: ParsedYaml | undefined = parseYaml(text);
+  // The fast reading first (fast-yaml.ts); the positioned Document only when it declines, which it
+  // does for anything the full reading might have a problem with.
+  const fast = fastYaml(text);
+  let parsed: ParsedYaml | undefined = fast ? undefined : parseYaml(text);
   let lines: string[] | undefined;
   const at = (offset: number): { line: number; col: number; excerpt?: string } => {
     parsed ??= parseYaml(text);
@@ -79,9 +88,9 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
     lines ??= text.split(/\r?\n/);
     return { line, col, excerpt: lines[line - 1] };
   };
-  const problems: Problem[] = parsed.problems.map((p) => ({ file, ...at(p.offset), message: p.message }));
-  const doc = parsed.doc;
-  let value: unknown;
+  const problems: Problem[] = parsed ? parsed.problems.map((p) => ({ file, ...at(p.offset), message: p.message })) : [];
+  const doc = parsed?.doc;
+  let value: unknown = fast?.value;
   if (problems.length === 0 && doc) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -95,12 +104,15 @@ export function yamlSource(file: string, bytes: Uint8Array): StateSource {
   if (problems.length === 0) {
     parsed = undefined;
     lines = undefined;
-    if (bytes.length > LARGE_FILE_BYTES) collectGarbage();
+    // Only the full reading leaves a syntax tree's worth of garbage behind.
+    if (!fast && bytes.length > LARGE_FILE_BYTES) collectGarbage();
   }
+  const userKeys = fast?.userKeys;
   return {
     file,
     value,
     problems,
+    ...(userKeys ? { userAt: (upn: string) => userKeys.get(upn) } : {}),
     problem(path, message, where = "value", charIndex) {
       parsed ??= parseYaml(text);
       const node = parsed.doc && locate(parsed.doc, path, where);

@@ -19,7 +19,7 @@ export interface YamlProblem {
  * The library's own YAML 1.1 tags are switched off too (`resolveKnownTags: false`), so nothing
  * here depends on every tag having been seen.
  */
-const OPTIONS = {
+export const YAML_OPTIONS = {
   version: "1.2",
   schema: "core",
   merge: false,
@@ -66,7 +66,7 @@ export function parseYaml(text: string): ParsedYaml {
   }
   let doc: Document | undefined;
   const extra: YamlProblem[] = [];
-  for (const d of new Composer(OPTIONS).compose(tokens(), true, text.length)) {
+  for (const d of new Composer(YAML_OPTIONS).compose(tokens(), true, text.length)) {
     if (!doc) doc = d as Document;
     else {
       extra.push({ offset: d.range[0], message: "a desired-state file holds one YAML document and this one starts a second (`---`); split them into files" });

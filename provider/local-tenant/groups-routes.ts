@@ -61,7 +61,7 @@ function matches(ctx: RouteContext, g: GroupRow, terms: FilterTerm[]): boolean {
     if (t.kind === "licenseCount") return t.op === "eq" ? licenses.length === 0 : licenses.length > 0;
     if (t.kind === "bool" && t.prop === "hasMembersWithLicenseErrors") return hasMembersWithLicenseErrors(ctx, g.id) === t.value;
     const value = t.prop === "id" ? g.id : t.prop === "displayName" ? g.display_name : t.prop === "mailNickname" ? g.mail_nickname : undefined;
-    if (value === undefined || t.kind === "bool") {
+    if (value === undefined || t.kind === "bool" || t.kind === "range") {
       throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.prop}' of resource 'Group'.`);
     }
     const v = value.toLowerCase();

@@ -7,6 +7,7 @@ import type { Faults } from "./faults";
 import { errorBody, type GraphRequest, type GraphResponse, GraphHttpError, json } from "./graph-response";
 import { gatewayTimeout, type GraphService, serviceUnavailable } from "./graph-service";
 import { newGuid } from "./ids";
+import { type LatencyOptions, latencyOf } from "./latency";
 import { type BodyRead, discardBody, readBody } from "./request-body";
 import { parseTarget, type RequestTarget } from "./request-target";
 import { type AuthorityInfo, isRegisteredApp, issuerOf, issueToken, malformedRequest, openIdConfiguration } from "./token-endpoint";
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   batchRandom: () => number;
   /** Present only when the tenant was started with an admin token. */
   admin?: AdminDeps;
+  /** Answer time of Graph requests (latency.ts); read on each request, so it can be changed. */
+  latency: () => LatencyOptions | undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -119,6 +122,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   } else {
     out = await graph(deps, req, res, { method, target, headers, entry });
     if (!out) return;
+    const wait = latencyOf(deps.latency(), out, entry.batchSize !== undefined);
+    if (wait > 0) await sleep(wait);
   }
   discardBody(req);
   entry.status = out.status;
@@ -164,7 +169,7 @@ async function graph(
         random: deps.batchRandom,
         execute: (itemReq) => {
           const x = deps.service.execute(itemReq, principal);
-          log.push({ time: dir.now().toISOString(), method: itemReq.method, path: itemReq.rawPath, status: x.status, appId: principal.appId, inBatch: true, ...(x.fault ? { fault: x.fault } : {}) });
+          log.push({ time: dir.now().toISOString(), method: itemReq.method, path: itemReq.rawPath, status: x.status, appId: principal.appId, inBatch: true, ...(x.fault ? { fault: x.fault } : {}), ...charged(x) });
           return x;
         },
         // Not logged: the log lists what ran (the envelope's batchSize counts every item).
@@ -182,11 +187,18 @@ async function graph(
     };
     const x = deps.service.execute(graphReq, principal);
     if (x.fault) entry.fault = x.fault;
+    Object.assign(entry, charged(x));
     return { ...x, headers: { ...x.headers, "odata-version": "4.0" } };
   } catch (err) {
     if (!(err instanceof GraphHttpError)) throw err;
     return graphError(err, headers, dir.now());
   }
+}
+
+/** The resource units an answer was charged, from its `x-ms-resource-unit` header (throttling.ts). */
+function charged(x: GraphResponse): { resourceUnits?: number } {
+  const ru = x.status === 429 ? undefined : x.headers["x-ms-resource-unit"];
+  return ru === undefined ? {} : { resourceUnits: Number(ru) };
 }
 
 function parseJson(text: string): unknown {

@@ -14,6 +14,7 @@ export { PURGE_AFTER_MS } from "./directory";
 export { TOKEN_LIFETIME_SECONDS } from "./access-token";
 export type {
   FaultOptions,
+  LatencyOptions,
   LocalTenant,
   LocalTenantOptions,
   RequestLogEntry,

@@ -9,6 +9,7 @@ export type FilterTerm =
   | { kind: "licenseCount"; op: "eq" | "ne" } // assignedLicenses/$count eq|ne 0 (advanced query)
   | { kind: "in"; prop: string; values: string[] } // prop eq 'v' | prop in ('a','b')
   | { kind: "startswith" | "endswith"; prop: string; value: string } // endswith is an advanced query
+  | { kind: "range"; prop: string; op: "ge" | "le"; value: string } // prop ge|le 'v'
   | { kind: "bool"; prop: string; value: boolean };
 
 /**
@@ -62,6 +63,8 @@ function parseClause(clause: string, props: Set<string>, typeName: string): Filt
     if (m[3] !== undefined) return { kind: "bool", prop, value: m[3].toLowerCase() === "true" };
     return { kind: "in", prop, values: [m[2] !== undefined ? unquote(m[2]) : m[4]] };
   }
+  m = new RegExp(`^(\\w+)\\s+(ge|le)\\s+${STR}$`, "i").exec(clause);
+  if (m) return { kind: "range", prop: known(m[1], props, typeName), op: m[2].toLowerCase() as "ge" | "le", value: unquote(m[3]) };
   m = /^(\w+)\s+in\s+\((.*)\)$/i.exec(clause);
   if (m) {
     const prop = known(m[1], props, typeName);

@@ -53,11 +53,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const saved = getMeta(db, "clock");
     const start = options.clock ? parseDate(options.clock) : saved ? new Date(saved) : new Date();
     let dir: Directory | undefined;
-    const clock = new ControllableClock(start, (now) => {
-      setMeta(db, "clock", now.toISOString());
-      dir?.purgeExpired(); // the 30-day purge happens as the clock passes it
-      if (dir) settleGroupProcessing(dir); // and queued group licensing completes
-    });
+    const rate = options.clockRate ?? 1;
+    if (!(Number.isFinite(rate) && rate > 0)) throw new UserError(`clockRate must be a number above 0, not ${String(options.clockRate)}`);
+    const clock = new ControllableClock(
+      start,
+      (now) => {
+        setMeta(db, "clock", now.toISOString());
+        dir?.purgeExpired(); // the 30-day purge happens as the clock passes it
+        if (dir) settleGroupProcessing(dir); // and queued group licensing completes
+      },
+      rate,
+    );
     dir = new Directory(db, () => clock.now(), groupTiming(options.groupLicenseProcessing));
     dir.purgeExpired();
     settleGroupProcessing(dir);
@@ -76,7 +82,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     const authority = { db, signingKey: keys.signingKey, tenantId: dir.tenantId, domain: dir.domain, url };
     const service = new GraphService({ dir, throttle, faults, graphBaseUrl: `${url}/v1.0` });
     const admin = options.adminToken !== undefined ? { token: options.adminToken, log, clock } : undefined;
-    const handler = createHandler({ authority, dir, service, faults, log, batchRandom: mulberry32(batchSeed), admin });
+    let latency = options.latency;
+    const handler = createHandler({ authority, dir, service, faults, log, batchRandom: mulberry32(batchSeed), admin, latency: () => latency });
     server.on("request", handler);
     server.on("checkContinue", handler); // the handler decides whether to invite the body
 
@@ -96,6 +103,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       requestLog: { entries: () => [...log], clear: () => void log.splice(0) },
       setFaults: (f) => faults.set(f),
       setThrottling: (t) => throttle.set(t),
+      setLatency: (l) => void (latency = l),
       batchSeed,
       ...(admin ? { adminUrl: `${url}/_admin` } : {}),
       close: async () => {

@@ -3,8 +3,10 @@
  * Other code (tests, benchmarks, the CLI) starts one with `startLocalTenant` and talks to it over
  * HTTPS through the same client as the real Graph.
  */
+import type { LatencyOptions } from "./latency";
 import type { SeedFile } from "./seed-types";
 
+export type { LatencyOptions } from "./latency";
 export type { SeedFile } from "./seed-types";
 
 export interface LocalTenantOptions {
@@ -16,6 +18,11 @@ export interface LocalTenantOptions {
   port?: number;
   /** The tenant clock's start; default: the clock saved in the data dir, the seed's `now`, or real time. */
   clock?: Date | string;
+  /**
+   * Tenant time per real time (default 1). Above 1 the quota windows pass faster while time still
+   * flows on its own; a client then waits on a clock of the same rate (tenant-clock.ts).
+   */
+  clockRate?: number;
   /** Token buckets with the documented identity quotas (graph-facts.md section 7); off with `false`. */
   throttling?: ThrottlingOptions | false;
   /** Injected failures; all rates default to 0. */
@@ -43,6 +50,12 @@ export interface LocalTenantOptions {
    * Defaults 2,000 and 3,000 ms, a local choice; advance `clock` to move past them.
    */
   groupLicenseProcessing?: { queuedMs?: number; processingMs?: number };
+  /**
+   * Answer time of Graph requests in real time: `requestMs` each, plus `perObjectMs` per object of a
+   * returned collection; a `$batch` answers with its slowest item. Off by default. A parameter, not
+   * a measurement of Graph (latency.ts).
+   */
+  latency?: LatencyOptions;
 }
 
 /**
@@ -100,9 +113,13 @@ export interface RequestLogEntry {
   inBatch?: boolean;
   /** What was injected, if anything: "throttle" | "unavailable" | "gatewayTimeout" | "slow" | "drop". */
   fault?: string;
+  /** Resource units the request was charged (its `x-ms-resource-unit`, graph-facts.md 7); none when refused. */
+  resourceUnits?: number;
 }
 
 export interface TenantClock {
+  /** Tenant time per real time (LocalTenantOptions.clockRate). */
+  readonly rate: number;
   now(): Date;
   set(t: Date | string): void;
   advance(ms: number): void;
@@ -126,6 +143,8 @@ export interface LocalTenant {
   requestLog: { entries(): RequestLogEntry[]; clear(): void };
   setFaults(f: FaultOptions): void;
   setThrottling(t: ThrottlingOptions | false): void;
+  /** Change the answer time (LocalTenantOptions.latency); `undefined` switches it off. */
+  setLatency(l: LatencyOptions | undefined): void;
   /** The seed of the `$batch` order in use (see LocalTenantOptions.batchSeed). */
   batchSeed: number;
   /** `${url}/_admin` when an admin token was given. */

@@ -7,7 +7,7 @@ import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
 import { demand } from "./permissions";
 import type { RouteContext } from "./route-context";
-import { FILTERABLE_USER_PROPERTIES, queryUsers } from "./user-query";
+import { FILTERABLE_USER_PROPERTIES, pageOrder, queryUsers } from "./user-query";
 import { parseUserUpdate, updateUser } from "./user-update";
 import { DEFAULT_USER_PROPERTIES, fullUser, parseSelect, project, USER_PROPERTIES } from "./user-view";
 
@@ -39,7 +39,8 @@ export function listUsers(ctx: RouteContext, deleted: boolean): GraphResponse {
   const value = renderUsers(ctx, page.rows, select);
   const context = deleted ? contextFor("directory/deletedItems/microsoft.graph.user", select) : contextFor("users", select);
   if (deleted) for (const v of value) (v as Record<string, unknown>)["@odata.type"] = "#microsoft.graph.user";
-  const more = page.more ? nextLink(ctx.graphBaseUrl, req, page.rows[page.rows.length - 1].id) : undefined;
+  const last = page.rows[page.rows.length - 1];
+  const more = page.more ? nextLink(ctx.graphBaseUrl, req, pageOrder(terms) === "upn" ? last.upn_lower : last.id) : undefined;
   return json(200, collection(ctx.graphBaseUrl, context, value, { count: page.count, nextLink: more }));
 }
 

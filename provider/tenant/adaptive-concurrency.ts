@@ -1,7 +1,7 @@
 /**
- * AIMD concurrency (as TCP does): one more request in flight after a round of successes, half as
- * many after a throttle. A large apply thus settles just under the tenant's write quota
- * (3,000 writes per 150 s per app and tenant, graph-facts.md section 7) instead of failing.
+ * HOW MANY requests may be in flight: AIMD (as TCP does), one more after a round of successes, half
+ * as many after a throttle (the service is loaded). When a request may start, the quota and
+ * Retry-After, is pacer.ts's rule, not this one's.
  */
 
 export interface ConcurrencyOptions {
@@ -38,13 +38,6 @@ export class AdaptiveConcurrency {
 
   get active(): number {
     return this.inFlight;
-  }
-
-  /** No new request starts before this time (ms): set from a throttled response's Retry-After. */
-  pausedUntil = 0;
-
-  pauseUntil(time: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, time);
   }
 
   hasCapacity(): boolean {

@@ -9,6 +9,7 @@
  * `answerLost`, and the caller reads the tenant before deciding (batch-writer.ts, lost-answer.ts).
  */
 import type { AdaptiveConcurrency } from "./adaptive-concurrency";
+import { Pacer } from "./pacer";
 import type { Clock } from "./clock";
 import { AnswerLostError, GraphError } from "../errors";
 import type { BatchRequestItem, BatchResponseItem, GraphClient } from "./graph-client";
@@ -51,6 +52,11 @@ function lostEnvelope(err: unknown): { code: string; message: string } | undefin
 
 export interface BatchRunOptions {
   concurrency: AdaptiveConcurrency;
+  /**
+   * When batches may start: the write quota and Retry-After pauses (pacer.ts). Default: a pacer of
+   * this run alone, holding for Retry-After only.
+   */
+  pacer?: Pacer;
   clock: Clock;
   policy?: Partial<RetryPolicy>;
   random?: () => number;
@@ -75,6 +81,7 @@ export async function runInBatches(
   options: BatchRunOptions,
 ): Promise<BatchOutcome[]> {
   const { concurrency: cc, clock } = options;
+  const pacer = options.pacer ?? new Pacer();
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const random = options.random ?? Math.random;
   const outcomes: BatchOutcome[] = new Array(jobs.length);
@@ -139,7 +146,7 @@ export async function runInBatches(
     if (throttledWait >= 0) {
       cc.onThrottle(epoch);
       // The quota is the tenant's, not the item's: hold every new batch until the longest wait.
-      cc.pauseUntil(now + throttledWait);
+      pacer.onThrottle(now, throttledWait);
       options.log?.(`$batch: throttled; concurrency now ${cc.limit}, pausing ${(throttledWait / 1000).toFixed(1)}s`);
     } else {
       cc.onSuccess();
@@ -157,8 +164,12 @@ export async function runInBatches(
     if (queue.length === 0 && inflight.size === 0) break;
     const now = clock.now();
     const ready = queue.filter((p) => p.notBefore <= now);
-    if (ready.length > 0 && now >= cc.pausedUntil && cc.hasCapacity()) {
-      const taken = ready.slice(0, BATCH_LIMIT);
+    const next = ready.slice(0, BATCH_LIMIT);
+    const writes = next.filter((p) => changesTenant(jobs[p.index]!)).length;
+    const startAt = next.length > 0 ? pacer.readyAt(writes, now) : now;
+    if (next.length > 0 && startAt <= now && cc.hasCapacity()) {
+      const taken = next;
+      pacer.take(writes, now);
       const takenSet = new Set(taken);
       queue = queue.filter((p) => !takenSet.has(p));
       const epoch = await cc.acquire();
@@ -171,7 +182,7 @@ export async function runInBatches(
     }
     // Nothing can start now: wait for a batch to finish or for the next item/pause to come due.
     const dueTimes = queue.filter((p) => p.notBefore > now).map((p) => p.notBefore);
-    if (ready.length > 0 && now < cc.pausedUntil) dueTimes.push(cc.pausedUntil);
+    if (next.length > 0 && startAt > now) dueTimes.push(startAt);
     const waits: Promise<unknown>[] = [...inflight];
     if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
     if (waits.length === 0) waits.push(clock.sleep(1));

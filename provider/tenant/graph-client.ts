@@ -163,15 +163,24 @@ export class GraphClient {
 
   /** The rest of a collection whose first page is in hand (e.g. from a `$batch` response). */
   async followPages(firstPage: any, headers?: Record<string, string>): Promise<any[]> {
-    const items: any[] = [...(firstPage?.value ?? [])];
+    const items: any[] = [];
+    await this.forEachPage(firstPage, headers, (page) => void items.push(...page));
+    return items;
+  }
+
+  /**
+   * Hands each page's items to `onPage` as it arrives, the first page's included, and keeps none:
+   * a caller that maps a page at once never holds a whole collection of Graph JSON.
+   */
+  async forEachPage(firstPage: any, headers: Record<string, string> | undefined, onPage: (items: any[]) => void): Promise<void> {
+    onPage(firstPage?.value ?? []);
     let next: unknown = firstPage?.["@odata.nextLink"];
     while (typeof next === "string" && next !== "") {
       // Graph says: GET the link verbatim; it carries the original query (section 3.2).
       const page = await this.call("GET", next, { headers });
-      items.push(...(page.body?.value ?? []));
+      onPage(page.body?.value ?? []);
       next = page.body?.["@odata.nextLink"];
     }
-    return items;
   }
 
   /**

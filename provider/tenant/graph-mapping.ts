@@ -7,7 +7,25 @@ import type { DeletedUser, LicenseAssignment, LicensedGroup, TenantSku, TenantUs
 /* eslint-disable @typescript-eslint/no-explicit-any -- these functions read untyped JSON */
 
 const lower = (v: unknown): string => String(v ?? "").toLowerCase();
-const lowerAll = (v: unknown): string[] => (Array.isArray(v) ? v.map(lower) : []);
+
+/**
+ * One copy of each SKU id, group id, plan id and state however many users carry it: a million users
+ * hold two or three assignments each, and a fresh copy of every id is most of a snapshot's memory.
+ * Bounded: these are the tenant's SKUs, plans and licensed groups, not its users.
+ */
+const shared = new Map<string, string>();
+const MAX_SHARED = 100_000;
+function intern(s: string): string {
+  const known = shared.get(s);
+  if (known !== undefined) return known;
+  if (shared.size >= MAX_SHARED) shared.clear();
+  shared.set(s, s);
+  return s;
+}
+const once = (v: unknown): string => intern(lower(v));
+/** The empty list most assignments have, shared: it is never changed (nothing writes a snapshot). */
+const NO_PLANS: string[] = Object.freeze([]) as unknown as string[];
+const lowerAll = (v: unknown): string[] => (Array.isArray(v) && v.length > 0 ? v.map(once) : NO_PLANS);
 
 export function mapSku(s: any): TenantSku {
   const prepaid = s.prepaidUnits ?? {};
@@ -34,15 +52,15 @@ export function mapSku(s: any): TenantSku {
  */
 export function mapAssignments(u: any): LicenseAssignment[] {
   const out: LicenseAssignment[] = (u.licenseAssignmentStates ?? []).map((s: any) => ({
-    skuId: lower(s.skuId),
+    skuId: once(s.skuId),
     disabledPlans: lowerAll(s.disabledPlans),
-    assignedByGroup: s.assignedByGroup ? lower(s.assignedByGroup) : null,
-    state: String(s.state ?? "Active"),
+    assignedByGroup: s.assignedByGroup ? once(s.assignedByGroup) : null,
+    state: intern(String(s.state ?? "Active")),
     // Docs say null on success; Microsoft's own script compares with "None" (section 3).
-    error: s.error === undefined || s.error === null || s.error === "None" ? null : String(s.error),
+    error: s.error === undefined || s.error === null || s.error === "None" ? null : intern(String(s.error)),
   }));
   for (const l of u.assignedLicenses ?? []) {
-    const skuId = lower(l.skuId);
+    const skuId = once(l.skuId);
     if (!out.some((a) => a.skuId === skuId)) {
       out.push({ skuId, disabledPlans: lowerAll(l.disabledPlans), assignedByGroup: null, state: "Active", error: null });
     }
@@ -55,7 +73,7 @@ export function mapUser(u: any): TenantUser {
     id: lower(u.id),
     userPrincipalName: String(u.userPrincipalName ?? ""),
     ...(u.displayName !== undefined && u.displayName !== null ? { displayName: String(u.displayName) } : {}),
-    usageLocation: u.usageLocation ? String(u.usageLocation) : null,
+    usageLocation: u.usageLocation ? intern(String(u.usageLocation)) : null,
     accountEnabled: u.accountEnabled !== false,
     assignments: mapAssignments(u),
   };

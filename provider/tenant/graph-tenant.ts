@@ -14,6 +14,7 @@ import { cloudEndpoints, isLoopback } from "./clouds";
 import { credentialFromConfig } from "./credential-from-config";
 import { explainForbidden, forbiddenMessage } from "./forbidden";
 import { GraphClient } from "./graph-client";
+import { Pacer, type Quota, WRITE_QUOTA } from "./pacer";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
@@ -37,6 +38,11 @@ export interface GraphTenantOptions {
   retry?: Partial<RetryPolicy>;
   /** Write concurrency in `$batch` requests in flight (AIMD between min and max). */
   concurrency?: ConcurrencyOptions;
+  /**
+   * The write quota writes are paced to (pacer.ts); default Graph's documented one, 3,000 per
+   * 150 s per app and tenant (graph-facts.md 7). `false`: no pacing, Retry-After only.
+   */
+  writeQuota?: Quota | false;
   /** Multiplies every wait; 0.001 makes a `Retry-After: 2` last 2 ms in tests. */
   timeScale?: number;
   clock?: Clock;
@@ -55,7 +61,10 @@ export class GraphTenant implements Tenant {
   readonly client: GraphClient;
   /** Write concurrency; exposed so a caller can report how it adapted. */
   readonly writeConcurrency: AdaptiveConcurrency;
+  /** When writes may start (the write quota, Retry-After); exposed for the report. */
+  readonly writePacer: Pacer;
   private readonly readConcurrency: AdaptiveConcurrency;
+  private readonly readPacer: Pacer;
   private readonly clock: Clock;
   /** Write requirements already checked: the claims of one credential do not change between calls. */
   private readonly checked = new Set<string>();
@@ -69,6 +78,8 @@ export class GraphTenant implements Tenant {
     this.clock = scaledClock(options.timeScale ?? 1, options.clock ?? systemClock);
     this.writeConcurrency = new AdaptiveConcurrency({ initial: 2, max: 8, ...options.concurrency });
     this.readConcurrency = new AdaptiveConcurrency({ initial: 4, max: 8 });
+    this.writePacer = new Pacer(options.writeQuota === false ? undefined : (options.writeQuota ?? WRITE_QUOTA), this.clock.now());
+    this.readPacer = new Pacer();
     this.client = new GraphClient({
       graphBaseUrl,
       credential: options.credential,
@@ -82,7 +93,7 @@ export class GraphTenant implements Tenant {
         // A throttled envelope is congestion too: slow the writers down and hold new batches.
         if (e.status === 429) {
           this.writeConcurrency.onThrottle();
-          this.writeConcurrency.pauseUntil(this.clock.now() + e.waitMs);
+          this.writePacer.onThrottle(this.clock.now(), e.waitMs);
         }
       },
     });
@@ -98,6 +109,7 @@ export class GraphTenant implements Tenant {
       return await readSnapshot(this.client, query, {
         ...this.runOptions(),
         concurrency: this.readConcurrency,
+        pacer: this.readPacer,
         listGroupMembers: this.options.listGroupMembers,
       });
     } catch (err) {
@@ -134,7 +146,7 @@ export class GraphTenant implements Tenant {
         this.checked.add(r.what);
       }
     }
-    const results = await writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency });
+    const results = await writeInBatches(this.client, writes, { ...this.runOptions(), ...options, concurrency: this.writeConcurrency, pacer: this.writePacer });
     if (!results.some((r) => r.status === 403)) return results;
     const claims = await this.tokenClaims();
     return results.map((r) => {
@@ -146,7 +158,7 @@ export class GraphTenant implements Tenant {
   }
 
   awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {
-    return awaitGroupProcessing(this.client, groupIds, { ...this.runOptions(), concurrency: this.readConcurrency, ...options });
+    return awaitGroupProcessing(this.client, groupIds, { ...this.runOptions(), concurrency: this.readConcurrency, pacer: this.readPacer, ...options });
   }
 }
 

@@ -1,9 +1,15 @@
 /**
- * Reads a Snapshot in as few requests as Graph allows. Round 1 is ONE `$batch` holding the SKUs, the
- * first page of licensed users, licensed groups and deleted users. Round 2 is `$batch`es of the
- * named users not yet seen (15 UPNs per `in` filter, 300 names a request); optionally the licensed
- * groups' members. Further pages follow `@odata.nextLink`s. Reading N licensed users costs
- * ceil(N/999) + 1 requests, + 1 per 300 named-but-unlicensed users.
+ * Reads a Snapshot in as few requests, and as few waits for Graph, as it allows. Round 1 is ONE
+ * `$batch` holding the SKUs, the first page of licensed users (with their count), licensed groups,
+ * the organization and deleted users. The licensed users are then listed in up to 16 parallel
+ * chains of userPrincipalName ranges (user-chains.ts), each page mapped as it arrives. Round 2 is
+ * `$batch`es of the named users not yet seen (15 UPNs per `in` filter, 300 names a request);
+ * optionally the licensed groups' members.
+ *
+ * Requests for N licensed users: 1 when N <= 999; else with c chains (c = min(16,
+ * floor(ceil(N/999) / 3)); c = 1 follows the one chain) at most 1 + ceil(c/20) + floor((N + c - 1)/999)
+ * (c > 1) or ceil(N/999) (c = 1); + 1 per 300 named-but-unlicensed users. For 100,000 users: 16
+ * chains, at most 102 requests, where one chain would be 101 requests in a row.
  *
  * Named groups (`query.groups`, named-groups.ts): their lookups ride in round 1 (2 items per 15
  * refs, + 1 per 15 refs that are object ids) and the first page of each one's user members in
@@ -11,14 +17,15 @@
  * member pages) while both rounds stay within one `$batch` of 20 items each. Their members are read
  * as users too.
  */
+import { sortByUpn } from "../util/upn-order";
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
-import { graphErrorOf } from "./graph-errors";
 import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
 import { groupLookupJobs, groupsFound, memberListJobs, membersListed } from "./named-groups";
-import type { Snapshot, SnapshotQuery, TenantIdentity } from "./types";
+import type { Snapshot, SnapshotQuery, TenantIdentity, TenantUser } from "./types";
+import { firstPageOf, listChains, listInRanges } from "./user-chains";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON */
 
@@ -33,8 +40,11 @@ const GROUP_SELECT = "id,displayName,assignedLicenses";
 export const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,usageLocation,assignedLicenses,licenseAssignmentStates";
 // `/$count ne 0` on assignedLicenses is an advanced query: header + $count=true (section 3.1).
 const ADVANCED = { ConsistencyLevel: "eventual" };
+const LICENSED = "assignedLicenses/$count ne 0";
 
 export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal"> & {
+  /** Users a page (default and maximum 999, section 3.2); smaller only to test paging on few users. */
+  pageSize?: number;
   /**
    * List every licensed group's direct members (`$select=id`, 999 a page). Off by default: it costs
    * ceil(members/999) more requests per group, and the members that matter already name the group
@@ -47,15 +57,16 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   client.lastServerDate = undefined;
   const wanted = new Set(query.upns.map((u) => u.toLowerCase()));
   if (query.namedOnly) return readNamedUsers(client, wanted, options);
+  const pageSize = options.pageSize ?? PAGE_SIZE;
 
   // Round 1: one $batch.
   const licensed = (resource: string, select: string): BatchJob => ({
     method: "GET",
     url: graphPath(`/${resource}`, {
-      $filter: "assignedLicenses/$count ne 0",
+      $filter: LICENSED,
       $count: "true",
       $select: select,
-      $top: PAGE_SIZE,
+      $top: pageSize,
     }),
     headers: ADVANCED,
   });
@@ -85,34 +96,47 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   const tenant = await tenantIdentity(client, round1[3]!, orgOut!, skuJson);
 
   // A tenant without advanced queries answers 400: then one `any` filter per SKU (default support,
-  // section 3.1). That costs one request per SKU instead of one in total, so it is only the fallback.
+  // section 3.1), the chains side by side. That costs one request per SKU instead of one in total,
+  // so it is only the fallback.
   const perSku = (resource: string, select: string): BatchJob[] =>
     skus.map((s) => ({
       method: "GET",
       url: graphPath(`/${resource}`, {
         $filter: `assignedLicenses/any(x:x/skuId eq ${s.skuId})`,
         $select: select,
-        $top: PAGE_SIZE,
+        $top: pageSize,
       }),
     }));
   const userFallback = usersOut!.status === 400 ? perSku("users", USER_SELECT) : [];
   const groupFallback = groupsOut!.status === 400 ? perSku("groups", GROUP_SELECT) : [];
-  const fallbackOut = await runInBatches(client, [...userFallback, ...groupFallback], options);
 
-  const userJson = new Map<string, any>();
+  // Users are mapped page by page, and kept by id: a user holding several SKUs is in several
+  // per-SKU chains, and a range's bound is in two ranges.
+  const users = new Map<string, TenantUser>();
+  const addUsers = (items: any[]) => {
+    for (const item of items) {
+      const u = mapUser(item);
+      users.set(u.id, u);
+    }
+  };
   const groupJson = new Map<string, any>();
-  const add = (into: Map<string, any>, items: any[]) => items.forEach((i) => into.set(String(i.id).toLowerCase(), i));
-  if (userFallback.length === 0) add(userJson, await pages(client, round1[1]!, usersOut!));
-  if (groupFallback.length === 0) add(groupJson, await pages(client, round1[2]!, groupsOut!));
-  for (let i = 0; i < fallbackOut.length; i++) {
-    const job = i < userFallback.length ? userFallback[i]! : groupFallback[i - userFallback.length]!;
-    add(i < userFallback.length ? userJson : groupJson, await pages(client, job, fallbackOut[i]!));
+  const addGroups = (items: any[]) => items.forEach((g) => groupJson.set(String(g.id).toLowerCase(), g));
+  const listing: Promise<unknown>[] = [];
+  // The fallback chains, users' and groups', start together (one $batch for up to 20).
+  const fallback = [...userFallback, ...groupFallback];
+  if (fallback.length > 0) listing.push(listChains(client, fallback, options, (items, i) => (i < userFallback.length ? addUsers : addGroups)(items)));
+  if (userFallback.length === 0) {
+    const chainQuery = { filter: LICENSED, select: USER_SELECT, pageSize, headers: ADVANCED };
+    listing.push((async () => listInRanges(client, chainQuery, firstPageOf(round1[1]!, usersOut!), [...wanted], options, addUsers))());
   }
+  if (groupFallback.length === 0) listing.push((async () => client.forEachPage(firstPageOf(round1[2]!, groupsOut!), ADVANCED, addGroups))());
+  await Promise.all(listing);
 
   // Round 2: named users not among the licensed ones, the members of each licensed group (when
   // asked) and the user members of each named group (always: named-groups.ts).
   const named = await groupsFound(lookups, (job, i) => pages(client, job, round1Out[lookupAt + i]!));
-  const seen = new Set([...userJson.values()].map((u) => String(u.userPrincipalName).toLowerCase()));
+  const seen = new Set<string>();
+  for (const u of users.values()) seen.add(u.userPrincipalName.toLowerCase());
   const round2: BatchJob[] = byName([...wanted].filter((u) => !seen.has(u)));
   const groupIds = options.listGroupMembers ? [...groupJson.keys()].filter((id) => !named.has(id)) : [];
   for (const id of groupIds) {
@@ -125,37 +149,37 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   const members = new Map<string, string[]>();
   for (let i = 0; i < memberAt; i++) {
     const items = await pages(client, round2[i]!, round2Out[i]!);
-    if (i < nameChunks) add(userJson, items);
+    if (i < nameChunks) addUsers(items);
     else {
       // Group-based licensing applies to direct user members only (graph-facts.md section 2).
-      const users = items.filter((m) => !m["@odata.type"] || m["@odata.type"] === "#microsoft.graph.user");
-      members.set(groupIds[i - nameChunks]!, users.map((m) => String(m.id).toLowerCase()));
+      const direct = items.filter((m) => !m["@odata.type"] || m["@odata.type"] === "#microsoft.graph.user");
+      members.set(groupIds[i - nameChunks]!, direct.map((m) => String(m.id).toLowerCase()));
     }
   }
 
   const listed = await membersListed([...named.keys()], memberJobs, (job, i) => pages(client, job, round2Out[memberAt + i]!));
-  for (const users of listed.values()) add(userJson, users);
+  for (const listedUsers of listed.values()) addUsers(listedUsers);
   for (const [id, g] of named) groupJson.set(id, { ...groupJson.get(id), ...g });
 
   if (!options.listGroupMembers) {
     // A Set per group: a user inherits several SKUs from one group, and an all-staff group has
     // every user (a list lookup here was O(users x group size)).
     const derived = new Map<string, Set<string>>([...groupJson.keys()].map((id) => [id, new Set<string>()]));
-    for (const u of userJson.values()) {
-      const uid = String(u.id).toLowerCase();
-      for (const st of u.licenseAssignmentStates ?? []) {
-        if (st.assignedByGroup) derived.get(String(st.assignedByGroup).toLowerCase())?.add(uid);
+    for (const u of users.values()) {
+      for (const a of u.assignments) {
+        if (a.assignedByGroup) derived.get(a.assignedByGroup)?.add(u.id);
       }
     }
     for (const [id, set] of derived) members.set(id, [...set]);
   }
-  for (const [id, users] of listed) members.set(id, users.map((u) => String(u.id).toLowerCase()));
+  for (const [id, listedUsers] of listed) members.set(id, listedUsers.map((u) => String(u.id).toLowerCase()));
   const deleted = deletedOut ? (await pages(client, round1[deletedAt]!, deletedOut)).map(mapDeletedUser) : [];
   return {
     takenAt: readTime(client, options),
     tenant,
     skus,
-    users: [...userJson.values()].map(mapUser).sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName)),
+    // compareUpns order (util/upn-order.ts): the same on every machine, unlike localeCompare.
+    users: sortByUpn(users.values(), (u) => u.userPrincipalName),
     groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [], listed.has(id))),
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
   };
@@ -227,11 +251,5 @@ async function tenantIdentity(client: GraphClient, job: BatchJob, out: BatchOutc
 
 /** A batch item's collection plus its further pages; a failed item becomes its GraphError. */
 export async function pages(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<any[]> {
-  // The request never got an answer (token refused, tenant unreachable): that error, as it was.
-  if (out.notSent?.cause instanceof Error) throw out.notSent.cause;
-  if (out.status < 200 || out.status >= 300) {
-    const body = out.notSent ? { error: out.notSent } : out.body;
-    throw graphErrorOf(out.status, out.headers, body, job.method, decodeURIComponent(job.url));
-  }
-  return client.followPages(out.body, job.headers);
+  return client.followPages(firstPageOf(job, out), job.headers);
 }

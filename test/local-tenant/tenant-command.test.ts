@@ -43,6 +43,12 @@ describe("m365-licenses tenant serve", () => {
     expect(parseServeArgs([], "/w")).toEqual({ port: 0, dataDir: "/w/.local-tenant" });
   });
 
+  it("parses --latency as milliseconds per request and, optionally, per returned object", () => {
+    expect(parseServeArgs(["--latency", "200,1.8"], "/w")).toMatchObject({ latency: { requestMs: 200, perObjectMs: 1.8 } });
+    expect(parseServeArgs(["--latency=50"], "/w")).toMatchObject({ latency: { requestMs: 50, perObjectMs: 0 } });
+    expect(() => parseServeArgs(["--latency", "fast"], "/w")).toThrow(UserError);
+  });
+
   it.each([[["--port", "x"]], [["--port", "70000"]], [["--bogus"]], [["--data"]]])("refuses %j as a user error", (args) => {
     expect(() => parseServeArgs(args, "/w")).toThrow(UserError);
   });

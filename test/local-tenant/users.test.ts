@@ -107,6 +107,35 @@ describe("GET /users on Fabrikam", () => {
   });
 });
 
+describe("the licensed count follows every write (users.licensed, kept by triggers)", () => {
+  const fx = useLocalTenant({ token: true, each: true });
+  const eventual = { ConsistencyLevel: "eventual" };
+  const licensed = async (): Promise<string[]> => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$count=true&$top=999&$filter=assignedLicenses/$count ne 0&$select=userPrincipalName", { token: fx.token, headers: eventual });
+    expect(r.body["@odata.count"]).toBe(r.body.value.length);
+    return r.body.value.map((u: any) => u.userPrincipalName).sort();
+  };
+  const unlicensed = async (): Promise<string[]> => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$count=true&$top=999&$filter=assignedLicenses/$count eq 0&$select=userPrincipalName", { token: fx.token, headers: eventual });
+    return r.body.value.map((u: any) => u.userPrincipalName).sort();
+  };
+
+  it("a user who loses every license leaves it, and comes back with one", async () => {
+    const before = await licensed();
+    const all = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=id,userPrincipalName,licenseAssignmentStates", { token: fx.token });
+    const direct = all.body.value.find((u: any) => u.licenseAssignmentStates.length > 0 && u.licenseAssignmentStates.every((s: any) => s.assignedByGroup === null));
+    expect(direct).toBeDefined();
+    const skus = direct.licenseAssignmentStates.map((s: any) => s.skuId);
+    const remove = await call(fx.local, "POST", `/v1.0/users/${direct.id}/assignLicense`, { token: fx.token, body: { addLicenses: [], removeLicenses: skus } });
+    expect(remove.status).toBe(200);
+    expect(await licensed()).toStrictEqual(before.filter((u) => u !== direct.userPrincipalName));
+    expect(await unlicensed()).toContain(direct.userPrincipalName);
+    const add = await call(fx.local, "POST", `/v1.0/users/${direct.id}/assignLicense`, { token: fx.token, body: { addLicenses: [{ skuId: skus[0], disabledPlans: [] }], removeLicenses: [] } });
+    expect(add.status).toBe(200);
+    expect(await licensed()).toStrictEqual(before);
+  });
+});
+
 describe("paging a 250-user tenant", () => {
   const fx = useLocalTenant({ seed: generateSyntheticSeed({ users: 250, deletedShare: 0 }), token: true });
 
@@ -154,6 +183,40 @@ describe("paging a 250-user tenant", () => {
     expect(first.body["@odata.nextLink"]).toBeDefined();
     expect((await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token })).status).toBe(400);
     expect((await call(fx.local, "GET", first.body["@odata.nextLink"], { token: fx.token, headers: eventual })).status).toBe(200);
+  });
+
+  it("filters userPrincipalName ge/le: ranges that share a bound cover every user, each page of a range in the range", async () => {
+    const eventual = { ConsistencyLevel: "eventual" };
+    const all = await call(fx.local, "GET", "/v1.0/users?$top=999&$select=userPrincipalName", { token: fx.token });
+    const upns: string[] = all.body.value.map((u: any) => u.userPrincipalName.toLowerCase()).sort();
+    const bounds = [upns[60], upns[130], upns[200]];
+    const ranges = [`le '${bounds[0]}'`, `ge '${bounds[0]}' and userPrincipalName le '${bounds[1]}'`, `ge '${bounds[1]}' and userPrincipalName le '${bounds[2]}'`, `ge '${bounds[2]}'`];
+    const seen: string[] = [];
+    for (const r of ranges) {
+      let next: string | undefined = `/v1.0/users?$count=true&$filter=assignedLicenses/$count ne 0 and userPrincipalName ${r}&$select=id,userPrincipalName,assignedLicenses&$top=7`;
+      const inRange: string[] = [];
+      while (next) {
+        const page = await call(fx.local, "GET", next, { token: fx.token, headers: eventual });
+        expect(page.status).toBe(200);
+        inRange.push(...page.body.value.map((u: any) => u.userPrincipalName.toLowerCase()));
+        next = page.body["@odata.nextLink"];
+      }
+      expect(new Set(inRange).size).toBe(inRange.length); // no page repeats a user
+      seen.push(...inRange);
+    }
+    const unique = [...new Set(seen)].sort();
+    const withLicenses = (await call(fx.local, "GET", "/v1.0/users?$count=true&$filter=assignedLicenses/$count ne 0&$top=999&$select=userPrincipalName", { token: fx.token, headers: eventual })).body.value
+      .map((u: any) => u.userPrincipalName.toLowerCase())
+      .sort();
+    expect(withLicenses.length).toBeGreaterThan(200);
+    expect(unique).toStrictEqual(withLicenses);
+    // Only a bound itself is in two ranges.
+    expect(seen.length - unique.length).toBe(bounds.filter((b) => withLicenses.includes(b)).length);
+  });
+
+  it("refuses ge/le on a property section 3 does not list them for", async () => {
+    const r = await call(fx.local, "GET", "/v1.0/users?$filter=displayName ge 'a'", { token: fx.token });
+    expect([r.status, r.body.error.code]).toEqual([400, "Request_UnsupportedQuery"]);
   });
 
   it("honours $top=999 in one page", async () => {

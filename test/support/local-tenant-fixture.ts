@@ -20,7 +20,7 @@ import type { GraphTenant } from "../../provider/tenant";
 import { connectLocalTenant } from "../../provider/tenant";
 import { tenantTimeClock } from "./request-log";
 
-export { batchItems, tenantTimeClock, tokenRequests, wireRequests } from "./request-log";
+export { batchItems, flowingTenantClock, tenantTimeClock, tokenRequests, wireRequests } from "./request-log";
 
 export const FABRIKAM_SEED = join(__dirname, "..", "..", "examples", "fabrikam", "tenant-seed.yaml");
 /** The Fabrikam seed's read-only app (User.Read.All, no write permission). */

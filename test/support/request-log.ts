@@ -33,3 +33,16 @@ export function tenantTimeClock(local: LocalTenant): Clock {
     },
   };
 }
+
+/**
+ * A clock on the tenant's time that flows on its own, for a tenant started with `clockRate`: a
+ * sleep of `ms` tenant milliseconds lasts `ms / rate` real ones, and a request in flight takes
+ * tenant time, as it does with Graph. Rates measured on it are real throughput, so tests assert
+ * counts on it, never rates.
+ */
+export function flowingTenantClock(local: LocalTenant): Clock {
+  return {
+    now: () => local.clock.now().getTime(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms) / local.clock.rate)),
+  };
+}
