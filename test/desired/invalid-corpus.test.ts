@@ -17,9 +17,12 @@ const dir = join(__dirname, "invalid");
 const expectations: Record<string, [number, number, string, "warning"?][]> = JSON.parse(readFileSync(join(dir, "expectations.json"), "utf8"));
 const bin = join(__dirname, "..", "..", "bin", "m365-licenses.js");
 
-/** Bounds every bad input must meet through the CLI: exit 1, no trace, ≤ 64 KB, ≤ 5 s (generous). */
+/**
+ * Bounds every bad input must meet through the CLI: exit 1, no trace, ≤ 64 KB. No wall-clock bound
+ * (the machines are noisy): a pathological input that hangs fails through the child's timeout below
+ * and the test runner's own timeout.
+ */
 const MAX_OUTPUT = 64 * 1024;
-const MAX_MS = 5000;
 // Anything a terminal would act on; `terminalSafe` leaves only \n (between lines) and \t.
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -55,7 +58,6 @@ function expectRefused(r: Run, located: string[], code = 1): void {
   expect(all).not.toMatch(/internal error|\bat .+\.[jt]s:\d+/);
   expect(all.length).toBeLessThanOrEqual(MAX_OUTPUT);
   expect(all).not.toMatch(RAW_CONTROL);
-  expect(r.ms).toBeLessThan(MAX_MS);
 }
 
 /** Offline, a name the bundled catalog lacks: exit 0, each warning located, with the same bounds. */
