@@ -60,8 +60,15 @@ export function checkSavedPlan(saved: Plan, replanned: Plan, fresh: Snapshot): S
   for (const g of saved.groupChanges) {
     const again = groupsNow.get(g.groupId);
     groupsNow.delete(g.groupId);
-    if (!again) groupsDone.push(`group ${g.group}`);
-    else if (!leftOf(g, again)) differences.push(`group ${g.group}: what is left of the saved change is not what the plan made now would write`);
+    if (again && !leftOf(g, again)) {
+      differences.push(`group ${g.group}: what is left of the saved change is not what the plan made now would write`);
+      continue;
+    }
+    // Progress is read from the tenant, never from the file: every write the saved change makes
+    // that the plan made now no longer makes must be visible in the fresh read.
+    const missing = notInTenant(g, again, fresh);
+    if (missing) differences.push(`group ${g.group}: the saved plan ${missing}, and the tenant does not show it; the plan made now does not make that write`);
+    else if (!again) groupsDone.push(`group ${g.group}`);
   }
   for (const g of groupsNow.values()) differences.push(`group ${g.group}: the plan made now changes this group; the saved plan does not`);
   return { differences: unique(differences), alreadyDone: [...[...doneUsers].sort(), ...groupsDone] };
@@ -138,4 +145,28 @@ function leftOf(saved: GroupChange, now: GroupChange): boolean {
   const b = groupWrites(now);
   const within = (xs: unknown[], ys: unknown[]) => xs.every((x) => ys.some((y) => JSON.stringify(y) === JSON.stringify(x)));
   return within(b.add, a.add) && within(b.remove, a.remove) && within(b.plans, a.plans) && within(b.join, a.join) && within(b.leave, a.leave);
+}
+
+/**
+ * The first write of a saved group change that the plan made now no longer makes (so, on a rerun,
+ * one an earlier run made) and that the fresh read does not show; undefined when every such write
+ * is in the tenant. Membership is checked where the read lists the group's members (a named group:
+ * named-groups.ts), which is every group a plan joins or leaves.
+ */
+function notInTenant(saved: GroupChange, now: GroupChange | undefined, fresh: Snapshot): string | undefined {
+  const group = fresh.groups.find((x) => x.id.toLowerCase() === saved.groupId.toLowerCase());
+  const left = now ? groupWrites(now) : undefined;
+  const stillToDo = (kind: keyof ReturnType<typeof groupWrites>, write: unknown) => left?.[kind].some((y) => JSON.stringify(y) === JSON.stringify(write)) ?? false;
+  const licenses = new Map((group?.licenses ?? []).map((l) => [l.skuId.toLowerCase(), JSON.stringify([...l.disabledPlans].map((p) => p.toLowerCase()).sort())]));
+  const members = group?.membersListed ? new Set(group.memberIds ?? []) : undefined;
+  const w = groupWrites(saved);
+  for (const [skuId, disabled] of [...w.add, ...w.plans] as [string, string[]][]) {
+    if (stillToDo("add", [skuId, disabled]) || stillToDo("plans", [skuId, disabled])) continue;
+    if (licenses.get(skuId.toLowerCase()) !== JSON.stringify([...disabled].map((p) => p.toLowerCase()).sort())) return `assigns ${skuId} with ${disabled.length} plan(s) off`;
+  }
+  for (const skuId of w.remove) if (!stillToDo("remove", skuId) && licenses.has(skuId.toLowerCase())) return `removes ${skuId}`;
+  for (const id of w.join) if (!stillToDo("join", id) && members && !members.has(id)) return `adds member ${id}`;
+  for (const id of w.leave) if (!stillToDo("leave", id) && members?.has(id)) return `removes member ${id}`;
+  if (!group && (w.add.length || w.plans.length || w.join.length)) return "changes a group the tenant no longer has";
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkSavedPlan } from "../../provider/flow/saved-plan";
+import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot";
 import { plan } from "../../provider/plan/plan";
 import type { Plan } from "../../provider/plan/types";
 import { readPlanFile } from "../../provider/report/read-plan-file";
@@ -78,5 +79,25 @@ describe("a saved plan is a review certificate", () => {
       const { differences } = saved(q, snap, state);
       expect(differences.join("\n"), name).toMatch(why);
     }
+  });
+
+  it("a group change counts as done only when the tenant shows it: a rerun passes, a change written into the file does not", () => {
+    const state = fabrikamDesired();
+    const snap = fabrikamSnapshot();
+    const p = readPlanFile(renderJson(plan(state, snap, FABRIKAM_NOW)));
+    expect(p.groupChanges.map((g) => g.group).sort()).toEqual(["Contractors", "Sales"]);
+
+    // A rerun after an earlier run made every write: the fresh read shows them, nothing is left.
+    const after = applyPlanToSnapshot(snap, p);
+    const rerun = saved(p, after, state);
+    expect(rerun.differences).toEqual([]);
+    expect(rerun.alreadyDone).toEqual(expect.arrayContaining(["group Sales", "group Contractors"]));
+
+    // The state already asks for what the tenant has for Sales, so the plan made now leaves Sales
+    // alone; a Sales change in the file is then a claim, and the tenant does not bear it out.
+    const asIs = { ...state, groups: state.groups.map((g) => (g.ref === "Sales" ? { ...g, licenses: [{ ...g.licenses[0]!, disabledPlanIds: [] }] } : g)) };
+    const forged = checkSavedPlan(p, plan(asIs, snap, new Date(p.createdAt)), snap);
+    expect(forged.differences.join("\n")).toMatch(/group Sales: the saved plan assigns .* and the tenant does not show it/);
+    expect(forged.alreadyDone).not.toContain("group Sales");
   });
 });
