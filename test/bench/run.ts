@@ -9,14 +9,16 @@
  *             snapshot read under a latency parameter against one page chain (latency.ts); apply's
  *             share of the write quota and of writes resent (apply-pacing.ts); the per-user-read
  *             baseline measured on a sample.
+ *   issue 12: one licensed group of every user, unnamed and named with a change in place
+ *             (one-big-group.ts; BENCH_GROUP_USERS, default 100,000).
  *   issue 5:  the pure plan step on 100,000 users with 5 % changing.
  *   issue 11: `validate` of a 5, 10 and 20 MB file: time and cost per MB stay flat (linear).
  *   issue 13: Pulumi users mode, per UserLicenses resource through the real engine (time, peak
  *            memory of all its processes), the size from which it takes more than 10 s, and sets
  *            mode at the same size (pulumi-users-mode.ts). BENCH_ONLY=pulumi runs this part alone.
  *
- * BENCH_ONLY=plan,latency,apply,... runs some sections (pure, parsers, plan, latency, apply, validate,
- * pulumi).
+ * BENCH_ONLY=plan,latency,apply,... runs some sections (pure, parsers, plan, group, latency, apply,
+ * validate, pulumi).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +35,7 @@ import { syntheticWorkload } from "../plan/synthetic-workload";
 import { applyRequestCount, applyUnderQuota } from "./apply-pacing";
 import { minMedian } from "./children";
 import { readUnderLatency } from "./latency";
+import { oneBigGroup } from "./one-big-group";
 import { planAtSize, type SizeResult } from "./plan-scaling";
 import { line, loadLine, ms } from "./print";
 import { CHANGING, writeDesiredState } from "./workload";
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
       line(`${r.users.toLocaleString("en-US")} users`, `${(per * 1000).toFixed(1)} µs/user`, `${(per / (first.planMs.median / first.users)).toFixed(2)}× the ${first.users.toLocaleString("en-US")}-user cost; peak ${((r.peakMiB.median * 1024) / r.users).toFixed(2)} KiB/user`);
     }
   }
+  if (wanted("group")) await oneBigGroup();
   if (wanted("latency")) await readUnderLatency();
   if (wanted("apply")) {
     await applyRequestCount();
