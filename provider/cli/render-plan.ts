@@ -26,8 +26,23 @@ export function renderPlan(plan: Plan, format: ReportFormat, options: { color: b
  */
 function printable<T>(value: T): T {
   if (typeof value === "string") return terminalSafe(value) as T;
-  if (Array.isArray(value)) return value.map(printable) as T;
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)])) as T;
+  // A copy only where something had to change: a plan of 100,000 members is mostly safe already.
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const p = printable(v);
+      if (p !== v) (out ??= [...value])[i] = p;
+    });
+    return (out ?? value) as T;
+  }
+  if (value && typeof value === "object") {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const p = printable(v);
+      if (p !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = p;
+    }
+    return (out ?? value) as T;
+  }
   return value;
 }
 

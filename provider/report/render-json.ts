@@ -19,18 +19,34 @@ const root = (): Root => (schema ??= planSchema() as unknown as Root);
 /** A `$ref` to the schema's `$defs`, followed. */
 const resolve = (n: Node | undefined): Node | undefined => (n?.$ref ? root().$defs[n.$ref.replace("#/$defs/", "")] : n);
 
+/** Per schema node, its `properties` keys in order and as a set (looked up once, not per object). */
+const keysOf = new WeakMap<Node, { list: string[]; set: Set<string> }>();
+const known = (n: Node | undefined): { list: string[]; set: Set<string> } => {
+  if (!n) return { list: [], set: new Set() };
+  let k = keysOf.get(n);
+  if (!k) {
+    const list = Object.keys(n.properties ?? {});
+    keysOf.set(n, (k = { list, set: new Set(list) }));
+  }
+  return k;
+};
+
 /** A copy of `value` with object keys in the schema's order; keys the schema does not name follow, sorted. */
 function inSchemaOrder(value: unknown, node: Node | undefined): unknown {
   const n = resolve(node);
-  if (Array.isArray(value)) return value.map((v) => inSchemaOrder(v, n?.items));
+  if (Array.isArray(value)) {
+    const items = n?.items;
+    return value.map((v) => inSchemaOrder(v, items));
+  }
   if (value === null || typeof value !== "object") return value;
-  const known = Object.keys(n?.properties ?? {});
-  const rest = Object.keys(value).filter((k) => !known.includes(k)).sort();
+  const { list, set } = known(n);
+  const rest = Object.keys(value).filter((k) => !set.has(k));
+  if (rest.length > 1) rest.sort();
   const out: Record<string, unknown> = {};
-  for (const k of [...known, ...rest]) {
+  const extra = typeof n?.additionalProperties === "object" ? n.additionalProperties : undefined;
+  for (const k of list.length ? [...list, ...rest] : rest) {
     if (!(k in value)) continue;
-    const child = n?.properties?.[k] ?? (typeof n?.additionalProperties === "object" ? n.additionalProperties : undefined);
-    out[k] = inSchemaOrder((value as Record<string, unknown>)[k], child);
+    out[k] = inSchemaOrder((value as Record<string, unknown>)[k], n?.properties?.[k] ?? extra);
   }
   return out;
 }

@@ -24,7 +24,10 @@ const escapeChar = (c: string): string => {
  * Idempotent: what it returns contains nothing it would change.
  */
 export function terminalSafe(text: string, options: { multiline?: boolean } = {}): string {
-  return text.replace(options.multiline ? UNSAFE_KEEPING_NEWLINES : UNSAFE, escapeChar);
+  const unsafe = options.multiline ? UNSAFE_KEEPING_NEWLINES : UNSAFE;
+  // Most text is safe: a search (no new string) before a replace.
+  if (text.search(unsafe) < 0) return text;
+  return text.replace(unsafe, escapeChar);
 }
 
 /** `text` cut to at most `max` characters by replacing its middle with `…`. */
