@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { Catalog } from "../../provider/catalog/catalog";
+import { editUserLicenses, flowText } from "../../provider/desired/edit-state";
+import { UserError } from "../../provider/errors";
+
+const catalog = Catalog.load();
+const edit = (text: string, upn: string, licenses: Parameters<typeof editUserLicenses>[1][number]["licenses"]) =>
+  editUserLicenses([{ file: "a.yaml", text }], [{ upn, licenses }], catalog)[0]?.text ?? text;
+
+describe("editUserLicenses", () => {
+  it("cuts the lines of block items that go, keeping every other byte and comment", () => {
+    const text = [
+      "# head",
+      "version: 1",
+      "users:",
+      "  ivan@x.com:    # a comment",
+      "    licenses:",
+      "      - sku: Office 365 E3        # aligned",
+      "        disabledPlans: [YAMMER_ENTERPRISE, Sway]",
+      "      - POWER_BI_PRO   # keep me",
+      "    usageLocation: GB",
+      "  'bob@x.com': { licenses: [ENTERPRISEPACK] }   # quoted key",
+      "",
+    ].join("\n");
+    expect(edit(text, "IVAN@x.com", ["POWER_BI_PRO"])).toBe(text.replace("      - sku: Office 365 E3        # aligned\n        disabledPlans: [YAMMER_ENTERPRISE, Sway]\n", ""));
+  });
+
+  it("writes [] when a block list loses every item", () => {
+    const text = "users:\n  ivan@x.com:\n    licenses:\n      - ENTERPRISEPACK\n      - POWER_BI_PRO\n    usageLocation: GB\n";
+    expect(edit(text, "ivan@x.com", [])).toBe("users:\n  ivan@x.com:\n    licenses: []\n    usageLocation: GB\n");
+  });
+
+  it("adds items in the list's own style, matching names and ids as the same license", () => {
+    const block = "users:\n  a@x.com:\n    licenses:\n      - Office 365 E3 # e3\n";
+    expect(edit(block, "a@x.com", ["ENTERPRISEPACK", { sku: "POWER_BI_PRO", disabledPlans: ["EXCHANGE_S_FOUNDATION"] }])).toBe(
+      "users:\n  a@x.com:\n    licenses:\n      - Office 365 E3 # e3\n      - { sku: POWER_BI_PRO, disabledPlans: [EXCHANGE_S_FOUNDATION] }\n",
+    );
+    const flow = "users:\n  a@x.com:\n    licenses: [\"Office 365 E3\", POWER_BI_PRO]  # c\n";
+    expect(edit(flow, "a@x.com", ["ENTERPRISEPACK", "SPE_E5"])).toBe("users:\n  a@x.com:\n    licenses: [\"Office 365 E3\", SPE_E5]  # c\n");
+  });
+
+  it("replaces a profile with the licenses written out, in a flow map and a block map", () => {
+    expect(edit("users:\n  bob@x.com: { profiles: [kw], usageLocation: GB }   # c\n", "bob@x.com", [])).toBe(
+      "users:\n  bob@x.com: { licenses: [], usageLocation: GB }   # c\n",
+    );
+    expect(edit("users:\n  bob@x.com:\n    profiles: [kw]  # p\n    usageLocation: GB\n", "bob@x.com", ["ENTERPRISEPACK"])).toBe(
+      "users:\n  bob@x.com:\n    licenses: [ENTERPRISEPACK]\n    usageLocation: GB\n",
+    );
+  });
+
+  it("cuts the user from a product whose SKU goes and keeps them in one whose SKU stays", () => {
+    const a = "version: 1\nproducts:\n  EXCHANGESTANDARD:   # mail\n    users: [dave@x.com, eve@x.com]\n";
+    const b = "version: 1\nproducts:\n  POWER_BI_PRO:\n    users:\n      - dave@x.com  # bi\n      - eve@x.com\n";
+    const out = editUserLicenses([{ file: "a.yaml", text: a }, { file: "b.yaml", text: b }], [{ upn: "dave@x.com", licenses: ["EXCHANGESTANDARD"] }], catalog);
+    expect(out).toEqual([{ file: "b.yaml", text: "version: 1\nproducts:\n  POWER_BI_PRO:\n    users:\n      - eve@x.com\n" }]);
+    // Licenses left beyond the products: a users entry is added in the product's file.
+    const more = editUserLicenses([{ file: "a.yaml", text: a }], [{ upn: "dave@x.com", licenses: ["EXCHANGESTANDARD", "ENTERPRISEPACK"] }], catalog);
+    expect(more[0]!.text).toBe(`${a}users:\n  dave@x.com: { licenses: [ENTERPRISEPACK] }\n`);
+  });
+
+  it("refuses a TypeScript state and a user the files do not define", () => {
+    expect(() => editUserLicenses([{ file: "state.ts", text: "" }], [{ upn: "a@x.com", licenses: [] }], catalog)).toThrow(UserError);
+    expect(() => edit("users: {}\n", "a@x.com", [])).toThrow(/not defined/);
+  });
+
+  it("quotes only what YAML needs", () => {
+    expect(flowText(["Office 365 E3", "a: b", { sku: "X", disabledPlans: ["#1"] }])).toBe('[Office 365 E3, "a: b", { sku: X, disabledPlans: ["#1"] }]');
+  });
+});
