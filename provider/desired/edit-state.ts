@@ -19,7 +19,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify,
 import type { Catalog } from "../catalog/catalog";
 import { UserError } from "../errors";
 import { TYPESCRIPT_STATE } from "./typescript-state";
-import type { LicenseSpec } from "./types";
+import type { DesiredLicense, LicenseSpec } from "./types";
 
 export interface StateText {
   file: string;
@@ -266,4 +266,14 @@ function newEntry(text: string, top: YAMLMap, upn: string, licenses: LicenseSpec
   if (users) throw new UserError(`cannot add ${upn} to a users: map written in flow style; add the entry by hand`);
   const end = text.length;
   return { start: end, end, text: `${text.endsWith("\n") || !end ? "" : "\n"}users:\n  ${line}\n` };
+}
+
+/** A resolved license as a state file writes it: by part number, plans by name (ids where a name is not known). */
+export function writtenLicense(l: DesiredLicense, catalog: Catalog): LicenseSpec {
+  const sku = catalog.skuById(l.skuId);
+  const name = sku?.skuPartNumber ?? l.skuPartNumber ?? l.skuId;
+  const plans = (ids: string[]) => ids.map((id) => sku?.plans.find((p) => p.servicePlanId === id)?.servicePlanName ?? id);
+  if (l.enabledPlanIds) return { sku: name, enabledPlans: plans(l.enabledPlanIds) };
+  if (l.disabledPlanIds?.length) return { sku: name, disabledPlans: plans(l.disabledPlanIds) };
+  return name;
 }
