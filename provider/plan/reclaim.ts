@@ -7,11 +7,10 @@
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import type { UserActivity } from "../tenant/sign-in-reader";
 import type { Snapshot } from "../tenant/types";
+import { DAY_MS } from "./dates";
 import { matchGroup } from "./group-diff";
 import { protectionMatcher } from "./protected-users";
 import { indexOf, isDirect, skuName } from "./tenant-index";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Defaults, local choices (graph-facts.md 20.4): 90 days without a sign-in is a quarter, long enough

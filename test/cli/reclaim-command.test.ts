@@ -100,11 +100,12 @@ describe("reclaim", () => {
   it("on a state in step with the tenant (export), the plan after the edit is exactly the proposals", async () => {
     const cwd = repo();
     expect((await run(cwd, ["export", "--out", "state.yaml"])).code).toBe(0);
-    const r = await run(cwd, ["reclaim", "state.yaml", "--format", "json", "--write"]);
+    writeFileSync(join(cwd, "prices.yaml"), "version: 1\nprices: { SPE_E5: 57, ENTERPRISEPACK: 23 }\ncurrency: USD\n");
+    const r = await run(cwd, ["reclaim", "state.yaml", "prices.yaml", "--format", "json", "--write"]);
     const proposal = JSON.parse(r.out);
     // No guards in an export: the break-glass accounts, never signed in, are proposed too.
     expect(proposal.proposals.map((p: { upn: string }) => p.upn)).toEqual(["breakglass-01@fabrikam.com", "breakglass-02@fabrikam.com", "ivan@fabrikam.com", "mallory@fabrikam.com"]);
-    const after = JSON.parse((await run(cwd, ["plan", "state.yaml", "--format", "json"])).out);
+    const after = JSON.parse((await run(cwd, ["plan", "state.yaml", "prices.yaml", "--format", "json"])).out);
     type P = { upn: string; change: unknown; blocked: { user: string; reason: string }[] };
     const proposals: P[] = proposal.proposals;
     expect(after.changes).toEqual(proposals.filter((p) => p.change).map((p) => p.change));
@@ -116,6 +117,10 @@ describe("reclaim", () => {
       ["mallory@fabrikam.com", ["inherited-license"]],
     ]);
     expect(r.out).toContain("inherited-license");
+    // The savings of the proposals the plan carries out are the plan's own saving (seats × prices).
+    const carried = proposals.filter((p) => !p.blocked.length) as unknown as { saving: { amount: number } }[];
+    expect(after.monthlySaving).toEqual({ amount: carried.reduce((s, p) => s + p.saving.amount, 0), currency: "USD" });
+    expect(carried.length).toBe(2);
   });
 
   it("--write edits in place; protected users and excluded groups are never proposed", async () => {
