@@ -146,7 +146,9 @@ export function editUserLicenses(files: StateText[], edits: LicenseEdit[], catal
     if (f.entry) {
       const text = files[f.entry.file]!.text;
       splices[f.entry.file]!.push(...entrySplices(text, f.entry.pair, rest, keptProducts > 0, catalog));
-    } else if (rest.length) {
+    } else if (rest.length || !keptProducts) {
+      // Licenses left beyond the products, or none at all: without an entry the user would drop out
+      // of the state (and out of its management) instead of losing the licenses.
       const file = f.products[0]!.file;
       splices[file]!.push(newEntry(files[file]!.text, docs[file]!.contents as YAMLMap, upn, rest));
     }

@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Catalog } from "../../provider/catalog/catalog";
-import { editUserLicenses, flowText } from "../../provider/desired/edit-state";
+import { editUserLicenses, flowText, writtenLicense } from "../../provider/desired/edit-state";
+import { loadDesiredStateFromTexts } from "../../provider/desired/load-state";
+import type { DesiredLicense } from "../../provider/desired/types";
 import { UserError } from "../../provider/errors";
 
 const catalog = Catalog.load();
@@ -65,5 +69,29 @@ describe("editUserLicenses", () => {
 
   it("quotes only what YAML needs", () => {
     expect(flowText(["Office 365 E3", "a: b", { sku: "X", disabledPlans: ["#1"] }])).toBe('[Office 365 E3, "a: b", { sku: X, disabledPlans: ["#1"] }]');
+  });
+});
+
+describe("editUserLicenses on the Fabrikam files, read back by the state's own loader", () => {
+  const dir = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
+  const texts = readdirSync(dir).sort().map((f) => ({ file: `licenses/${f}`, text: readFileSync(join(dir, f), "utf8") }));
+  const state = loadDesiredStateFromTexts(texts);
+  const key = (ls: DesiredLicense[] | undefined) => (ls ?? []).map((l) => `${l.skuId}:${[...(l.disabledPlanIds ?? [])].sort()}:${[...(l.enabledPlanIds ?? [])].sort()}`).sort();
+  const targets = (ls: DesiredLicense[]): DesiredLicense[][] => [[], ls.slice(1), [...ls, state.users.find((u) => u.upn === "mallory@fabrikam.com")!.licenses![0]!].filter((l, i, all) => all.findIndex((m) => m.skuId === l.skuId) === i)];
+  const cases = state.users.filter((u) => u.licenses && u.state === "present").flatMap((u) => targets(u.licenses!).map((t, i) => [`${u.upn} #${i}`, u.upn, t] as const));
+
+  it.each(cases)("%s: the user gets exactly the target, every other user keeps theirs", (_name, upn, target) => {
+    const edited = editUserLicenses(texts, [{ upn, licenses: target.map((l) => writtenLicense(l, catalog)) }], catalog);
+    const after = loadDesiredStateFromTexts(texts.map((t) => edited.find((e) => e.file === t.file) ?? t));
+    for (const u of state.users) {
+      const now = after.users.find((a) => a.upn === u.upn)!;
+      expect(key(now.licenses)).toEqual(u.upn === upn ? key(target) : key(u.licenses));
+    }
+    // Only the lines of the edit change: every line the edit leaves is still there, in order.
+    for (const e of edited) {
+      const before = texts.find((t) => t.file === e.file)!.text.split("\n");
+      const kept = e.text.split("\n");
+      expect(before.filter((l) => kept.includes(l)).length).toBeGreaterThanOrEqual(before.length - 4);
+    }
   });
 });
