@@ -1,4 +1,4 @@
-import { loadDesiredStateAsync } from "../desired/load-state";
+import { loadDesiredStateAsync, stateFiles } from "../desired/load-state";
 import { UserError } from "../errors";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
@@ -54,10 +54,10 @@ function planOrDrift(name: "plan" | "drift") {
     }
     const format = formatOption(values.format);
     const write = name === "drift" ? writeOption(values.write) : undefined;
+    if (write) assertEditable(stateFiles(positionals, io.cwd));
     // Validate before connecting: a bad file never reaches a tenant. A SKU or plan name the bundled
     // table lacks waits for the tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
     const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
-    if (write) assertEditable(state.files);
     const conn = await connectTenant(values, io, state);
     try {
       const planned = await planState(state, conn.tenant);

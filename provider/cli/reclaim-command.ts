@@ -1,6 +1,6 @@
 import { Catalog } from "../catalog/catalog";
 import { assertEditable } from "../desired/edit-state";
-import { loadDesiredStateAsync } from "../desired/load-state";
+import { loadDesiredStateAsync, stateFiles } from "../desired/load-state";
 import { InternalError, UserError } from "../errors";
 import { type ActivityReader, proposeReclaim } from "../flow/reclaim";
 import { DEFAULT_GRACE_DAYS, DEFAULT_INACTIVE_DAYS, type ReclaimOptions } from "../plan/reclaim";
@@ -62,9 +62,9 @@ export async function reclaimCommand(args: string[], io: CliIo): Promise<number>
   };
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") throw new UserError(`--format must be text or json, not '${String(format)}'`);
+  // Before anything runs or is read: a TypeScript state cannot take the edit.
+  assertEditable(stateFiles(positionals, io.cwd));
   const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
-  // Before any read: a TypeScript state cannot take the edit.
-  assertEditable(state.files);
   const texts = readStateTexts(io, state.files);
   const conn = await connectTenant(values, io, state);
   try {

@@ -12,7 +12,10 @@
  *   which other users share, is left alone);
  * - `products.<SKU>.users`: the user stays in the product's list when the SKU (with the same plans)
  *   stays, and is cut from it otherwise;
- * - a user defined only by products gets a `users:` entry when licenses are left to write there.
+ * - a user defined only by products gets a `users:` entry when licenses are left to write there, or
+ *   when none is left at all (without an entry the user would leave the state, not lose licenses);
+ * - an entry written as a flow map (`alice: { profiles: [kw], usageLocation: GB }`) is written again
+ *   as a flow map: its other values keep their meaning, not necessarily their quoting.
  * TypeScript states are code, not data: they are refused (EditError), and nothing is written.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify, type YAMLMap, type YAMLSeq } from "yaml";
@@ -195,6 +198,10 @@ function entrySplices(text: string, pair: Pair, licenses: LicenseSpec[], product
   const out: Splice[] = [];
   const lic = pairIn(value, "licenses");
   const prof = pairIn(value, "profiles");
+  if (!writeLicenses && value.items.every((p) => p === lic || p === prof)) {
+    // Nothing else in the entry: it stays, empty, and the products give the licenses.
+    return [{ start: rangeOf(pair.key as Node)[1] + 1, end: lineEnd(text, rangeOf(value)[1] - 1) - 1, text: " {}" }];
+  }
   const indent = columnOf(text, rangeOf(value.items[0]!.key as Node)[0]);
   const cutPair = (p: Pair) => out.push({ start: lineStart(text, rangeOf(p.key as Node)[0]), end: lineEnd(text, rangeOf((p.value as Node | null) ?? (p.key as Node))[1] - 1), text: "" });
   if (lic && writeLicenses && isSeq(lic.value)) out.push(...seqSplices(text, lic.value, (lic.value.items as Node[]).filter((n) => keep(n, licenses, catalog)), licenses, catalog, rangeOf(lic.key as Node)[1]));

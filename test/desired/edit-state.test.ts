@@ -62,6 +62,14 @@ describe("editUserLicenses", () => {
     expect(more[0]!.text).toBe(`${a}users:\n  dave@x.com: { licenses: [ENTERPRISEPACK] }\n`);
   });
 
+  it("an entry whose only licenses a kept product now gives is left empty, not dropped", () => {
+    const text = "users:\n  dave@x.com:\n    licenses: [ENTERPRISEPACK]   # e3\nproducts:\n  EXCHANGESTANDARD: { users: [dave@x.com] }\n";
+    const out = edit(text, "dave@x.com", ["EXCHANGESTANDARD"]);
+    expect(out).toBe("users:\n  dave@x.com: {}\nproducts:\n  EXCHANGESTANDARD: { users: [dave@x.com] }\n");
+    const after = loadDesiredStateFromTexts([{ file: "a.yaml", text: `version: 1\n${out}` }]);
+    expect(after.users.map((u) => [u.upn, u.licenses?.map((l) => l.skuPartNumber)])).toEqual([["dave@x.com", ["EXCHANGESTANDARD"]]]);
+  });
+
   it("refuses a TypeScript state and a user the files do not define", () => {
     expect(() => editUserLicenses([{ file: "state.ts", text: "" }], [{ upn: "a@x.com", licenses: [] }], catalog)).toThrow(UserError);
     expect(() => edit("users: {}\n", "a@x.com", [])).toThrow(/not defined/);
