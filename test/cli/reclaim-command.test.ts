@@ -145,8 +145,16 @@ describe("reclaim", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("cannot edit a TypeScript state (state.ts): it is code, not data");
     expect(r.err).not.toMatch(/\n\s+at /);
-    expect(wireRequests(fx.local)).toEqual([]);
     expect(existsSync(join(cwd, "state.ts"))).toBe(true);
+    for (const [args, message] of [
+      [["--inactive-days", "0"], "--inactive-days must be a whole number from 1 to 3650, not '0'"],
+      [["--grace-days", "30d"], "--grace-days must be a whole number from 1 to 3650, not '30d'"],
+      [["--format", "xml"], "--format must be text or json, not 'xml'"],
+    ] as const) {
+      const bad = await run(cwd, ["reclaim", "state.ts", ...args]);
+      expect([bad.code, bad.err]).toEqual([1, expect.stringContaining(message)]);
+    }
+    expect(wireRequests(fx.local)).toEqual([]);
   });
 
   it("without AuditLog.Read.All the activity read is refused, naming the permission", async () => {
