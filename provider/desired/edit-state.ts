@@ -85,6 +85,11 @@ const lineEnd = (text: string, at: number): number => {
   const nl = text.indexOf("\n", at);
   return nl < 0 ? text.length : nl + 1;
 };
+/** Where a line's text ends: before its `\n`, or its `\r\n`. */
+const bodyEnd = (text: string, at: number): number => {
+  const nl = lineEnd(text, at) - 1;
+  return text[nl] === "\n" && text[nl - 1] === "\r" ? nl - 1 : text[nl] === "\n" ? nl : nl + 1;
+};
 const columnOf = (text: string, at: number): number => at - lineStart(text, at);
 const keyOf = (p: Pair): string => (isScalar(p.key) ? String(p.key.value) : "");
 const pairIn = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => keyOf(p).toLowerCase() === key);
@@ -165,10 +170,12 @@ export function editUserLicenses(files: StateText[], edits: LicenseEdit[], catal
   return out;
 }
 
+/** The splices applied from the end; new lines end as the file's lines do (`\r\n` in a Windows file). */
 function applySplices(text: string, splices: Splice[]): string {
   const sorted = [...splices].sort((a, b) => b.start - a.start);
+  const crlf = text.includes("\r\n");
   let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  for (const s of sorted) out = out.slice(0, s.start) + (crlf ? s.text.replace(/\r?\n/g, "\r\n") : s.text) + out.slice(s.end);
   return out;
 }
 
@@ -200,7 +207,7 @@ function entrySplices(text: string, pair: Pair, licenses: LicenseSpec[], product
   const prof = pairIn(value, "profiles");
   if (!writeLicenses && value.items.every((p) => p === lic || p === prof)) {
     // Nothing else in the entry: it stays, empty, and the products give the licenses.
-    return [{ start: rangeOf(pair.key as Node)[1] + 1, end: lineEnd(text, rangeOf(value)[1] - 1) - 1, text: " {}" }];
+    return [{ start: rangeOf(pair.key as Node)[1] + 1, end: bodyEnd(text, rangeOf(value)[1] - 1), text: " {}" }];
   }
   const indent = columnOf(text, rangeOf(value.items[0]!.key as Node)[0]);
   const cutPair = (p: Pair) => out.push({ start: lineStart(text, rangeOf(p.key as Node)[0]), end: lineEnd(text, rangeOf((p.value as Node | null) ?? (p.key as Node))[1] - 1), text: "" });
@@ -241,7 +248,7 @@ function seqSplices(text: string, seq: YAMLSeq, kept: Node[], target: LicenseSpe
   const [start, valueEnd] = rangeOf(seq);
   if (seq.flow || !items.length || (!kept.length && !added.length)) {
     const parts = [...kept.map((n) => text.slice(rangeOf(n)[0], rangeOf(n)[1])), ...added.map(flowText)];
-    const end = seq.flow ? valueEnd : lineEnd(text, valueEnd - 1) - 1;
+    const end = seq.flow ? valueEnd : bodyEnd(text, valueEnd - 1);
     // A block list that becomes empty is `[]` on the key's line.
     const from = seq.flow ? start : keyEnd + 1;
     return [{ start: from, end: seq.flow ? end : Math.max(end, from), text: seq.flow ? `[${parts.join(", ")}]` : ` [${parts.join(", ")}]` }];

@@ -23,7 +23,7 @@ export interface AcceptedDrift {
 export function acceptDrift(state: DesiredState, snapshot: Snapshot, plan: Plan, texts: StateText[], catalog: Catalog): AcceptedDrift {
   const index = indexOf(snapshot);
   const names = catalog.withTenantSkus(snapshot.skus);
-  const listed = new Set(state.users.map((u) => u.upn));
+  const listed = new Map(state.users.map((u) => [u.upn, u]));
   const edits = [];
   const notAccepted: AcceptedDrift["notAccepted"] = [];
   for (const c of plan.changes) {
@@ -33,6 +33,9 @@ export function acceptDrift(state: DesiredState, snapshot: Snapshot, plan: Plan,
       notAccepted.push({ what: upn, why: "the account is deleted on one side and present on the other: edit its state: by hand" });
     } else if (!listed.has(upn)) {
       notAccepted.push({ what: upn, why: "not in the state's files (the exhaustive scope names it): add it by hand if it should stay" });
+    } else if (!listed.get(upn)!.licenses) {
+      // The state names the user for their usage location only: accepting licenses would start managing them.
+      notAccepted.push({ what: upn, why: "the state does not manage this user's licenses (their usage location differs): edit it by hand" });
     } else {
       edits.push({ upn, licenses: tenantLicenses(user, snapshot, names) });
     }

@@ -75,6 +75,12 @@ describe("editUserLicenses", () => {
     expect(() => edit("users: {}\n", "a@x.com", [])).toThrow(/not defined/);
   });
 
+  it("keeps a Windows file's CRLF line ends, on the lines it writes too", () => {
+    const text = "users:\r\n  a@x.com:   # c\r\n    licenses:\r\n      - ENTERPRISEPACK\r\n      - POWER_BI_PRO\r\n    usageLocation: GB\r\n";
+    expect(edit(text, "a@x.com", [])).toBe("users:\r\n  a@x.com:   # c\r\n    licenses: []\r\n    usageLocation: GB\r\n");
+    expect(edit(text, "a@x.com", ["POWER_BI_PRO", "SPE_E5"])).toBe("users:\r\n  a@x.com:   # c\r\n    licenses:\r\n      - POWER_BI_PRO\r\n      - SPE_E5\r\n    usageLocation: GB\r\n");
+  });
+
   it("quotes only what YAML needs", () => {
     expect(flowText(["Office 365 E3", "a: b", { sku: "X", disabledPlans: ["#1"] }])).toBe('[Office 365 E3, "a: b", { sku: X, disabledPlans: ["#1"] }]');
   });
