@@ -60,8 +60,10 @@ export async function proposeReclaim(
     const m = matchGroup(indexOf(snapshot), ref);
     if (!m.ok) throw new UserError(`--exclude-group ${ref}: ${m.blocker.detail}`, "Name the group by its display name, mail nickname or object id. Nothing was written.");
   }
-  const resolved = resolveAgainstTenant(state, snapshot.skus);
   const now = new Date(snapshot.takenAt);
+  // First the state's own plan: it refuses another tenant before any sign-in data is read.
+  const before = planAgainst(state, snapshot, now);
+  const resolved = resolveAgainstTenant(state, snapshot.skus);
   const index = indexOf(snapshot);
   const licensed = resolved.users.filter((u) => u.state === "present" && u.licenses?.length && index.users.has(u.upn)).map((u) => u.upn);
   const activity = licensed.length ? await tenant.readUserActivity(licensed) : [];
@@ -73,7 +75,6 @@ export async function proposeReclaim(
   const after = edited.length
     ? planAgainst(loadDesiredStateFromTexts(texts.map((t) => ({ file: t.file, text: changed.get(t.file) ?? t.text })), { catalog, unknownNames: "warn" }), snapshot, now)
     : planAgainst(state, snapshot, now);
-  const before = planAgainst(state, snapshot, now);
   const changeOf = new Map(after.changes.map((c) => [c.user.toLowerCase(), c]));
   const proposals = judgement.candidates.map((candidate) => ({
     candidate,
