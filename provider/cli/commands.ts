@@ -2,6 +2,7 @@ import { applyCommand } from "./apply-command";
 import { exportCommand } from "./export-command";
 import type { CliIo } from "./main";
 import { driftCommand, planCommand } from "./plan-command";
+import { reclaimCommand } from "./reclaim-command";
 import { showCommand } from "./show-command";
 import { tenantCommand } from "./tenant-command";
 import { validateCommand } from "./validate-command";
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   drift: driftCommand,
   apply: applyCommand,
   export: exportCommand,
+  reclaim: reclaimCommand,
   show: showCommand,
   tenant: tenantCommand,
 };

@@ -89,6 +89,7 @@ Usage:
   m365-licenses drift <file|dir>... [options]     report drift for a scheduled job
   m365-licenses show plan.json [--format F]       show a saved plan (from plan --out)
   m365-licenses export [options]                  write today's direct assignments as a state file
+  m365-licenses reclaim <file|dir>... [options]   propose removing unused licenses, as an edit of the files
   m365-licenses tenant serve [options]            run the local Graph-compatible tenant
 
 A state is YAML files (or folders of them) or a TypeScript module (state.ts) whose default export

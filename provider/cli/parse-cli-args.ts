@@ -9,6 +9,14 @@ export interface ParsedArgs {
 
 export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
+/** A whole-number option (`--grace-days 30`) from `min` to `max`; `fallback` when it is not given. */
+export function wholeNumber(value: unknown, flag: string, range: { min: number; max: number; fallback: number }): number {
+  if (value === undefined) return range.fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(String(value)) || n < range.min || n > range.max) throw new UserError(`${flag} must be a whole number from ${range.min} to ${range.max}, not '${String(value)}'`);
+  return n;
+}
+
 /** node:util parseArgs, with its errors turned into a UserError that shows the command's help. */
 export function parseCliArgs(args: string[], options: OptionSpec, help: string): ParsedArgs {
   try {

@@ -1,4 +1,4 @@
-import { loadDesiredStateAsync } from "../desired/load-state";
+import { loadDesiredStateAsync, stateFiles } from "../desired/load-state";
 import { UserError } from "../errors";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
@@ -7,6 +7,8 @@ import { writeUserFile } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
+import { acceptInFiles, writeOption } from "./drift-write";
+import { assertEditable } from "../desired/edit-state";
 
 const HELP = (name: "plan" | "drift") => `Usage: m365-licenses ${name} <file|dir>... [options]
 
@@ -18,7 +20,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)"}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write accept                edit the YAML files so that they match the tenant for the drifted users (exit code as without it)"}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -42,7 +44,7 @@ function planOrDrift(name: "plan" | "drift") {
         ...TENANT_OPTIONS,
         format: { type: "string" },
         out: { type: "string" },
-        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" } }),
+        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" }, write: { type: "string" } }),
       },
       HELP(name),
     );
@@ -51,14 +53,18 @@ function planOrDrift(name: "plan" | "drift") {
       return EXIT.ok;
     }
     const format = formatOption(values.format);
+    const write = name === "drift" ? writeOption(values.write) : undefined;
+    if (write) assertEditable(stateFiles(positionals, io.cwd));
     // Validate before connecting: a bad file never reaches a tenant. A SKU or plan name the bundled
     // table lacks waits for the tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
     const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
     const conn = await connectTenant(values, io, state);
     try {
-      const { plan } = await planState(state, conn.tenant);
+      const planned = await planState(state, conn.tenant);
+      const { plan } = planned;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
+      if (write === "accept") acceptInFiles(io, planned, format === "json");
       // drift: a permanent blocker (an account that does not exist) would keep a nightly job red for
       // ever, so only changes count, unless --fail-on-blockers; blockers are still reported above.
       if (name === "drift") return pending(plan, values["fail-on-blockers"] === true) ? EXIT.changes : EXIT.ok;

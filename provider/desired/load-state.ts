@@ -54,6 +54,20 @@ export async function readDesiredStateAsync(paths: string[], options: LoadOption
   return compileRead(files, read, options);
 }
 
+/**
+ * A YAML state from texts held in memory (an edit not yet written, desired/edit-state.ts), read as
+ * `readDesiredState` reads the files: the same rules, names and positions. Throws a ValidationError.
+ */
+export function loadDesiredStateFromTexts(texts: { file: string; text: string }[], options: LoadOptions = {}): DesiredState {
+  const read = texts.map(({ file, text }) => {
+    const bytes = new TextEncoder().encode(text);
+    return { source: yamlSource(file, bytes), bytes };
+  });
+  const { state, problems } = compileRead(texts.map((t) => t.file), read, options);
+  if (!state) throw new ValidationError(problems);
+  return state;
+}
+
 /** As `readDesiredState`, throwing a ValidationError that carries every problem. */
 export function loadDesiredState(paths: string[], options: LoadOptions = {}): DesiredState {
   const { state, problems } = readDesiredState(paths, options);

@@ -16,6 +16,8 @@ export interface UserRow {
   deleted_at: string | null;
   /** 1 when the user holds an active assignment from any source (kept by store.ts's triggers). */
   licensed: number;
+  /** Last successful sign-in (ISO); null: never (sign-in-activity.ts). */
+  last_sign_in: string | null;
 }
 
 export interface AssignmentRow {

@@ -38,6 +38,10 @@ export interface ResolvedSeed {
     accountEnabled: boolean;
     licenses: { skuId: string; disabledPlans: string[] }[];
     deletedDateTime: string | null;
+    /** signInActivity's lastSuccessfulSignInDateTime; null: never signed in. */
+    lastSignInDateTime: string | null;
+    /** lastUpdatedDateTime of the direct licenses; null: the seeding time. */
+    licensesUpdatedAt: string | null;
   }[];
   groups: {
     id: string;
@@ -146,6 +150,11 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
       if (!now) problems.push(`users: ${upn}: deletedDaysAgo needs the seed's 'now'`);
       else deletedDateTime = new Date(now.getTime() - u.deletedDaysAgo * 86_400_000).toISOString();
     }
+    const daysAgo = (days: number | undefined, what: string): string | null => {
+      if (days === undefined) return null;
+      if (!now) problems.push(`users: ${upn}: ${what} needs the seed's 'now'`);
+      return now ? new Date(now.getTime() - days * 86_400_000).toISOString() : null;
+    };
     const alias = upn.split("@")[0];
     return {
       id: (u.id ?? guidFromName(`${tenantId}/user/${upn}`)).toLowerCase(),
@@ -158,6 +167,8 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
       accountEnabled: u.accountEnabled ?? true,
       licenses: licenses(u.licenses, `users: ${upn}`),
       deletedDateTime,
+      lastSignInDateTime: daysAgo(u.lastSignInDaysAgo, "lastSignInDaysAgo"),
+      licensesUpdatedAt: daysAgo(u.licensesAssignedDaysAgo, "licensesAssignedDaysAgo"),
     };
   });
   const byUpn = new Map(users.map((u) => [u.upn, u.id]));

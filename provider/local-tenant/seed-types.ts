@@ -60,6 +60,13 @@ export interface SeedUser {
   /** Soft-deleted this many days before `now` (its licenses come back on restore). */
   deletedDaysAgo?: number;
   deletedDateTime?: string;
+  /**
+   * The user's last successful sign-in, this many days before `now` (signInActivity's
+   * lastSuccessfulSignInDateTime, graph-facts.md 14.3 and 20). Absent: never signed in.
+   */
+  lastSignInDaysAgo?: number;
+  /** The direct licenses were last changed this many days before `now` (licenseAssignmentStates' lastUpdatedDateTime); default: at `now`. */
+  licensesAssignedDaysAgo?: number;
 }
 
 export interface SeedGroup {

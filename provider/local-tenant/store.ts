@@ -81,6 +81,8 @@ const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
   ["groups_", "queued_at", "TEXT"],
   ["group_members", "added_at", "TEXT NOT NULL DEFAULT ''"],
   ["users", "licensed", "INTEGER NOT NULL DEFAULT 0"],
+  // signInActivity's lastSuccessfulSignInDateTime (graph-facts.md 14.3, 20); NULL: never signed in.
+  ["users", "last_sign_in", "TEXT"],
 ];
 
 function addMissingColumns(db: Db): void {
@@ -125,7 +127,7 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
       sku.run(s.skuId, s.skuPartNumber, s.appliesTo, s.capabilityStatus, s.enabled, s.warning, s.suspended, s.lockedOut, JSON.stringify(s.servicePlans));
     }
     const user = db.prepare(
-      "INSERT INTO users (id, upn, upn_lower, display_name, given_name, surname, job_title, usage_location, account_enabled, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO users (id, upn, upn_lower, display_name, given_name, surname, job_title, usage_location, account_enabled, created_at, deleted_at, last_sign_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const assign = db.prepare("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?, ?, ?, ?)");
     const held = new Map<string, Set<string>>(); // skuId -> users holding an active seat
@@ -133,10 +135,10 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
     const holders = (skuId: string): Set<string> => held.get(skuId) ?? held.set(skuId, new Set()).get(skuId)!;
     for (const u of seed.users) {
       const upn = u.deletedDateTime ? deletedUpn(u.id, u.upn) : u.upn;
-      user.run(u.id, upn, upn.toLowerCase(), u.displayName, u.givenName, u.surname, u.jobTitle, u.usageLocation, u.accountEnabled ? 1 : 0, at, u.deletedDateTime);
+      user.run(u.id, upn, upn.toLowerCase(), u.displayName, u.givenName, u.surname, u.jobTitle, u.usageLocation, u.accountEnabled ? 1 : 0, at, u.deletedDateTime, u.lastSignInDateTime);
       if (u.deletedDateTime) deleted.add(u.id);
       for (const l of u.licenses) {
-        assign.run(u.id, l.skuId, "", JSON.stringify(l.disabledPlans), "Active", "None", at);
+        assign.run(u.id, l.skuId, "", JSON.stringify(l.disabledPlans), "Active", "None", u.licensesUpdatedAt ?? at);
         if (!u.deletedDateTime) holders(l.skuId).add(u.id);
       }
     }

@@ -1,6 +1,7 @@
 import type { AssignedLicense, AssignedPlan, LicenseAssignmentState, User } from "@microsoft/microsoft-graph-types";
 import type { AssignmentRow, SkuRow, UserRow } from "./directory";
 import { badRequest } from "./graph-response";
+import { signInActivity } from "./sign-in-activity";
 
 /** GET /users without $select returns only these (graph-facts.md section 3). */
 export const DEFAULT_USER_PROPERTIES = [
@@ -12,6 +13,8 @@ export const USER_PROPERTIES = new Set([
   ...DEFAULT_USER_PROPERTIES,
   "accountEnabled", "assignedLicenses", "assignedPlans", "licenseAssignmentStates", "usageLocation",
   "createdDateTime", "deletedDateTime", "provisionedPlans", "userType",
+  // Returned only on $select, with its own permission, licence and page rules (sign-in-activity.ts).
+  "signInActivity",
 ]);
 
 /**
@@ -98,6 +101,9 @@ export function fullUser(u: UserRow, rows: AssignmentRow[], skus: (id: string) =
     },
     licenseAssignmentStates: licenseAssignmentStates(rows),
     provisionedPlans: [],
+    get signInActivity() {
+      return signInActivity(u);
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { badRequest, type GraphResponse, json, notFound, unsupportedQuery } from
 import { needsAdvancedQuery, parseFilter } from "./odata-filter";
 import { collection, decodeSkipToken, isAdvancedQuery, nextLink, parseTop } from "./paging";
 import { demand } from "./permissions";
+import { checkSignInActivityRead, selectsSignInActivity } from "./sign-in-activity";
 import type { RouteContext } from "./route-context";
 import { FILTERABLE_USER_PROPERTIES, pageOrder, queryUsers } from "./user-query";
 import { parseUserUpdate, updateUser } from "./user-update";
@@ -28,6 +29,7 @@ export function listUsers(ctx: RouteContext, deleted: boolean): GraphResponse {
   const { req } = ctx;
   const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
   const top = parseTop(req);
+  if (selectsSignInActivity(select)) checkSignInActivityRead(ctx.principal, ctx.dir, top);
   const filterText = req.query.get("$filter");
   const terms = filterText ? parseFilter(filterText, FILTERABLE_USER_PROPERTIES, "user") : [];
   const advanced = isAdvancedQuery(req);
@@ -64,6 +66,7 @@ export function usersRoutes(ctx: RouteContext): GraphResponse | undefined {
     const user = dir.findUser(ref);
     if (!user) throw notFound(ref);
     const select = parseSelect(req.query.get("$select"), USER_PROPERTIES, "user");
+    if (selectsSignInActivity(select)) checkSignInActivityRead(ctx.principal, ctx.dir, 1);
     return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#${contextFor("users", select)}/$entity`, ...renderUsers(ctx, [user], select)[0] });
   }
   if (action === undefined && req.method === "PATCH") {

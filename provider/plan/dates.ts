@@ -1,4 +1,4 @@
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `now` plus whole days, as an ISO date (YYYY-MM-DD, UTC). Pure: `now` is always an argument. */
 export function isoDateAfter(now: Date, days: number): string {

@@ -1,6 +1,6 @@
 import type { Catalog } from "../catalog/catalog";
 import type { GroupSpec, LicenseSpec, LicenseState, UserSpec } from "../desired/types";
-import type { Snapshot, TenantSku } from "../tenant/types";
+import type { Snapshot, TenantSku, TenantUser } from "../tenant/types";
 import { cloudOfEndpoint } from "../tenant/clouds";
 import { compareStrings, isDirect, sortedIds } from "./tenant-index";
 
@@ -17,17 +17,30 @@ export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState
   const users: Record<string, UserSpec> = {};
   const sorted = [...snapshot.users].sort((a, b) => compareStrings(a.userPrincipalName.toLowerCase(), b.userPrincipalName.toLowerCase()));
   for (const u of sorted) {
-    const direct = u.assignments.filter(isDirect);
-    if (!direct.length) continue;
-    const licenses = direct
-      .map((a) => licenseSpec(a.skuId.toLowerCase(), sortedIds(a.disabledPlans), skus.get(a.skuId.toLowerCase()), overlay))
-      .sort((a, b) => compareStrings(skuOf(a), skuOf(b)));
+    const licenses = directLicenses(u, skus, overlay);
+    if (!licenses.length) continue;
     const spec: UserSpec = { licenses };
     if (u.usageLocation) spec.usageLocation = u.usageLocation;
     users[u.userPrincipalName.toLowerCase()] = spec;
   }
   const groups = exportGroups(snapshot, skus, overlay);
   return { version: 1, ...exportedTenant(snapshot), scope: { mode: "listed-users-only" }, users, ...(Object.keys(groups).length ? { groups } : {}) };
+}
+
+/**
+ * THE tenant's direct licenses of a user as a state file writes them (export, drift --write accept):
+ * what "the state matches the tenant" means for a user. `catalog` should already hold the tenant's
+ * SKUs (catalog.withTenantSkus); names are written where they resolve back to the same ids.
+ */
+export function tenantLicenses(user: TenantUser, snapshot: Snapshot, catalog?: Catalog): LicenseSpec[] {
+  return directLicenses(user, new Map(snapshot.skus.map((s) => [s.skuId.toLowerCase(), s])), catalog);
+}
+
+function directLicenses(user: TenantUser, skus: Map<string, TenantSku>, overlay: Catalog | undefined): LicenseSpec[] {
+  return user.assignments
+    .filter(isDirect)
+    .map((a) => licenseSpec(a.skuId.toLowerCase(), sortedIds(a.disabledPlans), skus.get(a.skuId.toLowerCase()), overlay))
+    .sort((a, b) => compareStrings(skuOf(a), skuOf(b)));
 }
 
 /**

@@ -20,6 +20,8 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "14.1": { title: "Migrate users to group-based licensing", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-migrate-users" },
   "16.1": { title: "Resolve group license assignment problems", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-resolve-problems" },
   "16.2": { title: "group: add members", url: "https://learn.microsoft.com/graph/api/group-post-members" },
+  "14.3": { title: "signInActivity resource type", url: "https://learn.microsoft.com/graph/api/resources/signinactivity" },
+  "20.4": { title: "How to manage inactive user accounts", url: "https://learn.microsoft.com/entra/identity/monitoring-health/howto-manage-inactive-user-accounts" },
 };
 
 /** `graph-facts.md 10.1` as a markdown link to Microsoft's page; the text itself when unknown. */

@@ -18,6 +18,7 @@ import { Pacer, type Quota, WRITE_QUOTA } from "./pacer";
 import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
+import { readUserActivity, type UserActivity } from "./sign-in-reader";
 import { awaitGroupProcessing } from "./await-group-processing";
 import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
@@ -155,6 +156,11 @@ export class GraphTenant implements Tenant {
       const said = forbiddenMessage(job.method, job.url, claims);
       return said ? { ...r, message: `${r.message ?? "refused"} (${said.message})` } : r;
     });
+  }
+
+  /** Reclaim's read: account state and sign-in activity of the named users (sign-in-reader.ts). */
+  readUserActivity(upns: string[]): Promise<UserActivity[]> {
+    return readUserActivity(this.client, upns, { ...this.runOptions(), concurrency: this.readConcurrency, pacer: this.readPacer });
   }
 
   awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {

@@ -185,13 +185,13 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   };
 }
 
-/** Users by name, 15 UPNs per `in` filter (the operator's default limit). */
-function byName(upns: string[]): BatchJob[] {
+/** Users by name, 15 UPNs per `in` filter (the operator's default limit); `query` adds to each request. */
+export function byName(upns: string[], select = USER_SELECT, query: Record<string, string | number> = {}): BatchJob[] {
   const sorted = [...upns].sort();
   const jobs: BatchJob[] = [];
   for (let i = 0; i < sorted.length; i += UPNS_PER_FILTER) {
     const list = sorted.slice(i, i + UPNS_PER_FILTER).map((u) => `'${u.replace(/'/g, "''")}'`);
-    jobs.push({ method: "GET", url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: USER_SELECT }) });
+    jobs.push({ method: "GET", url: graphPath("/users", { $filter: `userPrincipalName in (${list.join(",")})`, $select: select, ...query }) });
   }
   return jobs;
 }

@@ -1,0 +1,72 @@
+/**
+ * `drift --write accept` in-process against the local tenant, on a copy of the Fabrikam state: the
+ * files are edited (comments kept) so that drift finds nothing left for the accepted users.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main, type CliIo } from "../../provider/cli/main";
+import { useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
+
+const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
+
+describe("drift --write accept", () => {
+  const fx = useLocalTenant({ throttling: false });
+  const run = async (cwd: string, args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { AZURE_TENANT_ID: fx.local.tenantId, AZURE_CLIENT_ID: fx.local.defaultApp.clientId, AZURE_CLIENT_SECRET: fx.local.defaultApp.clientSecret, M365_LICENSES_CA_FILE: fx.local.caCertPath };
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env, cwd };
+    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], io);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  it("edits the files so that drift reports nothing more for the accepted users, keeping every comment", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "m365-accept-"));
+    cpSync(example, join(cwd, "licenses"), { recursive: true });
+    fx.local.requestLog.clear();
+    const before = JSON.parse((await run(cwd, ["drift", "licenses", "--format", "json"])).out);
+    const driftRequests = wireRequests(fx.local).length;
+    fx.local.requestLog.clear();
+    const r = await run(cwd, ["drift", "licenses", "--write", "accept", "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toEqual(before); // the report is the drift found, and no patch mixed into the JSON
+    const accepted = ["alice", "bob", "carol", "dave", "ivan", "judy"].map((a) => `${a}@fabrikam.com`);
+    expect(r.err).toContain(`accepted the tenant's licenses for 6 users: ${accepted.join(", ")}`);
+    expect(r.err).toContain("not accepted: grace@fabrikam.com: the account is deleted on one side and present on the other");
+    expect(r.err).toContain("not accepted: group Contractors: a group's license set and members are not accepted");
+    // Accepting reads nothing more than drift does (the edit is made from the same read).
+    expect(wireRequests(fx.local).length).toBe(driftRequests);
+
+    const after = JSON.parse((await run(cwd, ["drift", "licenses", "--format", "json"])).out);
+    const drifted = (plan: { changes: { user: string }[] }) => plan.changes.map((c) => c.user);
+    expect(drifted(before)).toEqual(expect.arrayContaining(accepted));
+    expect(drifted(after).filter((u) => accepted.includes(u))).toEqual([]);
+    expect(drifted(after)).toEqual(drifted(before).filter((u) => !accepted.includes(u)));
+
+    const eng = readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8");
+    expect(eng).toContain("  alice@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  bob@fabrikam.com:\n    licenses: [SPE_E5]\n  ivan@fabrikam.com:\n    licenses:\n      - ENTERPRISEPACK\n  judy@fabrikam.com:               # new hire\n");
+    const ops = readFileSync(join(cwd, "licenses", "operations.yaml"), "utf8");
+    expect(ops).toContain("  carol@fabrikam.com:\n    licenses: [ENTERPRISEPACK]                   # left the company's payroll; account kept for now\n");
+    // dave keeps his product entry (EXCHANGESTANDARD) and gets a users entry for the rest.
+    expect(ops).toContain("  EXCHANGESTANDARD:                # dave keeps only Exchange Online (Plan 1): he loses E3\n    users: [dave@fabrikam.com]");
+    expect(ops).toContain("  dave@fabrikam.com: { licenses: [ENTERPRISEPACK] }\n");
+    // Every comment line of the original files is still there.
+    for (const f of ["00-company.yaml", "engineering.yaml", "operations.yaml", "analytics.yaml", "groups.yaml"]) {
+      const now = readFileSync(join(cwd, "licenses", f), "utf8");
+      for (const line of readFileSync(join(example, f), "utf8").split("\n").filter((l) => l.trim().startsWith("#"))) expect(now).toContain(line);
+    }
+  });
+
+  it("refuses a TypeScript state and a --write it does not know, before reading the tenant", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "m365-accept-ts-"));
+    writeFileSync(join(cwd, "state.ts"), "export default { version: 1 };\n");
+    fx.local.requestLog.clear();
+    const ts = await run(cwd, ["drift", "state.ts", "--write", "accept"]);
+    expect([ts.code, ts.err]).toEqual([1, expect.stringContaining("cannot edit a TypeScript state (state.ts)")]);
+    const bad = await run(cwd, ["drift", "state.ts", "--write", "sideways"]);
+    expect([bad.code, bad.err]).toEqual([1, expect.stringContaining("--write must be accept, not 'sideways'")]);
+    expect(wireRequests(fx.local)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+/** The reclaim rules on plain values (plan/reclaim.ts): `now` an argument, activity as Graph gives it. */
+import { describe, expect, it } from "vitest";
+import { candidateSaving, judgeReclaim, reclaimReason } from "../../provider/plan/reclaim";
+import type { UserActivity } from "../../provider/tenant/sign-in-reader";
+import { fabrikamDesired, fabrikamSnapshot, FABRIKAM_NOW } from "./fabrikam";
+
+const DAY = 86_400_000;
+const ago = (days: number, hours = 0): string => new Date(FABRIKAM_NOW.getTime() - days * DAY - hours * 3_600_000).toISOString();
+const OPTIONS = { inactiveDays: 90, graceDays: 30, excludeGroups: [] as string[] };
+
+function activity(over: Partial<UserActivity> = {}): UserActivity {
+  return { id: "x", userPrincipalName: "x@fabrikam.com", accountEnabled: true, lastSuccessfulSignIn: ago(1), lastSignInAttempt: ago(1), licensesUpdated: ago(400), ...over };
+}
+
+describe("reclaimReason", () => {
+  it.each([
+    ["active yesterday", activity(), undefined],
+    ["disabled, even if active", activity({ accountEnabled: false }), "disabled"],
+    ["90 days and the 24 h staleness margin: not yet", activity({ lastSuccessfulSignIn: ago(91), lastSignInAttempt: null }), undefined],
+    ["91 days and a little more", activity({ lastSuccessfulSignIn: ago(91, 1), lastSignInAttempt: null }), "inactive"],
+    ["no success recorded, an old attempt bounds it", activity({ lastSuccessfulSignIn: null, lastSignInAttempt: ago(200) }), "inactive"],
+    ["never signed in, licensed 400 days ago", activity({ lastSuccessfulSignIn: null, lastSignInAttempt: null }), "never-signed-in"],
+  ] as const)("%s", (_name, a, expected) => {
+    const r = reclaimReason(a, OPTIONS, FABRIKAM_NOW);
+    expect(typeof r === "object" ? r.reason : r).toBe(expected);
+  });
+
+  it("a new starter within the grace period is 'grace', counted from the newest licence change", () => {
+    expect(reclaimReason(activity({ lastSuccessfulSignIn: null, lastSignInAttempt: null, licensesUpdated: ago(10) }), OPTIONS, FABRIKAM_NOW)).toBe("grace");
+    expect(reclaimReason(activity({ lastSuccessfulSignIn: null, lastSignInAttempt: null, licensesUpdated: ago(10) }), { ...OPTIONS, graceDays: 5 }, FABRIKAM_NOW)).toMatchObject({ reason: "never-signed-in" });
+  });
+});
+
+describe("judgeReclaim on Fabrikam", () => {
+  const snapshot = fabrikamSnapshot();
+  const idOf = (upn: string) => snapshot.users.find((u) => u.userPrincipalName === upn)!.id;
+  const everyone = (over: Record<string, Partial<UserActivity>>) =>
+    snapshot.users.map((u) => activity({ id: u.id, userPrincipalName: u.userPrincipalName, ...over[u.userPrincipalName] }));
+
+  it("proposes only the licenses the state gives and the user holds directly; names group licenses; spares the protected", () => {
+    const state = fabrikamDesired();
+    state.users.push({ upn: "breakglass-02@fabrikam.com", state: "present", licenses: state.users.find((u) => u.upn === "mallory@fabrikam.com")!.licenses, source: { file: "x", line: 1, col: 1 } });
+    const j = judgeReclaim(state, snapshot, everyone({
+      "ivan@fabrikam.com": { lastSuccessfulSignIn: ago(200), lastSignInAttempt: ago(200) },
+      "mallory@fabrikam.com": { accountEnabled: false },
+      "oscar@fabrikam.com": { accountEnabled: false }, // holds E3, the state gives E5: nothing of the state's to take
+      "dave@fabrikam.com": { lastSuccessfulSignIn: null, lastSignInAttempt: null, licensesUpdated: ago(3) },
+      "breakglass-02@fabrikam.com": { lastSuccessfulSignIn: null, lastSignInAttempt: null },
+    }), OPTIONS, FABRIKAM_NOW);
+    expect(j.candidates.map((c) => [c.upn, c.reason, c.remove.map((l) => l.skuPartNumber), c.inherited.map((i) => `${i.sku} from ${i.group}`)])).toEqual([
+      ["ivan@fabrikam.com", "inactive", ["ENTERPRISEPACK"], ["AAD_PREMIUM from All Staff"]],
+      ["mallory@fabrikam.com", "disabled", ["SPE_E5"], ["AAD_PREMIUM from All Staff"]],
+    ]);
+    expect(j.spared).toEqual([{ upn: "breakglass-02@fabrikam.com", why: "never signed in; licensed since 2025-10-16 (400 days ago); protected by guards.protected 'breakglass-*@fabrikam.com'" }]);
+    expect(j.withinGrace).toBe(1); // dave
+    expect(j.candidates[0]!.userId).toBe(idOf("ivan@fabrikam.com"));
+  });
+
+  it("members of an excluded group are never proposed; users the read did not return are counted", () => {
+    const j = judgeReclaim(fabrikamDesired(), snapshot, everyone({ "mallory@fabrikam.com": { accountEnabled: false } }).filter((a) => a.userPrincipalName !== "ivan@fabrikam.com"), { ...OPTIONS, excludeGroups: ["all staff"] }, FABRIKAM_NOW);
+    expect(j.candidates).toEqual([]);
+    expect(j.spared).toEqual([{ upn: "mallory@fabrikam.com", why: "account disabled; member of All Staff, an excluded group" }]);
+    expect(j.unread).toBe(3); // ivan (left out of the read), ghost (no account), grace (deleted: restored first)
+  });
+
+  it("saving: a price per SKU given back, none where a group keeps the SKU, 'no price' named", () => {
+    const c = judgeReclaim(fabrikamDesired(), snapshot, everyone({ "mallory@fabrikam.com": { accountEnabled: false } }), OPTIONS, FABRIKAM_NOW).candidates[0]!;
+    const prices = fabrikamDesired().prices;
+    expect(candidateSaving(c, prices)).toEqual({ amount: 57, missing: [] });
+    expect(candidateSaving(c, {})).toEqual({ amount: 0, missing: ["SPE_E5"] });
+    expect(candidateSaving({ ...c, inherited: [{ sku: "SPE_E5", skuId: c.remove[0]!.skuId, group: "G" }] }, prices)).toEqual({ amount: 0, missing: [] });
+  });
+});
