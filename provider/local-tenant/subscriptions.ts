@@ -28,6 +28,12 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 `;
 
 const DAY_MS = 86_400_000;
+
+/** companySubscription's v1.0 properties (graph-facts.md 19.1), for `$select`, known with no rows. */
+const PROPERTIES = new Set([
+  "commerceSubscriptionId", "createdDateTime", "id", "isTrial", "nextLifecycleDateTime", "ownerId", "ownerTenantId", "ownerType",
+  "serviceStatus", "skuId", "skuPartNumber", "status", "totalLicenses",
+]);
 /** Expired (Graph: Warning) lasts 30 days, Disabled (Suspended) 90, for most offers (graph-facts.md 19.2). */
 export const WARNING_DAYS = 30;
 export const SUSPENDED_DAYS = 90;
@@ -100,7 +106,7 @@ export function subscriptionsRoutes(ctx: RouteContext): GraphResponse | undefine
       totalLicenses: r.total_licenses,
     };
   });
-  const select = parseSelect(req.query.get("$select"), new Set(Object.keys(all[0] ?? { id: "" })), "companySubscription");
+  const select = parseSelect(req.query.get("$select"), PROPERTIES, "companySubscription");
   const pick = (o: CompanySubscription): Record<string, unknown> =>
     select ? Object.fromEntries(select.map((k) => [k, (o as Record<string, unknown>)[k]])) : { ...o };
   if (s.length === 3) {
