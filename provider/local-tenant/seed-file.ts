@@ -28,18 +28,8 @@ export interface ResolvedSeed {
     lockedOut: number;
     servicePlans: { servicePlanId: string; servicePlanName: string }[];
   }[];
-  subscriptions: {
-    id: string;
-    skuId: string;
-    skuPartNumber: string;
-    status: string;
-    nextLifecycleDateTime: string | null;
-    isTrial: boolean;
-    totalLicenses: number;
-    createdDateTime: string;
-    commerceSubscriptionId: string;
-    ownerTenantId: string | null;
-  }[];
+  /** As stored (subscriptions.ts): their state at the seed's clock. */
+  subscriptions: SubscriptionRow[];
   users: {
     id: string;
     upn: string;
@@ -127,7 +117,7 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     const own = seedSubscriptions(s, sku, tenantId, now, problems);
     subscriptions.push(...own);
     // With subscriptions, the units are theirs as they stand at the seed's clock (graph-facts.md 19.3).
-    const units = own.length ? unitsOf(own.map(asRow), now ?? new Date()) : undefined;
+    const units = own.length ? unitsOf(own, now ?? new Date()) : undefined;
     return {
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
@@ -237,19 +227,6 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
   };
 }
 
-const asRow = (s: ResolvedSeed["subscriptions"][number]): SubscriptionRow => ({
-  id: s.id,
-  sku_id: s.skuId,
-  part_number: s.skuPartNumber,
-  status: s.status,
-  next_lifecycle: s.nextLifecycleDateTime,
-  is_trial: s.isTrial ? 1 : 0,
-  total_licenses: s.totalLicenses,
-  created_at: s.createdDateTime,
-  commerce_id: s.commerceSubscriptionId,
-  owner_tenant_id: s.ownerTenantId,
-});
-
 /** A SKU's seeded subscriptions with ids and dates filled in; a SKU gives units or subscriptions, not both. */
 function seedSubscriptions(s: SeedSku, sku: CatalogSku, tenantId: string, now: Date | undefined, problems: string[]): ResolvedSeed["subscriptions"] {
   const list = s.subscriptions ?? [];
@@ -264,15 +241,15 @@ function seedSubscriptions(s: SeedSku, sku: CatalogSku, tenantId: string, now: D
     const next = x.nextLifecycleDateTime ?? (x.nextLifecycleInDays !== undefined ? new Date(base.getTime() + x.nextLifecycleInDays * 86_400_000).toISOString() : null);
     return {
       id,
-      skuId: sku.skuId,
-      skuPartNumber: sku.skuPartNumber,
+      sku_id: sku.skuId,
+      part_number: sku.skuPartNumber,
       status: x.status ?? "Enabled",
-      nextLifecycleDateTime: next === null ? null : new Date(next).toISOString(),
-      isTrial: x.isTrial === true,
-      totalLicenses: x.totalLicenses,
-      createdDateTime: new Date(x.createdDateTime ?? base.getTime() - 365 * 86_400_000).toISOString(),
-      commerceSubscriptionId: (x.commerceSubscriptionId ?? guidFromName(`${id}/commerce`)).toLowerCase(),
-      ownerTenantId: x.ownerTenantId?.toLowerCase() ?? null,
+      next_lifecycle: next === null ? null : new Date(next).toISOString(),
+      is_trial: x.isTrial ? 1 : 0,
+      total_licenses: x.totalLicenses,
+      created_at: new Date(x.createdDateTime ?? base.getTime() - 365 * 86_400_000).toISOString(),
+      commerce_id: (x.commerceSubscriptionId ?? guidFromName(`${id}/commerce`)).toLowerCase(),
+      owner_tenant_id: x.ownerTenantId?.toLowerCase() ?? null,
     };
   });
 }

@@ -128,7 +128,7 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
     }
     const subscription = db.prepare("INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const s of seed.subscriptions) {
-      subscription.run(s.id, s.skuId, s.skuPartNumber, s.status, s.nextLifecycleDateTime, s.isTrial ? 1 : 0, s.totalLicenses, s.createdDateTime, s.commerceSubscriptionId, s.ownerTenantId);
+      subscription.run(s.id, s.sku_id, s.part_number, s.status, s.next_lifecycle, s.is_trial, s.total_licenses, s.created_at, s.commerce_id, s.owner_tenant_id);
     }
     const user = db.prepare(
       "INSERT INTO users (id, upn, upn_lower, display_name, given_name, surname, job_title, usage_location, account_enabled, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -4,8 +4,10 @@
  * lifecycle moving on the tenant's clock.
  */
 import { describe, expect, it } from "vitest";
+import { readSeed, resolveSeed } from "../../provider/local-tenant/seed-file";
+import type { SeedFile, SeedSku } from "../../provider/local-tenant/seed-types";
 import { subscriptionAt, unitsOf } from "../../provider/local-tenant/subscriptions";
-import { call, READONLY_APP, SKU, tokenFor, upn, useLocalTenant } from "../support/local-tenant-fixture";
+import { call, FABRIKAM_SEED, READONLY_APP, SKU, tokenFor, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 const DAY = 86_400_000;
 const E3_ANNUAL = "6d1f4b2a-8c3e-4f5a-9b7d-1e2f3a4b5c6d";
@@ -33,6 +35,22 @@ describe("the lifecycle, as data (graph-facts.md 19.2)", () => {
     expect(unitsOf([sub("Enabled", 15), sub("Warning", 5), sub("Deleted", 7)], at("2026-01-01T00:00:00Z"))).toStrictEqual({ enabled: 15, warning: 5, suspended: 0, lockedOut: 0, capabilityStatus: "Enabled" });
     expect(unitsOf([sub("Suspended", 3), sub("LockedOut", 2)], at("2026-01-01T00:00:00Z"))).toMatchObject({ suspended: 3, lockedOut: 2, capabilityStatus: "Suspended" });
     expect(unitsOf([sub("Deleted", 3)], at("2026-01-01T00:00:00Z")).capabilityStatus).toBe("Deleted");
+  });
+});
+
+describe("a seed's subscriptions", () => {
+  const base = readSeed(FABRIKAM_SEED);
+  const withSku = (sku: SeedSku): SeedFile => ({ ...base, users: [], groups: [], skus: [sku] });
+
+  it("decide the SKU's units at the seed's clock; nextLifecycleInDays counts from its now", () => {
+    const r = resolveSeed(withSku({ sku: "POWER_BI_PRO", subscriptions: [{ totalLicenses: 4, nextLifecycleInDays: 10 }, { totalLicenses: 2, status: "Suspended", nextLifecycleInDays: -1 }] }));
+    expect(r.skus[0]).toMatchObject({ enabled: 4, warning: 0, suspended: 0, capabilityStatus: "Enabled" }); // the suspended one was due: Deleted
+    expect(r.subscriptions.map((x) => [x.status, x.next_lifecycle])).toStrictEqual([["Enabled", "2026-01-25T09:00:00.000Z"], ["Suspended", "2026-01-14T09:00:00.000Z"]]);
+  });
+
+  it("a SKU gives units or subscriptions, not both, and needs one of them", () => {
+    expect(() => resolveSeed(withSku({ sku: "POWER_BI_PRO", enabled: 3, subscriptions: [{ totalLicenses: 4 }] }))).toThrow(/POWER_BI_PRO: give either subscriptions or enabled/);
+    expect(() => resolveSeed(withSku({ sku: "POWER_BI_PRO" }))).toThrow(/POWER_BI_PRO: needs enabled, or subscriptions/);
   });
 });
 
