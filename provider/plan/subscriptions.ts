@@ -11,10 +11,10 @@ import type { PlanSubscriptions, SeatLine, SubscriptionWarning } from "./types";
  */
 
 /**
- * The default horizon: 30 days, the length of the Expired (Graph: Warning) stage for most offers
- * (graph-facts.md 19.2). A subscription whose date falls within it can be past its grace period,
- * and its seats unassignable (Suspended), within about two horizons of the review; a shorter one
- * would hide a trial that ends before the next monthly review.
+ * The default horizon, 30 days: a state planned at least monthly (a nightly drift run is daily)
+ * sees every lifecycle date at least once before it comes, and an expiry missed still leaves the
+ * 30-day Expired (Graph: Warning) stage of most offers before seats become unassignable
+ * (graph-facts.md 19.2). Longer warns of every monthly subscription all the time.
  */
 export const DEFAULT_HORIZON_DAYS = 30;
 
