@@ -25,15 +25,15 @@ const STATUS_TEXT: Record<string, string> = {
   LockedOut: "is locked out: the subscription was cancelled",
 };
 
-/** What the next lifecycle date leads to, by status (graph-facts.md 19.2). */
-const NEXT_TEXT = (s: TenantSubscription): string =>
+/** What happens on the next lifecycle date, by status (graph-facts.md 19.2). */
+const NEXT_TEXT = (s: TenantSubscription, date: string): string =>
   s.status === "Enabled" && s.isTrial
-    ? "ends (its data is deleted 30 days later unless it is bought)"
+    ? `ends on ${date} unless bought (its data is deleted 30 days later)`
     : s.status === "Enabled"
-    ? "expires (Warning: 30 days' grace, then its seats cannot be assigned)"
-    : s.status === "Warning" && !s.isTrial
-      ? "is suspended (Disabled: users lose access, no seat can be assigned)"
-      : "is deleted, with the data of its users";
+      ? `expires on ${date} unless renewed (then 30 days' grace before its seats cannot be assigned)`
+      : s.status === "Warning" && !s.isTrial
+        ? `is suspended on ${date} unless renewed (users lose access, no seat can be assigned)`
+        : `is deleted on ${date} unless reactivated, with its users' data`;
 
 /** The subscriptions behind a SKU: `subscriptionIds` when Graph gives them, else by skuId (19.1). */
 export function subscriptionsOf(sku: TenantSku, all: readonly TenantSubscription[]): TenantSubscription[] {
@@ -58,7 +58,7 @@ export function subscriptionWarning(sku: TenantSku, s: TenantSubscription, now: 
   const what = [
     STATUS_TEXT[s.status],
     s.isTrial ? "is a trial" : undefined,
-    date && s.status !== "LockedOut" ? `${NEXT_TEXT(s)} on ${date} unless renewed${reasons.includes("before-horizon") ? `, within the ${horizonDays}-day horizon` : ""}` : undefined,
+    date && s.status !== "LockedOut" ? `${NEXT_TEXT(s, date)}${reasons.includes("before-horizon") ? `, within the ${horizonDays}-day horizon` : ""}` : undefined,
   ].filter(Boolean);
   return {
     sku: sku.skuPartNumber,

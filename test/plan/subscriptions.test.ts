@@ -41,7 +41,7 @@ describe("planSubscriptions: which subscriptions behind the SKUs the plan relies
     expect(w).toStrictEqual({
       sku: "ENTERPRISEPACK", skuId: E3, subscriptionId: "grace-1", status: "Warning", isTrial: false, totalLicenses: 5, nextLifecycleDate: "2026-12-01",
       reasons: ["status", "before-horizon"],
-      detail: "ENTERPRISEPACK relies on subscription grace-1 (5 licenses), which is expired, in its grace period (its seats can still be assigned); is suspended (Disabled: users lose access, no seat can be assigned) on 2026-12-01 unless renewed, within the 30-day horizon (graph-facts.md 19.2)",
+      detail: "ENTERPRISEPACK relies on subscription grace-1 (5 licenses), which is expired, in its grace period (its seats can still be assigned); is suspended on 2026-12-01 unless renewed (users lose access, no seat can be assigned), within the 30-day horizon (graph-facts.md 19.2)",
     });
   });
 
