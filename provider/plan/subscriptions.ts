@@ -119,7 +119,7 @@ export function withLifecycle(line: SeatLine, sku: TenantSku | undefined, all: r
     out.renewal = {
       date: day(renewing.nextLifecycleDateTime)!,
       fewer,
-      note: `frees ${plural(freed, "seat")}; renews ${day(renewing.nextLifecycleDateTime)}: ${fewer} fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed)${partner} (graph-facts.md 14.2, 19.2)`,
+      note: `frees ${plural(freed, "seat")}; renews ${day(renewing.nextLifecycleDateTime)}: ${fewer} fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed)${partner} (graph-facts.md 14.2)`,
     };
   }
   return out;

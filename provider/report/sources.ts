@@ -20,7 +20,7 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "14.1": { title: "Migrate users to group-based licensing", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-migrate-users" },
   "16.1": { title: "Resolve group license assignment problems", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-resolve-problems" },
   "16.2": { title: "group: add members", url: "https://learn.microsoft.com/graph/api/group-post-members" },
-  "14.2": { title: "companySubscription resource type", url: "https://learn.microsoft.com/graph/api/resources/companysubscription" },
+  "14.2": { title: "Remove licenses from a subscription", url: "https://learn.microsoft.com/microsoft-365/commerce/licenses/remove-licenses-from-subscription" },
   "19.1": { title: "List subscriptions", url: "https://learn.microsoft.com/graph/api/directory-list-subscriptions" },
   "19.2": { title: "What if my subscription expires", url: "https://learn.microsoft.com/microsoft-365/commerce/subscriptions/what-if-my-subscription-expires" },
 };

@@ -87,7 +87,7 @@ describe("withLifecycle: the seat table's date and freed seats against the renew
     expect(out.renewal).toStrictEqual({
       date: "2027-06-01",
       fewer: 2,
-      note: "frees 3 seats; renews 2027-06-01: 2 fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed) (graph-facts.md 14.2, 19.2)",
+      note: "frees 3 seats; renews 2027-06-01: 2 fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed) (graph-facts.md 14.2)",
     });
   });
 
