@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
 import { DEFAULT_HORIZON_DAYS, planSubscriptions, subscriptionsOf, withLifecycle } from "../../provider/plan/subscriptions";
@@ -122,5 +123,42 @@ describe("plan(): the SKUs it relies on are those the state assigns and those a 
     expect(p.subscriptions?.warnings.map((w) => [w.sku, w.reasons])).toStrictEqual([["SPE_E5", ["trial"]]]);
     // alice gives back her E3 seat: the seat line sets it against E3's renewal.
     expect(p.seats.find((s) => s.sku === "ENTERPRISEPACK")?.renewal?.fewer).toBe(1);
+  });
+});
+
+describe("properties of the subscription warnings", () => {
+  const subArb = fc.record({
+    id: fc.uuid(),
+    sku: fc.constantFrom(E3, E5),
+    status: fc.constantFrom("Enabled", "Warning", "Suspended", "LockedOut", "Deleted"),
+    days: fc.option(fc.integer({ min: -200, max: 400 }), { nil: null }),
+    isTrial: fc.boolean(),
+    totalLicenses: fc.integer({ min: 0, max: 50 }),
+  });
+  type Raw = { id: string; sku: string; status: string; days: number | null; isTrial: boolean; totalLicenses: number };
+  const asSub = (x: Raw): TenantSubscription => ({
+    id: x.id, skuId: x.sku, skuPartNumber: x.sku === E3 ? "ENTERPRISEPACK" : "SPE_E5", status: x.status,
+    nextLifecycleDateTime: x.days === null ? null : new Date(NOW.getTime() + x.days * 86_400_000).toISOString(), isTrial: x.isTrial, totalLicenses: x.totalLicenses,
+  });
+
+  it("a live subscription of a relied-on SKU is warned of exactly when it is in Warning/Suspended/LockedOut, a trial, or due within the horizon; no other is", () => {
+    fc.assert(
+      fc.property(fc.array(subArb, { maxLength: 8 }), fc.subarray([E3, E5]), fc.integer({ min: 0, max: 400 }), (raw, reliedOn, horizon) => {
+        const subs = raw.map(asSub);
+        const out = planSubscriptions(skus, { subscriptions: subs }, new Set(reliedOn), NOW, horizon);
+        const expected = subs.filter((s) => {
+          if (!reliedOn.includes(s.skuId) || s.status === "Deleted") return false;
+          const due = s.nextLifecycleDateTime !== null && s.status !== "LockedOut" && new Date(s.nextLifecycleDateTime).getTime() <= NOW.getTime() + horizon * 86_400_000;
+          return ["Warning", "Suspended", "LockedOut"].includes(s.status) || s.isTrial || due;
+        });
+        expect(out.warnings.map((w) => w.subscriptionId).sort()).toStrictEqual(expected.map((s) => s.id).sort());
+        for (const w of out.warnings) {
+          expect(w.reasons.length).toBeGreaterThan(0);
+          expect(w.detail).toContain(w.subscriptionId);
+          if (w.nextLifecycleDate && w.status !== "LockedOut") expect(w.detail).toContain(w.nextLifecycleDate);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
