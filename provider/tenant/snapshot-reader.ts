@@ -1,7 +1,7 @@
 /**
  * Reads a Snapshot in as few requests, and as few waits for Graph, as it allows. Round 1 is ONE
  * `$batch` holding the SKUs, the first page of licensed users (with their count), licensed groups,
- * the organization and deleted users. The licensed users are then listed in up to 16 parallel
+ * the organization, the subscriptions (graph-facts.md 19.1) and deleted users. The licensed users are then listed in up to 16 parallel
  * chains of userPrincipalName ranges (user-chains.ts), each page mapped as it arrives. Round 2 is
  * `$batch`es of the named users not yet seen (15 UPNs per `in` filter, 300 names a request);
  * optionally the licensed groups' members.
