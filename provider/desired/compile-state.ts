@@ -41,6 +41,7 @@ class StateCompiler {
   private readonly protectedPatterns: (Located<string> & { matches(upn: string): boolean })[] = [];
   private readonly prices = new Map<string, Located<number>>();
   private currency?: Located<string>;
+  private horizonDays?: Located<number>;
 
   constructor(
     private readonly catalog: Catalog,
@@ -91,6 +92,7 @@ class StateCompiler {
       groups: [...this.groups.values()].map((g) => g.value).sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)),
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
+      ...(this.horizonDays ? { subscriptionHorizonDays: this.horizonDays.value } : {}),
       files: sources.map((s) => s.file),
     };
   }
@@ -194,6 +196,11 @@ class StateCompiler {
     if (typeof v.currency === "string") {
       const inc = { value: v.currency, source: s, path: ["currency"] };
       if (!this.conflict(this.currency, inc, `currency ${v.currency}`, (a, b) => a === b)) this.currency ??= inc;
+    }
+    const horizon = isObject(v.subscriptions) ? v.subscriptions.horizonDays : undefined;
+    if (typeof horizon === "number") {
+      const inc = { value: horizon, source: s, path: ["subscriptions", "horizonDays"] };
+      if (!this.conflict(this.horizonDays, inc, `subscriptions.horizonDays ${horizon}`, (a, b) => a === b)) this.horizonDays ??= inc;
     }
   }
 

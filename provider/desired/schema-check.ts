@@ -96,6 +96,7 @@ function describe(e: ErrorObject, path: PathSeg[]): { at: PathSeg[]; message: st
     case "uniqueItems":
       return { at: path, message: `${where} lists the same item twice (items ${p.j} and ${p.i})` };
     case "minimum":
+    case "maximum":
       return { at: path, message: `${where} must be ${p.comparison} ${p.limit}` };
     case "minLength":
       return { at: path, message: `${where} must not be empty` };

@@ -98,6 +98,8 @@ export interface LicenseState {
   prices?: Record<SkuRef, number>;
   /** ISO 4217 currency of `prices`; default USD. */
   currency?: string;
+  /** Subscriptions behind the SKUs (graph-facts.md 19): the horizon of the plan's warnings. */
+  subscriptions?: { horizonDays?: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,6 +154,8 @@ export interface DesiredState {
   /** Monthly price per seat by skuId. */
   prices: Record<string, number>;
   currency: string;
+  /** `subscriptions.horizonDays`, when the state sets it (plan/subscriptions.ts has the default). */
+  subscriptionHorizonDays?: number;
   /** The files this state was read from, in order. */
   files: string[];
   /** sha256 of the files' names and bytes (source-hash.ts); absent for a state written in code. */

@@ -80,9 +80,13 @@ function sameWrites(a: PlanChange, b: PlanChange): boolean {
   return writes(a) === writes(b);
 }
 
-/** The plan as compared: the read time dropped, seats by what the plan does to them. */
+/**
+ * The plan as compared: the read time dropped, seats by what the plan does to them, and the
+ * subscriptions left out: their warnings and dates inform the reviewer but change no write, and a
+ * renewal between review and apply must not void the review (plan/subscriptions.ts).
+ */
 function comparable(p: Plan): Record<string, unknown> {
-  const { snapshotAt: _read, seats, ...rest } = p;
+  const { snapshotAt: _read, seats, subscriptions: _subscriptions, ...rest } = p;
   return { ...rest, seats: seats.map(seatEffect) };
 }
 

@@ -4,6 +4,7 @@ import { collection } from "./paging";
 import { demand } from "./permissions";
 import type { RouteContext } from "./route-context";
 import { listUsers, renderUsers } from "./users-routes";
+import { servicePlansOf } from "./subscriptions";
 import { parseSelect, USER_PROPERTIES } from "./user-view";
 
 /**
@@ -63,6 +64,7 @@ export function subscribedSkusRoutes(ctx: RouteContext): GraphResponse | undefin
   if (req.segments[0] !== "subscribedSkus" || req.method !== "GET" || req.segments.length > 2) return undefined;
   demand(ctx.principal, "readSkus");
   const consumed = dir.seatsUsed();
+  const subscriptions = dir.subscriptions();
   const all: SubscribedSku[] = dir.skus().map((s) => ({
     accountId: dir.tenantId,
     accountName: dir.domain,
@@ -71,15 +73,11 @@ export function subscribedSkusRoutes(ctx: RouteContext): GraphResponse | undefin
     consumedUnits: consumed.get(s.sku_id) ?? 0,
     id: `${dir.tenantId}_${s.sku_id}`,
     prepaidUnits: { enabled: s.enabled, lockedOut: s.locked_out, suspended: s.suspended, warning: s.warning },
-    servicePlans: (JSON.parse(s.service_plans) as { servicePlanId: string; servicePlanName: string }[]).map((p) => ({
-      servicePlanId: p.servicePlanId,
-      servicePlanName: p.servicePlanName,
-      provisioningStatus: "Success",
-      appliesTo: "User",
-    })),
+    servicePlans: servicePlansOf(s.service_plans),
     skuId: s.sku_id,
     skuPartNumber: s.part_number,
-    subscriptionIds: [],
+    // The subscriptions behind the SKU (graph-facts.md 14.2, 19.1).
+    subscriptionIds: subscriptions.filter((r) => r.sku_id === s.sku_id).map((r) => r.id),
   }));
   const known = new Set(Object.keys(all[0] ?? { skuId: "" }));
   const select = parseSelect(req.query.get("$select"), known, "subscribedSku");

@@ -1,6 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./store";
 import { deletedUpn, getMeta } from "./store";
+import { readSubscriptions, type SubscriptionRow, unitsOf } from "./subscriptions";
 
 export interface UserRow {
   id: string;
@@ -79,6 +80,7 @@ export class Directory {
   readonly displayName: string;
   readonly defaultUsageLocation: string | null;
   private skuCache?: SkuRow[];
+  private subscriptionCache?: SubscriptionRow[];
   /** Seats in use per SKU, kept in step by every write (counting 100,000 users per write is slow). */
   private seatCache?: Map<string, number>;
 
@@ -93,9 +95,28 @@ export class Directory {
     this.defaultUsageLocation = getMeta(db, "defaultUsageLocation") || null;
   }
 
+  /**
+   * The SKUs at the tenant's clock. A SKU with subscriptions takes its prepaidUnits and
+   * capabilityStatus from them as they stand now (graph-facts.md 19.3), so every seat check
+   * (assignLicense, group processing) sees the units subscribedSkus shows.
+   */
   skus(): SkuRow[] {
     this.skuCache ??= this.db.prepare("SELECT * FROM skus ORDER BY part_number").all() as SkuRow[];
-    return this.skuCache;
+    const subs = this.subscriptions();
+    if (!subs.length) return this.skuCache;
+    const now = this.now();
+    return this.skuCache.map((s) => {
+      const own = subs.filter((r) => r.sku_id === s.sku_id);
+      if (!own.length) return s;
+      const u = unitsOf(own, now);
+      return { ...s, enabled: u.enabled, warning: u.warning, suspended: u.suspended, locked_out: u.lockedOut, capability_status: u.capabilityStatus };
+    });
+  }
+
+  /** The seeded subscriptions (graph-facts.md 19.1), as stored; subscriptions.ts moves them on the clock. */
+  subscriptions(): SubscriptionRow[] {
+    this.subscriptionCache ??= readSubscriptions(this.db);
+    return this.subscriptionCache;
   }
 
   sku(skuId: string): SkuRow | undefined {

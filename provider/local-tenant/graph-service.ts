@@ -6,13 +6,14 @@ import { groupMembersRoutes } from "./group-members-routes";
 import { settleGroupProcessing } from "./group-processing";
 import { groupsRoutes } from "./groups-routes";
 import { organizationRoutes } from "./organization-routes";
+import { subscriptionsRoutes } from "./subscriptions";
 import { newGuid } from "./ids";
 import type { Principal } from "./permissions";
 import type { RouteContext } from "./route-context";
 import { requestCost, type Throttle } from "./throttling";
 import { usersRoutes } from "./users-routes";
 
-const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupMembersRoutes, groupsRoutes, organizationRoutes];
+const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupMembersRoutes, groupsRoutes, organizationRoutes, subscriptionsRoutes];
 
 /** Graph's throttling error (graph-facts.md section 7). */
 export function tooManyRequests(retryAfterSeconds: number, headers: Record<string, string> = {}): GraphHttpError {
@@ -66,7 +67,7 @@ export class GraphService {
         const res = route(ctx);
         if (res) return { ...res, headers: { ...res.headers, ...verdict.headers, ...this.ids(req.headers) }, fault };
       }
-      const segment = req.segments.find((s) => !["users", "groups", "directory", "deletedItems", "subscribedSkus", "organization"].includes(s)) ?? req.segments[0] ?? "";
+      const segment = req.segments.find((s) => !["users", "groups", "directory", "deletedItems", "subscribedSkus", "organization", "subscriptions"].includes(s)) ?? req.segments[0] ?? "";
       throw new GraphHttpError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
     } catch (err) {
       if (!(err instanceof GraphHttpError)) throw err;

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   ],
   // GET /organization (graph-facts.md 15.1).
   readOrganization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "User.Read"],
+  // GET /directory/subscriptions: not LicenseAssignment.Read.All (graph-facts.md 19.1).
+  readSubscriptions: ["Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All"],
   readGroups: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   assignLicense: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
   // Not Directory.ReadWrite.All: it "does not allow the app to delete users or groups" (Learn

@@ -7,7 +7,8 @@ import { Catalog, type CatalogSku } from "../catalog/catalog";
 import { UserError } from "../errors";
 import { packageRoot } from "../util/package-root";
 import { guidFromName, secretHash } from "./ids";
-import type { SeedFile, SeedLicense } from "./seed-types";
+import type { SeedFile, SeedLicense, SeedSku } from "./seed-types";
+import { type SubscriptionRow, unitsOf } from "./subscriptions";
 
 /** A seed with every name resolved to an id, ready to be written to the store. */
 export interface ResolvedSeed {
@@ -27,6 +28,8 @@ export interface ResolvedSeed {
     lockedOut: number;
     servicePlans: { servicePlanId: string; servicePlanName: string }[];
   }[];
+  /** As stored (subscriptions.ts): their state at the seed's clock. */
+  subscriptions: SubscriptionRow[];
   users: {
     id: string;
     upn: string;
@@ -108,20 +111,26 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     file.skus.flatMap((s) => (s.skuId && s.servicePlans ? [{ skuId: s.skuId, skuPartNumber: s.sku, servicePlans: s.servicePlans }] : [])),
   );
   const owned = new Map<string, CatalogSku>();
+  const now = file.now ? new Date(file.now) : undefined;
+  const subscriptions: ResolvedSeed["subscriptions"] = [];
   const skus = file.skus.map((s) => {
     const r = catalog.resolveSku(s.skuId ?? s.sku);
     if (!r.ok) problems.push(`skus: ${r.message}`);
     const sku = r.ok ? r.value : { skuId: guidFromName(s.sku), skuPartNumber: s.sku, displayName: s.sku, plans: [] };
     owned.set(sku.skuId, sku);
+    const own = seedSubscriptions(s, sku, tenantId, now, problems);
+    subscriptions.push(...own);
+    // With subscriptions, the units are theirs as they stand at the seed's clock (graph-facts.md 19.3).
+    const units = own.length ? unitsOf(own, now ?? new Date()) : undefined;
     return {
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
       appliesTo: s.appliesTo ?? "User",
-      capabilityStatus: s.capabilityStatus ?? "Enabled",
-      enabled: s.enabled,
-      warning: s.warning ?? 0,
-      suspended: s.suspended ?? 0,
-      lockedOut: s.lockedOut ?? 0,
+      capabilityStatus: units?.capabilityStatus ?? s.capabilityStatus ?? "Enabled",
+      enabled: units?.enabled ?? s.enabled ?? 0,
+      warning: units?.warning ?? s.warning ?? 0,
+      suspended: units?.suspended ?? s.suspended ?? 0,
+      lockedOut: units?.lockedOut ?? s.lockedOut ?? 0,
       servicePlans: sku.plans.map((p) => ({ servicePlanId: p.servicePlanId, servicePlanName: p.servicePlanName })),
     };
   });
@@ -142,7 +151,6 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
       return [{ skuId: sku.skuId, disabledPlans }];
     });
 
-  const now = file.now ? new Date(file.now) : undefined;
   const users = (file.users ?? []).map((u) => {
     const upn = upnOf(u.userPrincipalName);
     let deletedDateTime: string | null = u.deletedDateTime ? new Date(u.deletedDateTime).toISOString() : null;
@@ -222,9 +230,37 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     defaultUsageLocation: file.tenant.defaultUsageLocation ?? null,
     now: now?.toISOString(),
     skus,
+    subscriptions,
     users,
     groups,
     apps,
     secrets: new Map(file.apps.map((a) => [a.clientId.toLowerCase(), a.clientSecret])),
   };
+}
+
+/** A SKU's seeded subscriptions with ids and dates filled in; a SKU gives units or subscriptions, not both. */
+function seedSubscriptions(s: SeedSku, sku: CatalogSku, tenantId: string, now: Date | undefined, problems: string[]): ResolvedSeed["subscriptions"] {
+  const list = s.subscriptions ?? [];
+  if (list.length && [s.enabled, s.warning, s.suspended, s.lockedOut, s.capabilityStatus].some((v) => v !== undefined)) {
+    problems.push(`skus: ${s.sku}: give either subscriptions or enabled/warning/suspended/lockedOut/capabilityStatus (the units are the subscriptions' sums)`);
+  }
+  if (!list.length && s.enabled === undefined) problems.push(`skus: ${s.sku}: needs enabled, or subscriptions`);
+  const base = now ?? new Date();
+  return list.map((x, i) => {
+    const id = (x.id ?? guidFromName(`${tenantId}/subscription/${sku.skuId}/${i}`)).toLowerCase();
+    if (x.nextLifecycleInDays !== undefined && !now) problems.push(`skus: ${s.sku}: nextLifecycleInDays needs the seed's 'now'`);
+    const next = x.nextLifecycleDateTime ?? (x.nextLifecycleInDays !== undefined ? new Date(base.getTime() + x.nextLifecycleInDays * 86_400_000).toISOString() : null);
+    return {
+      id,
+      sku_id: sku.skuId,
+      part_number: sku.skuPartNumber,
+      status: x.status ?? "Enabled",
+      next_lifecycle: next === null ? null : new Date(next).toISOString(),
+      is_trial: x.isTrial ? 1 : 0,
+      total_licenses: x.totalLicenses,
+      created_at: new Date(x.createdDateTime ?? base.getTime() - 365 * 86_400_000).toISOString(),
+      commerce_id: (x.commerceSubscriptionId ?? guidFromName(`${id}/commerce`)).toLowerCase(),
+      owner_tenant_id: x.ownerTenantId?.toLowerCase() ?? null,
+    };
+  });
 }

@@ -30,13 +30,36 @@ export interface SeedSku {
    */
   skuId?: string;
   servicePlans?: { servicePlanName: string; servicePlanId: string }[];
-  /** prepaidUnits.enabled */
-  enabled: number;
+  /** prepaidUnits.enabled; with `subscriptions`, leave the units out: they are the subscriptions' sums. */
+  enabled?: number;
   warning?: number;
   suspended?: number;
   lockedOut?: number;
   appliesTo?: "User" | "Company";
   capabilityStatus?: "Enabled" | "Warning" | "Suspended" | "Deleted" | "LockedOut";
+  /**
+   * The commercial subscriptions behind the SKU (`/directory/subscriptions`, graph-facts.md 19.1).
+   * Given, they decide prepaidUnits and capabilityStatus, and move on the tenant's clock (19.3).
+   */
+  subscriptions?: SeedSubscription[];
+}
+
+/** One companySubscription as it stands at the seed's `now` (graph-facts.md 19.1). */
+export interface SeedSubscription {
+  /** Default: a GUID derived from the tenant, SKU and position. */
+  id?: string;
+  totalLicenses: number;
+  /** Default Enabled. */
+  status?: "Enabled" | "Warning" | "Suspended" | "LockedOut" | "Deleted";
+  /** When it moves to its next status if not renewed; or `nextLifecycleInDays` after the seed's `now`. */
+  nextLifecycleDateTime?: string;
+  nextLifecycleInDays?: number;
+  isTrial?: boolean;
+  /** Default: the seed's `now` less a year (or the tenant clock's start). */
+  createdDateTime?: string;
+  commerceSubscriptionId?: string;
+  /** The partner tenant that created it (a CSP purchase). */
+  ownerTenantId?: string;
 }
 
 export interface SeedLicense {

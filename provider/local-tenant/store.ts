@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { ResolvedSeed } from "./seed-file";
+import { SUBSCRIPTIONS_TABLE } from "./subscriptions";
 
 export type Db = Database.Database;
 
@@ -49,6 +50,7 @@ export function openStore(dataDir: string): Db {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = OFF");
   db.exec(SCHEMA);
+  db.exec(SUBSCRIPTIONS_TABLE);
   addMissingColumns(db);
   db.exec(LICENSED);
   return db;
@@ -125,6 +127,10 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
     const sku = db.prepare("INSERT INTO skus VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const s of seed.skus) {
       sku.run(s.skuId, s.skuPartNumber, s.appliesTo, s.capabilityStatus, s.enabled, s.warning, s.suspended, s.lockedOut, JSON.stringify(s.servicePlans));
+    }
+    const subscription = db.prepare("INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const s of seed.subscriptions) {
+      subscription.run(s.id, s.sku_id, s.part_number, s.status, s.next_lifecycle, s.is_trial, s.total_licenses, s.created_at, s.commerce_id, s.owner_tenant_id);
     }
     const user = db.prepare(
       "INSERT INTO users (id, upn, upn_lower, display_name, given_name, surname, job_title, usage_location, account_enabled, created_at, deleted_at, last_sign_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -17,6 +17,7 @@ import type { Candidate, DiffContext, KeptLicense, UserOutcome } from "./user-di
 import { PLAN_VERSION } from "./types";
 import type { Blocker, GroupChange, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
 import { planTenant } from "./plan-tenant";
+import { planSubscriptions, withLifecycle } from "./subscriptions";
 
 /**
  * The planner: what it takes to bring the tenant to the desired state, what each change does to the
@@ -62,7 +63,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
   const warnings = [...groupWarnings(kept, index), ...redundantDirect(named, end, groupIndex)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
-  const lines = seatLines(index, usedAfter, desired.prices);
+  const lines = seatLines(index, usedAfter, desired.prices).map((l) => withLifecycle(l, index.skus.get(l.skuId), snapshot.subscriptions));
   const touched = new Set([
     ...accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
     ...groupChanges.flatMap((g) => [...g.add, ...g.remove, ...g.planChanges].map((l) => l.skuId)),
@@ -81,6 +82,14 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     blocked,
     warnings,
     seats: lines,
+    // The SKUs the plan relies on: those the state assigns, and any a change takes a seat of.
+    subscriptions: planSubscriptions(
+      index.skus,
+      snapshot,
+      new Set([...managedSkus, ...accepted.flatMap((c) => [...seatDelta(c)].filter(([, d]) => d > 0).map(([id]) => id)), ...groupChanges.flatMap((g) => g.add.map((l) => l.skuId.toLowerCase()))]),
+      now,
+      desired.subscriptionHorizonDays,
+    ),
     fingerprint: planFingerprint(
       now,
       [...changes, ...groupChanges.map((g) => ({ user: `group:${g.groupId}`, fingerprint: g.fingerprint }))],

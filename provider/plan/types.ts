@@ -175,6 +175,43 @@ export interface SeatLine {
   usedAfter: number;
   /** Monthly price per seat, when the state file gives one. */
   price?: number;
+  /**
+   * The SKU's next lifecycle date: the earliest `nextLifecycleDateTime` of its live subscriptions,
+   * with the status it leaves (graph-facts.md 19.1). Absent when subscriptions were not read.
+   */
+  nextLifecycle?: { date: string; status: string; trial?: boolean };
+  /** Seats the plan frees, set against the renewal of an Enabled paid subscription (14.2, 19.2). */
+  renewal?: { date: string; fewer: number; note: string };
+}
+
+/** A subscription behind a SKU the plan relies on that may not last (graph-facts.md 14.2, 19.2). */
+export interface SubscriptionWarning {
+  sku: string;
+  skuId: string;
+  subscriptionId: string;
+  status: string;
+  isTrial: boolean;
+  totalLicenses: number;
+  /** YYYY-MM-DD of its nextLifecycleDateTime, when Graph gives one. */
+  nextLifecycleDate?: string;
+  /** `status`: Warning, Suspended or LockedOut; `trial`; `before-horizon`: its date is within the horizon. */
+  reasons: ("status" | "trial" | "before-horizon")[];
+  detail: string;
+}
+
+/**
+ * What the plan knows of the tenant's subscriptions. Information for the reviewer, not part of the
+ * reviewed plan's identity: `apply --plan` does not compare it (a renewal between review and apply
+ * changes no write).
+ */
+export interface PlanSubscriptions {
+  /** Whether `/directory/subscriptions` was read; `unreadable` says why not. */
+  read: boolean;
+  unreadable?: string;
+  horizonDays: number;
+  /** now + horizonDays, YYYY-MM-DD. */
+  horizonDate: string;
+  warnings: SubscriptionWarning[];
 }
 
 export interface Plan {
@@ -205,6 +242,8 @@ export interface Plan {
   blocked: Blocker[];
   warnings: PlanWarning[];
   seats: SeatLine[];
+  /** Subscriptions behind the SKUs the plan relies on (absent in plans of older versions of the tool). */
+  subscriptions?: PlanSubscriptions;
   /** Monthly saving (positive) or cost (negative) from the price table, if any. */
   monthlySaving?: { amount: number; currency: string };
   /** Fingerprint of every user and SKU the plan depends on; apply refuses a stale plan. */

@@ -51,7 +51,7 @@ export async function computePlan(desired: DesiredState, tenant: Tenant | undefi
 
 /**
  * One warning per data-at-risk consequence of a user change, per group change that puts members'
- * data at risk, and per blocker, so they show in the preview itself.
+ * data at risk, per blocker and per subscription warning, so they show in the preview itself.
  */
 export type ReviewerLog = Pick<typeof pulumi.log, "warn" | "info">;
 
@@ -68,6 +68,8 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: L
     if (kinds.size) log.warn(`group ${g.group}: ${g.summary.slice(0, kinds.size).join("; ")}`);
   }
   for (const b of p.blocked) log.warn(`blocked: ${describeBlocker(b).replace(/^\s+- /, "")}`);
+  // Subscriptions that may end under the seats the plan relies on (plan/subscriptions.ts).
+  for (const w of p.subscriptions?.warnings ?? []) log.warn(`subscription: ${w.detail}`);
   const s = p.summary;
   log.info(`m365-licenses plan: ${s.add} to add, ${s.remove} to remove, ${s.update} plan changes, ${s.delete} to delete, ${s.restore} to restore, ${s.blocked} blocked`);
 }

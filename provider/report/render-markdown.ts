@@ -1,3 +1,4 @@
+import { hasLifecycle, lifecycleCell, renewalNotes, subscriptionSection } from "./subscription-lines";
 import { describePlanTenant } from "../plan/plan-tenant";
 import type { Consequence, GroupChange, Plan, PlanChange } from "../plan/types";
 import { linkSources, sourceLink } from "./sources";
@@ -27,7 +28,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const mode = options.mode ?? "plan";
   const limit = options.limit ?? COMMENT_LIMIT;
   const top: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
-  top.push(...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...seats(plan));
+  top.push(...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...subscriptions(plan), ...seats(plan));
   if (plan.monthlySaving) {
     const { amount, currency } = plan.monthlySaving;
     top.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
@@ -120,12 +121,19 @@ function warnings(plan: Plan): string[] {
   return ["### Warnings", "", "| warning | users |", "| --- | --- |", ...kept.map((w) => `| ${linkSources(cell(w.detail))} | ${someUsers(w.users, 20, (u) => `\`${u}\``)} |`), ""];
 }
 
+function subscriptions(plan: Plan): string[] {
+  const s = subscriptionSection(plan);
+  if (!s) return [];
+  return [`### ${s.title.replace(/:$/, "")}`, "", ...s.lines.map((l) => `- ${linkSources(cell(l))}`), ""];
+}
+
 /** The SKUs the plan changes, as numbers and a bar of seats used after against seats bought. */
 function seats(plan: Plan): string[] {
   const changed = plan.seats.filter((s) => s.usedAfter !== s.usedBefore);
   if (!changed.length) return [];
   const priced = changed.some((s) => s.price !== undefined);
-  const head = ["SKU", "purchased", "used now", "used after", "change", "", ...(priced ? ["price / month"] : [])];
+  const dated = hasLifecycle(changed);
+  const head = ["SKU", "purchased", "used now", "used after", "change", "", ...(priced ? ["price / month"] : []), ...(dated ? ["next lifecycle"] : [])];
   const bar = (used: number, bought: number): string => {
     const width = 20;
     const filled = bought > 0 ? Math.min(width, Math.round((used / bought) * width)) : width;
@@ -133,9 +141,10 @@ function seats(plan: Plan): string[] {
   };
   const rows = changed.map((s) => {
     const delta = s.usedAfter - s.usedBefore;
-    return [`\`${s.sku}\``, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}`, delta > 0 ? `+${delta}` : `${delta}`, bar(s.usedAfter, s.purchased), ...(priced ? [s.price === undefined ? "" : s.price.toFixed(2)] : [])];
+    return [`\`${s.sku}\``, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}`, delta > 0 ? `+${delta}` : `${delta}`, bar(s.usedAfter, s.purchased), ...(priced ? [s.price === undefined ? "" : s.price.toFixed(2)] : []), ...(dated ? [lifecycleCell(s)] : [])];
   });
-  return ["### Seats the plan changes", "", `| ${head.join(" | ")} |`, `| ${head.map((_, i) => (i === 0 || i === 5 ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""];
+  const notes = renewalNotes(changed).map((n) => `- ${linkSources(cell(n))}`);
+  return ["### Seats the plan changes", "", `| ${head.join(" | ")} |`, `| ${head.map((h, i) => (i === 0 || i === 5 || h === "next lifecycle" ? "---" : "---:")).join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`), "", ...(notes.length ? [...notes, ""] : [])];
 }
 
 function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): string[] {

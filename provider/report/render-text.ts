@@ -2,6 +2,7 @@ import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
 import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
+import { hasLifecycle, lifecycleCell, renewalNotes, subscriptionSection } from "./subscription-lines";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
 const ANSI = { red: 31, green: 32, yellow: 33, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
@@ -43,6 +44,12 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const w of kept) out.push(`  ${paint("!", "yellow")} ${w.detail}: ${someUsers(w.users)}`);
     out.push("");
   }
+  const subs = subscriptionSection(plan);
+  if (subs) {
+    out.push(paint(subs.title, "yellow", "bold"));
+    for (const line of subs.lines) out.push(`  ${paint("!", "yellow")} ${line}`);
+    out.push("");
+  }
   out.push(...seatTable(), "");
   if (plan.monthlySaving) {
     const { amount, currency } = plan.monthlySaving;
@@ -73,9 +80,13 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
 
   function seatTable(): string[] {
-    const rows = [["SKU", "purchased", "used now", "used after"], ...plan.seats.map((s) => [s.sku, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}`])];
+    const dated = hasLifecycle(plan.seats);
+    const rows = [
+      ["SKU", "purchased", "used now", "used after", ...(dated ? ["next lifecycle"] : [])],
+      ...plan.seats.map((s) => [s.sku, `${s.purchased}`, `${s.usedBefore}`, `${s.usedAfter}`, ...(dated ? [lifecycleCell(s)] : [])]),
+    ];
     const width = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    const line = (r: string[]): string => r.map((cell, i) => (i === 0 ? cell.padEnd(width[i]) : cell.padStart(width[i]))).join("  ");
+    const line = (r: string[]): string => r.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(width[i]) : cell.padStart(width[i]))).join("  ").trimEnd();
     return [
       paint("Seats:", "bold"),
       `  ${paint(line(rows[0]), "dim")}`,
@@ -84,6 +95,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
         if (s.usedAfter > s.purchased) return `  ${paint(text, "red")}`;
         return `  ${s.usedAfter === s.usedBefore ? text : paint(text, "cyan")}`;
       }),
+      ...renewalNotes(plan.seats).map((n) => `  ${paint("i", "dim")} ${n}`),
     ];
   }
 }

@@ -22,6 +22,9 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "16.2": { title: "group: add members", url: "https://learn.microsoft.com/graph/api/group-post-members" },
   "14.3": { title: "signInActivity resource type", url: "https://learn.microsoft.com/graph/api/resources/signinactivity" },
   "20.4": { title: "How to manage inactive user accounts", url: "https://learn.microsoft.com/entra/identity/monitoring-health/howto-manage-inactive-user-accounts" },
+  "14.2": { title: "Remove licenses from a subscription", url: "https://learn.microsoft.com/microsoft-365/commerce/licenses/remove-licenses-from-subscription" },
+  "19.1": { title: "List subscriptions", url: "https://learn.microsoft.com/graph/api/directory-list-subscriptions" },
+  "19.2": { title: "What if my subscription expires", url: "https://learn.microsoft.com/microsoft-365/commerce/subscriptions/what-if-my-subscription-expires" },
 };
 
 /** `graph-facts.md 10.1` as a markdown link to Microsoft's page; the text itself when unknown. */

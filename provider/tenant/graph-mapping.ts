@@ -2,7 +2,7 @@
  * Graph JSON → Snapshot values. All ids come out lower-case: Graph returns GUIDs in either case
  * (the assignLicense doc example echoes an upper-case skuId, graph-facts.md section 1.2).
  */
-import type { DeletedUser, LicenseAssignment, LicensedGroup, TenantSku, TenantUser } from "./types";
+import type { DeletedUser, LicenseAssignment, LicensedGroup, TenantSku, TenantSubscription, TenantUser } from "./types";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- these functions read untyped JSON */
 
@@ -43,6 +43,22 @@ export function mapSku(s: any): TenantSku {
       ...(p.appliesTo !== undefined ? { appliesTo: String(p.appliesTo) } : {}),
       ...(p.provisioningStatus !== undefined ? { provisioningStatus: String(p.provisioningStatus) } : {}),
     })),
+    ...(Array.isArray(s.subscriptionIds) ? { subscriptionIds: s.subscriptionIds.map(lower) } : {}),
+  };
+}
+
+/** A companySubscription (graph-facts.md 19.1). */
+export function mapSubscription(s: any): TenantSubscription {
+  const next = s.nextLifecycleDateTime ? new Date(String(s.nextLifecycleDateTime)) : null;
+  return {
+    id: lower(s.id),
+    skuId: lower(s.skuId),
+    skuPartNumber: String(s.skuPartNumber ?? ""),
+    status: String(s.status ?? ""),
+    nextLifecycleDateTime: next && !Number.isNaN(next.getTime()) ? next.toISOString() : null,
+    isTrial: s.isTrial === true,
+    totalLicenses: Number(s.totalLicenses ?? 0),
+    ...(s.ownerTenantId ? { ownerTenantId: lower(s.ownerTenantId) } : {}),
   };
 }
 

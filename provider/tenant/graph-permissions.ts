@@ -138,6 +138,16 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
     source: "graph-facts.md 15.1",
   },
   {
+    method: "GET",
+    path: "/directory/subscriptions",
+    purpose: "the subscriptions behind the SKUs: status, next lifecycle date, trial",
+    needs: ["Organization.Read.All", "Directory.Read.All"],
+    alsoAccepted: ["Organization.ReadWrite.All"],
+    usedBy: READS,
+    optional: "without it the plan says subscriptions were not readable, and warns of no trial, expiry or renewal date",
+    source: "graph-facts.md 14.2 and 19.1 (Learn directory-list-subscriptions)",
+  },
+  {
     method: "POST",
     path: "/users/{id}/assignLicense",
     purpose: "add and remove a user's licenses",

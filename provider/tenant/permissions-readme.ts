@@ -36,7 +36,13 @@ export function leastPrivileged(user: PermissionUser): LeastPrivileged {
     if (entry) entry.when.push(e.when);
     else sometimes.push({ permission: e.needs[0]!, when: [e.when] });
   }
-  const optional = rows.filter((e) => e.optional && !covered(e, required)).map((e) => ({ permission: e.needs[0]!, without: e.optional! }));
+  // One entry per permission: what goes missing without it, every endpoint's loss joined.
+  const optional: LeastPrivileged["optional"] = [];
+  for (const e of rows.filter((r) => r.optional && !covered(r, required))) {
+    const same = optional.find((o) => o.permission === e.needs[0]);
+    if (same) same.without = `${same.without}; ${e.optional!.replace(/^without it /, "")}`;
+    else optional.push({ permission: e.needs[0]!, without: e.optional! });
+  }
   // In table order (reads, then writes), as a reader expects.
   const order = (p: string) => ENDPOINT_PERMISSIONS.findIndex((e) => e.needs[0] === p);
   required.sort((a, b) => order(a) - order(b));

@@ -1,7 +1,7 @@
 /**
  * Reads a Snapshot in as few requests, and as few waits for Graph, as it allows. Round 1 is ONE
  * `$batch` holding the SKUs, the first page of licensed users (with their count), licensed groups,
- * the organization and deleted users. The licensed users are then listed in up to 16 parallel
+ * the organization, the subscriptions (graph-facts.md 19.1) and deleted users. The licensed users are then listed in up to 16 parallel
  * chains of userPrincipalName ranges (user-chains.ts), each page mapped as it arrives. Round 2 is
  * `$batch`es of the named users not yet seen (15 UPNs per `in` filter, 300 names a request);
  * optionally the licensed groups' members.
@@ -19,10 +19,11 @@
  */
 import { sortByUpn } from "../util/upn-order";
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
-import { runInBatches } from "./batch-runner";
+import { outcomeError, runInBatches } from "./batch-runner";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
-import { mapDeletedUser, mapGroup, mapSku, mapUser } from "./graph-mapping";
+import { mapDeletedUser, mapGroup, mapSku, mapSubscription, mapUser } from "./graph-mapping";
+import { endpointFor, oneOf } from "./graph-permissions";
 import { groupLookupJobs, groupsFound, memberListJobs, membersListed } from "./named-groups";
 import type { Snapshot, SnapshotQuery, TenantIdentity, TenantUser } from "./types";
 import { firstPageOf, listChains, listInRanges } from "./user-chains";
@@ -37,6 +38,7 @@ export const UPNS_PER_FILTER = 15;
 export const USER_SELECT =
   "id,userPrincipalName,displayName,usageLocation,accountEnabled,assignedLicenses,licenseAssignmentStates";
 const GROUP_SELECT = "id,displayName,assignedLicenses";
+const SUBSCRIPTION_SELECT = "id,skuId,skuPartNumber,status,nextLifecycleDateTime,isTrial,totalLicenses,ownerTenantId";
 export const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,usageLocation,assignedLicenses,licenseAssignmentStates";
 // `/$count ne 0` on assignedLicenses is an advanced query: header + $count=true (section 3.1).
 const ADVANCED = { ConsistencyLevel: "eventual" };
@@ -76,6 +78,8 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     licensed("groups", GROUP_SELECT),
     // Which tenant this is, in the same request (graph-facts.md 15.1).
     { method: "GET", url: graphPath("/organization", { $select: "id,displayName,verifiedDomains" }) },
+    // The subscriptions behind the SKUs, in the same request too (graph-facts.md 19.1).
+    { method: "GET", url: graphPath("/directory/subscriptions", { $select: SUBSCRIPTION_SELECT }) },
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
   // deleted user's UPN with its id, so a UPN filter would not find them.
@@ -89,7 +93,7 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   const lookups = groupLookupJobs(query.groups ?? []);
   const lookupAt = round1.push(...lookups) - lookups.length;
   const round1Out = await runInBatches(client, round1, options);
-  const [skusOut, usersOut, groupsOut, orgOut] = round1Out;
+  const [skusOut, usersOut, groupsOut, orgOut, subscriptionsOut] = round1Out;
   const deletedOut = deletedAt >= 0 ? round1Out[deletedAt] : undefined;
   const skuJson = await pages(client, round1[0]!, skusOut!);
   const skus = skuJson.map(mapSku);
@@ -174,6 +178,7 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   }
   for (const [id, listedUsers] of listed) members.set(id, listedUsers.map((u) => String(u.id).toLowerCase()));
   const deleted = deletedOut ? (await pages(client, round1[deletedAt]!, deletedOut)).map(mapDeletedUser) : [];
+  const subscriptions = await readSubscriptions(client, round1[4]!, subscriptionsOut!);
   return {
     takenAt: readTime(client, options),
     tenant,
@@ -182,7 +187,21 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     users: sortByUpn(users.values(), (u) => u.userPrincipalName),
     groups: [...groupJson.entries()].map(([id, g]) => mapGroup(g, members.get(id) ?? [], listed.has(id))),
     deletedUsers: deleted.filter((d) => wanted.has(d.userPrincipalName.toLowerCase())),
+    ...subscriptions,
   };
+}
+
+/**
+ * The subscriptions, or why they could not be read: a read-only app with the least privileges
+ * (LicenseAssignment.Read.All) gets 403 here (graph-facts.md 19.1), and the plan goes on without
+ * them, saying so. Other failures are errors, as for every read.
+ */
+async function readSubscriptions(client: GraphClient, job: BatchJob, out: BatchOutcome): Promise<Pick<Snapshot, "subscriptions" | "subscriptionsUnreadable">> {
+  if (out.status === 403) {
+    const needs = endpointFor("GET", "/directory/subscriptions")?.needs ?? [];
+    return { subscriptionsUnreadable: `GET /directory/subscriptions was refused (403 ${outcomeError(out).code}): it needs ${oneOf(needs)}` };
+  }
+  return { subscriptions: (await pages(client, job, out)).map(mapSubscription) };
 }
 
 /** Users by name, 15 UPNs per `in` filter (the operator's default limit); `query` adds to each request. */

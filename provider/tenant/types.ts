@@ -21,6 +21,23 @@ export interface TenantSku {
   purchased: number;
   consumedUnits: number;
   servicePlans: ServicePlan[];
+  /** The companySubscriptions behind the SKU (graph-facts.md 14.2, 19.1), when Graph lists them. */
+  subscriptionIds?: string[];
+}
+
+/** One companySubscription (`GET /directory/subscriptions`, graph-facts.md 14.2, 19.1). */
+export interface TenantSubscription {
+  id: string;
+  skuId: string;
+  skuPartNumber: string;
+  /** Enabled | Warning | Suspended | LockedOut | Deleted */
+  status: string;
+  /** When it moves to its next status if not renewed (ISO); null when Graph gives none. */
+  nextLifecycleDateTime: string | null;
+  isTrial: boolean;
+  totalLicenses: number;
+  /** The partner tenant that created it (bought through a CSP), when there is one. */
+  ownerTenantId?: string;
 }
 
 /** One `licenseAssignmentState` of a user (graph-facts.md section 3 and 11). */
@@ -104,6 +121,12 @@ export interface Snapshot {
   groups: LicensedGroup[];
   /** Soft-deleted users that the desired state names. */
   deletedUsers: DeletedUser[];
+  /**
+   * The tenant's subscriptions (graph-facts.md 19.1); absent when not read (a top-up read, a
+   * snapshot made in code). With `subscriptionsUnreadable`, Graph refused them: why, in a sentence.
+   */
+  subscriptions?: TenantSubscription[];
+  subscriptionsUnreadable?: string;
 }
 
 /** What to read: the desired state's users, and the SKUs it is exhaustive for. */

@@ -4,7 +4,7 @@ import type { Cloud, GroupSpec, GuardsSpec, LicenseState, ProductSpec, ProfileSp
 
 // Each record must name exactly the keys of its type: the compiler fails on a missing or extra key.
 const keys = {
-  state: { version: 1, tenant: 1, scope: 1, guards: 1, profiles: 1, products: 1, users: 1, groups: 1, prices: 1, currency: 1 } satisfies Record<keyof LicenseState, 1>,
+  state: { version: 1, tenant: 1, scope: 1, guards: 1, profiles: 1, products: 1, users: 1, groups: 1, prices: 1, currency: 1, subscriptions: 1 } satisfies Record<keyof LicenseState, 1>,
   group: { licenses: 1, members: 1 } satisfies Record<keyof GroupSpec, 1>,
   user: { licenses: 1, profiles: 1, state: 1, usageLocation: 1 } satisfies Record<keyof UserSpec, 1>,
   profile: { description: 1, licenses: 1 } satisfies Record<keyof ProfileSpec, 1>,

@@ -41,17 +41,30 @@ describe("a saved plan is a review certificate", () => {
     expect(saved(readPlanFile(renderJson(p)), snap, state)).toEqual({ differences: [], alreadyDone: [] });
   });
 
-  it("any edit of any field of a saved plan is refused (except snapshotAt, the read time of the review)", () => {
+  it("any edit of any field of a saved plan is refused (except snapshotAt, the read time of the review, and the subscriptions, information for the reviewer)", () => {
     fc.assert(
       fc.property(snapshotArb, desiredArb, fc.nat(), (snapshot, state, pick) => {
         const p = plan(state, snapshot, FABRIKAM_NOW);
-        const paths = leaves(p).filter((path) => path[0] !== "snapshotAt");
+        const paths = leaves(p).filter((path) => path[0] !== "snapshotAt" && path[0] !== "subscriptions" && !["nextLifecycle", "renewal"].includes(String(path[2])));
         const path = paths[pick % paths.length]!;
         const result = saved(edited(p, path), snapshot, state);
         expect(result.differences.length, `edit of ${path.join(".")} went unnoticed`).toBeGreaterThan(0);
       }),
       { numRuns: 400 },
     );
+  });
+
+  it("a subscription renewed between review and apply does not void the review: its warnings and dates change no write", () => {
+    const state = fabrikamDesired();
+    const e3 = "6d1f4b2a-8c3e-4f5a-9b7d-1e2f3a4b5c6d";
+    const skuE3 = fabrikamSnapshot().skus.find((k) => k.skuPartNumber === "ENTERPRISEPACK")!.skuId;
+    const sub = (status: string, next: string) => [{ id: e3, skuId: skuE3, skuPartNumber: "ENTERPRISEPACK", status, nextLifecycleDateTime: next, isTrial: false, totalLicenses: 20 }];
+    const withSubs = (subscriptions: ReturnType<typeof sub>) => ({ ...fabrikamSnapshot(), subscriptions });
+    const reviewed = plan(state, withSubs(sub("Warning", "2026-12-01T00:00:00.000Z")), FABRIKAM_NOW);
+    expect(reviewed.subscriptions?.warnings.map((w) => w.reasons)).toStrictEqual([["status", "before-horizon"]]);
+    const renewed = withSubs(sub("Enabled", "2027-11-20T00:00:00.000Z"));
+    expect(plan(state, renewed, FABRIKAM_NOW).subscriptions?.warnings).toStrictEqual([]);
+    expect(saved(readPlanFile(renderJson(reviewed)), renewed, state)).toEqual({ differences: [], alreadyDone: [] });
   });
 
   it("the Fabrikam plan: each kind of hand edit the review found is named", () => {

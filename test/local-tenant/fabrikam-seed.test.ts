@@ -17,7 +17,8 @@ describe("the Fabrikam seed", () => {
   it("owns the five SKUs with their seats; E5 has no free seat", async () => {
     const r = await call(fx.local, "GET", "/v1.0/subscribedSkus", { token: fx.token });
     expect(r.status).toBe(200);
-    const seats = Object.fromEntries(r.body.value.map((s: any) => [s.skuPartNumber, [s.consumedUnits, s.prepaidUnits.enabled]]));
+    // Seats bought: enabled + warning units (graph-facts.md 4); E3's 5 warning units are a subscription in its grace period.
+    const seats = Object.fromEntries(r.body.value.map((s: any) => [s.skuPartNumber, [s.consumedUnits, s.prepaidUnits.enabled + s.prepaidUnits.warning]]));
     expect(seats).toEqual({
       ENTERPRISEPACK: [7, 20], // alice carol dave heidi ivan oscar, quinn through Sales (grace is deleted)
       SPE_E5: [5, 5],

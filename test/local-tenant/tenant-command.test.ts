@@ -145,7 +145,7 @@ describe("m365-licenses tenant serve", () => {
     const again = await serve(["--data", dataDir, "--seed", FABRIKAM_SEED]);
     expect(await again.stop()).toBe(0);
     // The same path with other content is refused too.
-    writeFileSync(other, readFileSync(FABRIKAM_SEED, "utf8").replace("enabled: 20", "enabled: 21"));
+    writeFileSync(other, readFileSync(FABRIKAM_SEED, "utf8").replace("enabled: 30", "enabled: 31"));
     const dir2 = mkdtempSync(join(tmpdir(), "lt-cli-"));
     expect(await (await serve(["--data", dir2, "--seed", other])).stop()).toBe(0);
     writeFileSync(other, readFileSync(FABRIKAM_SEED, "utf8"));

@@ -59,7 +59,9 @@ describe("the Fabrikam fixture is the seed", () => {
         blocked: p.blocked.map((b) => [b.user, b.reason]),
         warnings: p.warnings.map((w) => [w.sku, w.users]),
         groups: (p.groupChanges ?? []).map((g) => [g.group, g.add.map((l) => l.sku), g.remove.map((l) => l.sku), g.planChanges.map((x) => x.sku), g.members.map((m) => [m.user, m.loses, m.consequences.map((k) => k.kind)])]),
-        seats: p.seats,
+        // Without the subscriptions' dates: the fixture has none (its clock is another day than the
+        // seed's); test/cli/subscriptions.test.ts plans the seed's.
+        seats: p.seats.map(({ nextLifecycle: _n, renewal: _r, ...line }) => line),
       };
     };
     expect(shape(read)).toEqual(shape(fabrikamSnapshot()));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { codeState } from "../../provider/pulumi/carry-out-plan";
 import type { LettingGo } from "../../provider/pulumi/letting-go";
-import { planMarkdown } from "../../provider/pulumi/preview-plan";
+import { planMarkdown, warnReviewer } from "../../provider/pulumi/preview-plan";
 import { COMMENT_LIMIT } from "../../provider/report/render-markdown";
 import { plan } from "../../provider/plan/plan";
 import { SnapshotBuilder } from "../plan/snapshot-builder";
@@ -28,5 +28,17 @@ describe("planMarkdown with users let go of", () => {
 
   it("without anyone let go, the plan is the CLI's markdown", () => {
     expect(planMarkdown(p, { leaving: [], refused: [], retained: [] })).not.toContain("No longer in the YAML");
+  });
+});
+
+describe("warnReviewer", () => {
+  it("warns of each subscription that may end under the seats the plan relies on", () => {
+    const e3 = snapshot.skus[0]!;
+    const withTrial = { ...snapshot, subscriptions: [{ id: "t1", skuId: e3.skuId, skuPartNumber: "ENTERPRISEPACK", status: "Enabled", nextLifecycleDateTime: "2027-06-01T00:00:00.000Z", isTrial: true, totalLicenses: 10 }] };
+    const q = plan(codeState([{ upn: "alice@x.com", licenses: [{ skuId: e3.skuId, skuPartNumber: "ENTERPRISEPACK" }] }]), withTrial, new Date(snapshot.takenAt));
+    const warned: string[] = [];
+    warnReviewer(q, { warn: (t: string) => void warned.push(t), info: () => {} } as never);
+    expect(warned).toStrictEqual([`subscription: ${q.subscriptions!.warnings[0]!.detail}`]);
+    expect(warned[0]).toContain("ENTERPRISEPACK relies on subscription t1 (10 licenses), which is a trial");
   });
 });

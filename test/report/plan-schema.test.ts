@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError, ValidationError } from "../../provider/errors";
 import { plan } from "../../provider/plan/plan";
-import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanTenant, PlanWarning, SeatLine } from "../../provider/plan/types";
+import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanSubscriptions, PlanTenant, PlanWarning, SeatLine, SubscriptionWarning } from "../../provider/plan/types";
 import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
 import { readPlanFile } from "../../provider/report/read-plan-file";
 import { renderJson } from "../../provider/report/render-json";
@@ -20,7 +20,7 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
 const FIELDS = {
   plan: {
     version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, groupChanges: true, blocked: true,
-    warnings: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true,
+    warnings: true, seats: true, subscriptions: true, monthlySaving: true, fingerprint: true, planNames: true,
   } satisfies Record<keyof Plan, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, warnings: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
   tenant: { id: true, displayName: true, domain: true, cloud: true, endpoint: true } satisfies Record<keyof PlanTenant, true>,
@@ -30,7 +30,11 @@ const FIELDS = {
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
   consequence: { kind: true, severity: true, message: true, date: true, source: true, plans: true } satisfies Record<keyof Consequence, true>,
   blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
-  seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true } satisfies Record<keyof SeatLine, true>,
+  seatLine: { sku: true, skuId: true, purchased: true, usedBefore: true, usedAfter: true, price: true, nextLifecycle: true, renewal: true } satisfies Record<keyof SeatLine, true>,
+  subscriptions: { read: true, unreadable: true, horizonDays: true, horizonDate: true, warnings: true } satisfies Record<keyof PlanSubscriptions, true>,
+  subscriptionWarning: {
+    sku: true, skuId: true, subscriptionId: true, status: true, isTrial: true, totalLicenses: true, nextLifecycleDate: true, reasons: true, detail: true,
+  } satisfies Record<keyof SubscriptionWarning, true>,
   groupChange: {
     group: true, groupId: true, add: true, remove: true, planChanges: true, addMembers: true, removeMembers: true, members: true, summary: true, fingerprint: true,
   } satisfies Record<keyof GroupChange, true>,
@@ -58,6 +62,8 @@ describe("schemas/plan.schema.json", () => {
     ["warning", schema.$defs.warning.properties],
     ["groupChange", schema.$defs.groupChange.properties],
     ["memberEffect", schema.$defs.memberEffect.properties],
+    ["subscriptions", schema.$defs.subscriptions.properties],
+    ["subscriptionWarning", schema.$defs.subscriptionWarning.properties],
   ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });

@@ -53,7 +53,7 @@ describe("against the local tenant (Fabrikam)", () => {
     const tenant = connectLocalTenant(fx.local);
     const s = await tenant.readSnapshot({ upns: NAMED });
     expect(wireRequests(fx.local).map((e) => `${e.method} ${e.path} ${e.status} [${e.batchSize}]`)).toStrictEqual([
-      "POST /v1.0/$batch 200 [5]",
+      "POST /v1.0/$batch 200 [6]", // SKUs, users, groups, organization, subscriptions, deleted users
       "POST /v1.0/$batch 200 [1]", // one UPN filter for the named users that hold no license
     ]);
     const user = (upn: string) => s.users.find((u) => u.userPrincipalName === upn);

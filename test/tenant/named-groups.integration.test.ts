@@ -20,10 +20,10 @@ describe("named groups in a snapshot read", () => {
     const fx = await start();
     fx.local.requestLog.clear();
     const s = await fx.tenant.readSnapshot({ upns: [], groups: ["Sales", "contractors", GROUP_IDS.dynamic, "Synced Staff", "O'Brien's Team", "Nobody"] });
-    // Round 1: SKUs, licensed users, licensed groups, organization + 3 lookups (id, displayName,
-    // mailNickname); round 2: the first member page of each of the 6 groups found.
+    // Round 1: SKUs, licensed users, licensed groups, organization, subscriptions + 3 lookups (id,
+    // displayName, mailNickname); round 2: the first member page of each of the 6 groups found.
     expect(wireRequests(fx.local).map((e) => `${e.method} ${e.path} ${e.status} [${e.batchSize}]`)).toStrictEqual([
-      "POST /v1.0/$batch 200 [7]",
+      "POST /v1.0/$batch 200 [8]",
       "POST /v1.0/$batch 200 [6]",
     ]);
     const ids = (...us: string[]) => us.map((u) => idOf(s, u)!).sort();

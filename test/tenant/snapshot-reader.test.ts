@@ -23,7 +23,11 @@ interface Tenant {
   advanced: boolean;
   /** Whether the credentials may read /organization (graph-facts.md 15.1); default yes. */
   orgReadable?: boolean;
+  /** Whether the credentials may read /directory/subscriptions (graph-facts.md 19.1); default yes. */
+  subscriptionsReadable?: boolean;
 }
+
+const SUB_E3 = "6d1f4b2a-8c3e-4f5a-9b7d-1e2f3a4b5c6d";
 
 const TENANT_ID = "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15";
 
@@ -54,12 +58,16 @@ function tenantHandler(t: Tenant, base: () => string) {
       if (t.orgReadable === false) return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
       return { status: 200, body: { value: [{ id: TENANT_ID.toUpperCase(), displayName: "Fabrikam", verifiedDomains: [{ name: "fabrikam.onmicrosoft.com", isDefault: false }, { name: "Fabrikam.com", isDefault: true }] }] } };
     }
+    if (q.startsWith("/directory/subscriptions")) {
+      if (t.subscriptionsReadable === false) return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      return { status: 200, body: { value: [{ id: SUB_E3.toUpperCase(), skuId: E3, skuPartNumber: "ENTERPRISEPACK", status: "Warning", nextLifecycleDateTime: "2026-02-08T00:00:00Z", isTrial: false, totalLicenses: 5 }] } };
+    }
     if (q === "/subscribedSkus") {
       return {
         status: 200,
         body: {
           value: [
-            { accountId: TENANT_ID, id: `${TENANT_ID}_${E3}`, skuId: E3, skuPartNumber: "ENTERPRISEPACK", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: t.licensed, prepaidUnits: { enabled: 20, warning: 5, suspended: 3 }, servicePlans: [{ servicePlanId: "ABC", servicePlanName: "X", provisioningStatus: "Success", appliesTo: "User" }] },
+            { accountId: TENANT_ID, id: `${TENANT_ID}_${E3}`, skuId: E3, skuPartNumber: "ENTERPRISEPACK", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: t.licensed, prepaidUnits: { enabled: 20, warning: 5, suspended: 3 }, subscriptionIds: [SUB_E3], servicePlans: [{ servicePlanId: "ABC", servicePlanName: "X", provisioningStatus: "Success", appliesTo: "User" }] },
             { skuId: P1, skuPartNumber: "AAD_PREMIUM", appliesTo: "User", capabilityStatus: "Enabled", consumedUnits: 0, prepaidUnits: { enabled: 30 }, servicePlans: [] },
           ],
         },
@@ -106,16 +114,34 @@ describe("readSnapshot", () => {
   it("names the tenant from /organization in the first $batch; without the permission, its id from subscribedSkus", async () => {
     const { fake, snapshot } = await read({ licensed: 3, unlicensed: [], advanced: true }, []);
     expect(snapshot.tenant).toEqual({ id: TENANT_ID, displayName: "Fabrikam", domains: ["fabrikam.com", "fabrikam.onmicrosoft.com"], defaultDomain: "fabrikam.com", endpoint: fake.graphBaseUrl });
-    expect(fake.log).toStrictEqual(["POST /$batch [4]"]);
+    expect(fake.log).toStrictEqual(["POST /$batch [5]"]);
     const { snapshot: narrow } = await read({ licensed: 3, unlicensed: [], advanced: true, orgReadable: false }, []);
     expect(narrow.tenant).toMatchObject({ id: TENANT_ID, domains: null });
+  });
+
+  it("reads the subscriptions in the same first $batch; a 403 there is a reason, not an error (graph-facts.md 19.1)", async () => {
+    const { fake, snapshot } = await read({ licensed: 3, unlicensed: [], advanced: true }, []);
+    expect(fake.log).toStrictEqual(["POST /$batch [5]"]);
+    expect(fake.items.filter((i) => i.includes("/directory/subscriptions"))).toHaveLength(1);
+    expect(snapshot.subscriptions).toStrictEqual([
+      { id: SUB_E3, skuId: E3, skuPartNumber: "ENTERPRISEPACK", status: "Warning", nextLifecycleDateTime: "2026-02-08T00:00:00.000Z", isTrial: false, totalLicenses: 5 },
+    ]);
+    expect(snapshot.skus[0]!.subscriptionIds).toStrictEqual([SUB_E3]);
+    expect(snapshot.subscriptionsUnreadable).toBeUndefined();
+    const { fake: narrowFake, snapshot: narrow } = await read({ licensed: 3, unlicensed: [], advanced: true, subscriptionsReadable: false }, []);
+    expect(narrowFake.log).toStrictEqual(["POST /$batch [5]"]);
+    expect(narrow.subscriptions).toBeUndefined();
+    expect(narrow.subscriptionsUnreadable).toBe(
+      "GET /directory/subscriptions was refused (403 Authorization_RequestDenied): it needs Organization.Read.All or Directory.Read.All",
+    );
+    expect(narrow.users).toHaveLength(3);
   });
 
   it("reads 2,500 licensed users in ceil(2500/999) requests, plus one for 40 unlicensed names", async () => {
     const unlicensed = Array.from({ length: 40 }, (_, i) => `new${i}@fabrikam.com`);
     const { fake, snapshot } = await read({ licensed: 2500, unlicensed, advanced: true }, ["u1@fabrikam.com", "grace@fabrikam.com", ...unlicensed, "ghost@fabrikam.com"]);
     expect(fake.log).toStrictEqual([
-      "POST /$batch [5]", // SKUs, users, groups, organization, deleted users
+      "POST /$batch [6]", // SKUs, users, groups, organization, subscriptions, deleted users
       "GET /users?$top=999&$skiptoken=999",
       "GET /users?$top=999&$skiptoken=1998",
       "POST /$batch [3]", // 42 unknown names in 3 filters of 15
@@ -134,14 +160,14 @@ describe("readSnapshot", () => {
 
   it("lists group members (users only) when asked to", async () => {
     const { fake, snapshot } = await read({ licensed: 2, unlicensed: [], advanced: true }, [], true);
-    expect(fake.log).toStrictEqual(["POST /$batch [4]", "POST /$batch [1]"]);
+    expect(fake.log).toStrictEqual(["POST /$batch [5]", "POST /$batch [1]"]);
     expect(snapshot.groups[0]?.memberIds).toStrictEqual([snapshot.users[0]?.id]);
   });
 
   it("falls back to one `any` filter per SKU when advanced queries are refused", async () => {
     const { fake, snapshot } = await read({ licensed: 3, unlicensed: [], advanced: false }, []);
-    expect(fake.log).toStrictEqual(["POST /$batch [4]", "POST /$batch [4]"]);
-    expect(fake.items.slice(4, 8).map((i) => i.split("&")[0])).toStrictEqual([
+    expect(fake.log).toStrictEqual(["POST /$batch [5]", "POST /$batch [4]"]);
+    expect(fake.items.slice(5, 9).map((i) => i.split("&")[0])).toStrictEqual([
       `GET /users?$filter=assignedLicenses/any(x:x/skuId eq ${E3})`,
       `GET /users?$filter=assignedLicenses/any(x:x/skuId eq ${P1})`,
       `GET /groups?$filter=assignedLicenses/any(x:x/skuId eq ${E3})`,
