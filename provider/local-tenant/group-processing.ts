@@ -1,3 +1,4 @@
+import { GROUP_LICENSING, recordLicenseChange } from "./audit-log";
 import type { Directory, GroupRow } from "./directory";
 
 /**
@@ -80,7 +81,7 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
   );
   const holdsElsewhere = db.prepare("SELECT 1 FROM assignments WHERE user_id = ? AND sku_id = ? AND state = 'Active' AND group_id <> ?");
   for (const r of sourced) {
-    if (!wanted.has(r.sku_id) || !memberIds.has(r.user_id)) dir.changeAssignments(r.user_id, () => del.run(r.user_id, r.sku_id, groupId));
+    if (!wanted.has(r.sku_id) || !memberIds.has(r.user_id)) recordLicenseChange(dir, GROUP_LICENSING, r.user_id, dir.changeAssignments(r.user_id, () => del.run(r.user_id, r.sku_id, groupId)));
   }
   const located = (m: { usage_location: string | null }): boolean => Boolean(m.usage_location || dir.defaultUsageLocation);
   for (const m of members) {
@@ -94,7 +95,7 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
         if (!sku || dir.consumedOf(l.skuId) >= sku.enabled + sku.warning) failing.set(l.skuId, "CountViolation");
       }
     }
-    dir.changeAssignments(m.id, () => {
+    const change = dir.changeAssignments(m.id, () => {
       for (const l of licenses) {
         const before = mine.get(l.skuId);
         const plans = JSON.stringify(l.disabledPlans);
@@ -104,6 +105,7 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
         upsert.run(m.id, l.skuId, groupId, plans, state, error, at);
       }
     });
+    recordLicenseChange(dir, GROUP_LICENSING, m.id, change);
   }
 }
 

@@ -28,7 +28,7 @@ describe("auth", () => {
     expect(JSON.parse(Buffer.from(head, "base64url").toString())).toMatchObject({ typ: "JWT" });
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
     expect(claims).toMatchObject({ aud: tenant.url, tid: tenant.tenantId, appid: tenant.defaultApp.clientId });
-    expect(claims.roles.sort()).toEqual(["Directory.Read.All", "LicenseAssignment.ReadWrite.All", "User.ReadWrite.All"]);
+    expect(claims.roles.sort()).toEqual(["AuditLog.Read.All", "Directory.Read.All", "LicenseAssignment.ReadWrite.All", "User.ReadWrite.All"]);
     expect(claims.exp - claims.iat).toBe(3599);
     expect(typeof claims.iss).toBe("string");
   });
