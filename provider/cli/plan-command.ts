@@ -1,6 +1,8 @@
 import { loadDesiredStateAsync } from "../desired/load-state";
 import { UserError } from "../errors";
+import { withDriftOrigins } from "../flow/drift-origins";
 import { planState } from "../flow/run";
+import { applyCommand } from "./apply-command";
 import type { Plan } from "../plan/types";
 import { renderPlan, useColor, type ReportFormat } from "./render-plan";
 import { writeUserFile } from "./cli-files";
@@ -18,7 +20,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)"}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why."}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -56,7 +58,9 @@ function planOrDrift(name: "plan" | "drift") {
     const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
     const conn = await connectTenant(values, io, state);
     try {
-      const { plan } = await planState(state, conn.tenant);
+      const planned = await planState(state, conn.tenant);
+      // drift says where each difference came from (an audit read only when there is drift).
+      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       // drift: a permanent blocker (an account that does not exist) would keep a nightly job red for
@@ -70,4 +74,23 @@ function planOrDrift(name: "plan" | "drift") {
 }
 
 export const planCommand = planOrDrift("plan");
-export const driftCommand = planOrDrift("drift");
+
+/**
+ * `drift [--write accept|revert]`. revert is plan then apply: the apply command itself (same gate,
+ * guards, lock, journal, confirmation), given the other arguments. accept edits the state files.
+ */
+export async function driftCommand(args: string[], io: CliIo): Promise<number> {
+  const { write, rest } = takeWrite(args);
+  if (write === "revert") return applyCommand(rest, io);
+  if (write === "accept") throw new UserError("drift --write accept is not available yet");
+  return planOrDrift("drift")(rest, io);
+}
+
+/** `--write X` or `--write=X` taken out of the arguments. */
+function takeWrite(args: string[]): { write?: string; rest: string[] } {
+  const i = args.findIndex((a) => a === "--write" || a.startsWith("--write="));
+  if (i < 0) return { rest: args };
+  const write = args[i] === "--write" ? args[i + 1] : args[i]!.slice("--write=".length);
+  if (write !== "accept" && write !== "revert") throw new UserError(`--write must be accept or revert, not '${write ?? ""}'`, HELP("drift"));
+  return { write, rest: [...args.slice(0, i), ...args.slice(i + (args[i] === "--write" ? 2 : 1))] };
+}

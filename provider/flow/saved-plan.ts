@@ -75,7 +75,8 @@ function sameWrites(a: PlanChange, b: PlanChange): boolean {
 
 /** The plan as compared: the read time dropped, seats by what the plan does to them. */
 function comparable(p: Plan): Record<string, unknown> {
-  const { snapshotAt: _read, seats, ...rest } = p;
+  // Attribution (drift's report of who made each drift) is not what was reviewed.
+  const { snapshotAt: _read, seats, attribution: _origins, ...rest } = p;
   return { ...rest, seats: seats.map(seatEffect) };
 }
 

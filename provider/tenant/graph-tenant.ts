@@ -19,7 +19,8 @@ import type { RequestFunction } from "./http-request";
 import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
 import { awaitGroupProcessing } from "./await-group-processing";
-import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import { readAuditLog } from "./audit-reader";
+import type { AuditRead, GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
 import { checkRequirement, checkWriteClaims, decodeTokenClaims, writeNeeds, writeRequirements } from "./write-access";
 import type { TokenClaims, WriteNeeds } from "./write-access";
@@ -155,6 +156,10 @@ export class GraphTenant implements Tenant {
       const said = forbiddenMessage(job.method, job.url, claims);
       return said ? { ...r, message: `${r.message ?? "refused"} (${said.message})` } : r;
     });
+  }
+
+  readAuditLog(userIds: string[], since: string): Promise<AuditRead> {
+    return readAuditLog(this.client, userIds, since);
   }
 
   awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {

@@ -1,0 +1,68 @@
+/**
+ * Reads the directory audit log for drift attribution (graph-facts.md 21): one filtered listing per
+ * activity since the window start, whatever the number of drifted users (the audit log allows 5
+ * requests per 10 s per app, 21.5), its pages followed, then kept to the drifted users. A refusal is
+ * returned as a value: drift is reported all the same, saying why it could not be attributed.
+ */
+import { GraphError } from "../errors";
+import type { GraphClient } from "./graph-client";
+import { graphPath } from "./graph-client";
+import type { AuditEntry, AuditRead } from "./types";
+
+/** The activities attribution reads (graph-facts.md 14.4, 21.4). */
+export const AUDITED_ACTIVITIES = ["Change user license", "Restore user"] as const;
+
+const SKU_ID = /SkuId=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/g;
+const skuIdsIn = (value: unknown): Set<string> => new Set([...String(value ?? "").matchAll(SKU_ID)].map((m) => m[1]!.toLowerCase()));
+
+/**
+ * The SKUs a "Change user license" entry changed: those in its AssignedLicense value before or after
+ * but not both; when both name the same ones (only service plans changed), all of them; null when it
+ * names none (21.3).
+ */
+export function changedSkus(modifiedProperties: { displayName?: string; oldValue?: unknown; newValue?: unknown }[] | undefined): string[] | null {
+  const assigned = (modifiedProperties ?? []).find((p) => p.displayName === "AssignedLicense");
+  if (!assigned) return null;
+  const before = skuIdsIn(assigned.oldValue);
+  const after = skuIdsIn(assigned.newValue);
+  const changed = [...before].filter((s) => !after.has(s)).concat([...after].filter((s) => !before.has(s)));
+  const named = [...new Set([...before, ...after])];
+  if (named.length === 0) return null;
+  return (changed.length ? changed : named).sort();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toEntry(raw: any): AuditEntry[] {
+  const target = (raw?.targetResources ?? []).find((t: { type?: string; Type?: string }) => (t.type ?? t.Type) === "User") ?? raw?.targetResources?.[0];
+  if (!target?.id || typeof raw.activityDateTime !== "string") return [];
+  const user = raw.initiatedBy?.user;
+  const app = raw.initiatedBy?.app;
+  const by: AuditEntry["by"] = user?.userPrincipalName || user?.id
+    ? { user: user.userPrincipalName ?? user.id, ...(user.ipAddress ? { ipAddress: user.ipAddress } : {}) }
+    : { app: app?.displayName ?? app?.appId ?? undefined };
+  const activity = String(raw.activityDisplayName);
+  return [{ activity, at: raw.activityDateTime, userId: String(target.id).toLowerCase(), by, skus: activity === "Restore user" ? null : changedSkus(target.modifiedProperties) }];
+}
+
+/** `activityDateTime ge` takes a date-time literal, unquoted (21.2). */
+const literal = (iso: string): string => iso.replace(/\.\d+Z$/, "Z");
+
+export async function readAuditLog(client: GraphClient, userIds: string[], since: string): Promise<AuditRead> {
+  const wanted = new Set(userIds.map((id) => id.toLowerCase()));
+  if (wanted.size === 0) return { ok: true, since, entries: [] };
+  try {
+    const entries: AuditEntry[] = [];
+    for (const activity of AUDITED_ACTIVITIES) {
+      const raw = await client.getAll(graphPath("/auditLogs/directoryAudits", { $filter: `activityDisplayName eq '${activity}' and activityDateTime ge ${literal(since)}` }));
+      for (const e of raw.flatMap(toEntry)) if (wanted.has(e.userId)) entries.push(e);
+    }
+    return { ok: true, since, entries };
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    const why =
+      err.status === 403
+        ? `Graph refused it (403 ${err.code}): the credentials need AuditLog.Read.All and Directory.Read.All`
+        : `Graph answered ${err.status} ${err.code}`;
+    return { ok: false, since, reason: why };
+  }
+}
