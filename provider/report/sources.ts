@@ -20,6 +20,8 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "14.1": { title: "Migrate users to group-based licensing", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-migrate-users" },
   "16.1": { title: "Resolve group license assignment problems", url: "https://learn.microsoft.com/entra/identity/users/licensing-groups-resolve-problems" },
   "16.2": { title: "group: add members", url: "https://learn.microsoft.com/graph/api/group-post-members" },
+  "14.4": { title: "Microsoft Entra audit log activities", url: "https://learn.microsoft.com/entra/identity/monitoring-health/reference-audit-activities" },
+  "21": { title: "List directoryAudits", url: "https://learn.microsoft.com/graph/api/directoryaudit-list" },
 };
 
 /** `graph-facts.md 10.1` as a markdown link to Microsoft's page; the text itself when unknown. */
