@@ -10,9 +10,6 @@ import type { Plan } from "./types";
 /** Entra keeps audit data 30 days by default (graph-facts.md 14.4, 21.5). */
 export const AUDIT_RETENTION_DAYS = 30;
 
-/** Group-based licensing's actor in the audit log (graph-facts.md section 2, 14.4, 21.4). */
-export const GROUP_LICENSING_ACTOR = "Microsoft Entra group-Based Licensing";
-
 /** How the user differs for one SKU: missing from the tenant, extra, other service plans, or the account itself. */
 export type DriftKind = "missing" | "extra" | "plans" | "account";
 
@@ -59,7 +56,7 @@ function drifts(plan: Plan): { user: string; userId: string; sku: string; skuId?
 }
 
 /** Whether an audit entry concerns this SKU: one that names none concerns them all (21.3). */
-const touches = (e: AuditEntry, skuId: string | undefined): boolean => e.activity === "Restore user" || e.skus === null || skuId === undefined || e.skus.includes(skuId);
+const touches = (e: AuditEntry, skuId: string | undefined): boolean => e.kind === "restore" || e.skus === null || skuId === undefined || e.skus.includes(skuId);
 
 const day = (iso: string): string => iso.slice(0, 10);
 
@@ -67,8 +64,8 @@ function fromEntry(e: AuditEntry): Pick<DriftOrigin, "source" | "by" | "at" | "f
   const by = e.by.user ?? e.by.app ?? "an unnamed caller";
   const from = e.by.ipAddress ? ` from ${e.by.ipAddress}` : "";
   const base = { by, at: e.at, ...(e.by.ipAddress ? { from: e.by.ipAddress } : {}) };
-  if (e.activity === "Restore user") return { ...base, source: "restore", detail: `account restored on ${day(e.at)} by ${by}${from}` };
-  if (e.by.app === GROUP_LICENSING_ACTOR) return { ...base, source: "group-licensing", detail: `changed by group-based licensing on ${day(e.at)}` };
+  if (e.kind === "restore") return { ...base, source: "restore", detail: `account restored on ${day(e.at)} by ${by}${from}` };
+  if (e.kind === "group-licensing") return { ...base, source: "group-licensing", detail: `changed by group-based licensing on ${day(e.at)}` };
   return { ...base, source: "audit", detail: `changed by ${by}${from} on ${day(e.at)}` };
 }
 

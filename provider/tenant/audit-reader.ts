@@ -10,7 +10,10 @@ import { graphPath } from "./graph-client";
 import type { AuditEntry, AuditRead } from "./types";
 
 /** The activities attribution reads (graph-facts.md 14.4, 21.4). */
-export const AUDITED_ACTIVITIES = ["Change user license", "Restore user"] as const;
+const CHANGE_USER_LICENSE = "Change user license";
+const RESTORE_USER = "Restore user";
+/** Group-based licensing's actor in the audit log (graph-facts.md section 2, 14.4, 21.4). */
+const GROUP_LICENSING_ACTOR = "Microsoft Entra group-Based Licensing";
 
 const SKU_ID = /SkuId=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/g;
 const skuIdsIn = (value: unknown): Set<string> => new Set([...String(value ?? "").matchAll(SKU_ID)].map((m) => m[1]!.toLowerCase()));
@@ -40,8 +43,9 @@ function toEntry(raw: any): AuditEntry[] {
   const by: AuditEntry["by"] = user?.userPrincipalName || user?.id
     ? { user: user.userPrincipalName ?? user.id, ...(user.ipAddress ? { ipAddress: user.ipAddress } : {}) }
     : { app: app?.displayName ?? app?.appId ?? undefined };
-  const activity = String(raw.activityDisplayName);
-  return [{ activity, at: raw.activityDateTime, userId: String(target.id).toLowerCase(), by, skus: activity === "Restore user" ? null : changedSkus(target.modifiedProperties) }];
+  const restore = raw.activityDisplayName === RESTORE_USER;
+  const kind: AuditEntry["kind"] = restore ? "restore" : by.app === GROUP_LICENSING_ACTOR ? "group-licensing" : "license-change";
+  return [{ kind, at: raw.activityDateTime, userId: String(target.id).toLowerCase(), by, skus: restore ? null : changedSkus(target.modifiedProperties) }];
 }
 
 /** `activityDateTime ge` takes a date-time literal, unquoted (21.2). */
@@ -52,7 +56,7 @@ export async function readAuditLog(client: GraphClient, userIds: string[], since
   if (wanted.size === 0) return { ok: true, since, entries: [] };
   try {
     const entries: AuditEntry[] = [];
-    for (const activity of AUDITED_ACTIVITIES) {
+    for (const activity of [CHANGE_USER_LICENSE, RESTORE_USER]) {
       const raw = await client.getAll(graphPath("/auditLogs/directoryAudits", { $filter: `activityDisplayName eq '${activity}' and activityDateTime ge ${literal(since)}` }));
       for (const e of raw.flatMap(toEntry)) if (wanted.has(e.userId)) entries.push(e);
     }

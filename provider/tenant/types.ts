@@ -195,8 +195,8 @@ export interface WriteOptions {
 
 /** One directory audit entry, as drift attribution reads it (graph-facts.md 21). */
 export interface AuditEntry {
-  /** "Change user license" or "Restore user". */
-  activity: string;
+  /** "Change user license" (by group-based licensing's own actor: `group-licensing`) or "Restore user" (graph-facts.md 21.4). */
+  kind: "license-change" | "group-licensing" | "restore";
   /** activityDateTime, ISO. */
   at: string;
   /** The user the entry targets (lower-case object id). */

@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type CliIo } from "../../provider/cli/main";
+import { main } from "../../provider/cli/main";
 import type { SeedFile } from "../../provider/local-tenant";
 import { readSeed } from "../../provider/local-tenant/seed-file";
 import { planSchemaErrors } from "../../provider/report/plan-schema";
+import { cliIoFor } from "../support/cli-io";
 import { call, FABRIKAM_SEED, SKU, tokenFor, upn, useLocalTenant } from "../support/local-tenant-fixture";
 
 const state = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
@@ -23,15 +24,7 @@ describe("drift attribution against the local tenant", () => {
   const fx = useLocalTenant({ seed, each: true });
 
   function run(args: string[], app = fx.local.defaultApp) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      isTTY: false,
-      cwd: mkdtempSync(join(tmpdir(), "m365-drift-")),
-      env: { AZURE_TENANT_ID: fx.local.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.clientSecret, M365_LICENSES_CA_FILE: fx.local.caCertPath },
-    };
+    const { io, out, err } = cliIoFor(fx.local, app);
     return {
       io,
       exit: main([...args, "--tenant", fx.local.graphBaseUrl], io),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attributeDrift, auditWindowStart, driftedUserIds, GROUP_LICENSING_ACTOR } from "../../provider/plan/drift-attribution";
+import { attributeDrift, auditWindowStart, driftedUserIds } from "../../provider/plan/drift-attribution";
 import { plan as makePlan } from "../../provider/plan/plan";
 import type { Plan, PlanChange } from "../../provider/plan/types";
 import type { AuditEntry, AuditRead } from "../../provider/tenant/types";
@@ -23,7 +23,7 @@ const plan = makePlan(desired({ users: { "alice@x.com": { licenses: ["SPE_E5"] }
 const alice = snapshot.users.find((u) => u.userPrincipalName === "alice@x.com")!.id;
 const carol = snapshot.users.find((u) => u.userPrincipalName === "carol@x.com")!.id;
 
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ activity: "Change user license", at: "2026-11-18T10:00:00Z", userId: alice, by: { user: "admin@x.com", ipAddress: "203.0.113.9" }, skus: [E3], ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({ kind: "license-change", at: "2026-11-18T10:00:00Z", userId: alice, by: { user: "admin@x.com", ipAddress: "203.0.113.9" }, skus: [E3], ...over });
 const read = (entries: AuditEntry[]): AuditRead => ({ ok: true, since: SINCE, entries });
 const origin = (r: ReturnType<typeof attributeDrift>, user: string, sku: string) => r.origins.find((o) => o.user === user && o.sku === sku);
 
@@ -53,8 +53,8 @@ describe("attributeDrift (pure)", () => {
   it("an entry that names no SKU touches them all; a restore is named as one; group processing as group-based licensing", () => {
     const r = attributeDrift(plan, snapshot, read([
       entry({ skus: null, at: "2026-11-10T00:00:00Z" }),
-      entry({ activity: "Restore user", userId: carol, skus: null, at: "2026-11-12T08:00:00Z", by: { user: "helpdesk@x.com" } }),
-      entry({ skus: [E5], by: { app: GROUP_LICENSING_ACTOR } }),
+      entry({ kind: "restore", userId: carol, skus: null, at: "2026-11-12T08:00:00Z", by: { user: "helpdesk@x.com" } }),
+      entry({ kind: "group-licensing", skus: [E5], by: { app: "Microsoft Entra group-Based Licensing" } }),
     ]));
     expect(origin(r, "alice@x.com", "ENTERPRISEPACK")).toMatchObject({ source: "audit", at: "2026-11-10T00:00:00Z" });
     expect(origin(r, "carol@x.com", "ENTERPRISEPACK")).toMatchObject({ source: "restore", detail: "account restored on 2026-11-12 by helpdesk@x.com" });
