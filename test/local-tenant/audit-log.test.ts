@@ -85,6 +85,19 @@ describe("the directory audit log (graph-facts.md 21)", () => {
     expect(r.body.value[0].targetResources[0].modifiedProperties[0].newValue).toContain(SKU.EXO1);
   });
 
+  it("allows an app 5 audit reads per 10 s of tenant time (identity and access reports); the sixth gets 429 with Retry-After", async () => {
+    fx.local.clock.advance(10_000); // a full bucket, whatever the tests before used
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await audits("?$top=1")).status);
+    expect(statuses).toStrictEqual([200, 200, 200, 200, 200, 429]);
+    const refused = await audits("?$top=1");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    fx.local.clock.advance(10_000);
+    expect((await audits("?$top=1")).status).toBe(200);
+    // Other reads are not counted against it.
+    expect((await call(fx.local, "GET", "/v1.0/subscribedSkus", { token: fx.token })).status).toBe(200);
+  });
+
   it("drops entries older than 30 days as the clock passes", async () => {
     fx.local.clock.advance(20 * DAY); // carol's change is 23 days old, dave's 32
     expect((await audits()).body.value.map((e: any) => e.targetResources[0].userPrincipalName)).toEqual([upn("carol")]);
