@@ -1,4 +1,4 @@
-import { type AuditInitiator, recordLicenseChange } from "./audit-log";
+import { audited, type AuditInitiator } from "./audit-log";
 import type { Directory, UserRow } from "./directory";
 import { badRequest, notFound } from "./graph-response";
 import { looksLikeGuid } from "./ids";
@@ -93,7 +93,8 @@ export function assignLicense(dir: Directory, ref: string, body: unknown, by?: A
   }
   const at = dir.now().toISOString();
   const db = dir.db;
-  const change = dir.changeAssignments(user.id, () => db.transaction(() => {
+  // "Change user license", by the caller (graph-facts.md 21).
+  audited(dir, by, user.id, () => dir.changeAssignments(user.id, () => db.transaction(() => {
     const del = db.prepare("DELETE FROM assignments WHERE user_id = ? AND sku_id = ? AND group_id = ''");
     for (const skuId of removes) del.run(user.id, skuId);
     const upsert = db.prepare(
@@ -106,8 +107,6 @@ export function assignLicense(dir: Directory, ref: string, body: unknown, by?: A
       upsert.run(user.id, a.skuId, JSON.stringify(a.disabledPlans), at);
       heal.run(at, user.id, a.skuId);
     }
-  })());
-  // "Change user license", by the caller (graph-facts.md 21).
-  if (by) recordLicenseChange(dir, by, user.id, change);
+  })()));
   return dir.findUser(user.id)!;
 }

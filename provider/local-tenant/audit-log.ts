@@ -29,12 +29,18 @@ export interface AuditInitiator {
   app?: { appId: string | null; displayName: string; servicePrincipalId: string | null };
 }
 
+/** One license as the audit log's AssignedLicense value names it. */
+export interface AuditLicense {
+  skuId: string;
+  disabledPlans: string[];
+}
+
 export interface AuditTarget {
   id: string;
   userPrincipalName: string;
   displayName: string | null;
-  /** SKUs the user held before and after, for modifiedProperties (empty for a restore). */
-  licenses?: { before: string[]; after: string[] };
+  /** The user's licenses before and after, for modifiedProperties (none for a restore). */
+  licenses?: { before: AuditLicense[]; after: AuditLicense[] };
 }
 
 /** Who a request's token names: the signed-in user of a delegated token, else the app (21). */
@@ -49,8 +55,33 @@ export const GROUP_LICENSING: AuditInitiator = { app: { appId: null, displayName
  * modifiedProperties of "Change user license": the AssignedLicense values before and after, as
  * bracketed `SkuName=..., SkuId=...` strings (graph-facts.md 21, community-reported shape).
  */
-function licenseValue(dir: Directory, skuIds: string[]): string {
-  return JSON.stringify(skuIds.map((id) => `[SkuName=${dir.sku(id)?.part_number ?? id}, AccountId=${dir.tenantId}, SkuId=${id}, DisabledPlans=[]]`));
+function licenseValue(dir: Directory, licenses: AuditLicense[]): string {
+  return JSON.stringify(licenses.map((l) => `[SkuName=${dir.sku(l.skuId)?.part_number ?? l.skuId}, AccountId=${dir.tenantId}, SkuId=${l.skuId}, DisabledPlans=[${l.disabledPlans.join(",")}]]`));
+}
+
+/** A user's licenses: each SKU held (directly or through a group) once, with its disabled plans. */
+function licensesOf(dir: Directory, userId: string): AuditLicense[] {
+  const held = new Map<string, AuditLicense>();
+  for (const r of dir.assignmentsOf([userId]).get(userId) ?? []) {
+    if (r.state === "Active" && !held.has(r.sku_id)) held.set(r.sku_id, { skuId: r.sku_id, disabledPlans: JSON.parse(r.disabled_plans) as string[] });
+  }
+  return [...held.values()];
+}
+
+/**
+ * Run a change to a present user's licenses and record it as "Change user license" by `by` when it
+ * changed anything the audit log shows: a license, or a license's disabled plans (21.4).
+ */
+export function audited<T>(dir: Directory, by: AuditInitiator | undefined, userId: string, change: () => T): T {
+  if (!by) return change();
+  const before = licensesOf(dir, userId);
+  const out = change();
+  const after = licensesOf(dir, userId);
+  if (JSON.stringify(before) !== JSON.stringify(after)) {
+    const user = dir.db.prepare("SELECT id, upn, display_name FROM users WHERE id = ?").get(userId) as { id: string; upn: string; display_name: string | null } | undefined;
+    if (user) recordAudit(dir, CHANGE_USER_LICENSE, by, { id: user.id, userPrincipalName: user.upn, displayName: user.display_name, licenses: { before, after } });
+  }
+  return out;
 }
 
 /** Record one entry at the tenant clock's time. */
@@ -87,19 +118,12 @@ export function recordAudit(dir: Directory, activity: string, by: AuditInitiator
   dir.db.prepare("INSERT INTO directory_audits (id, at, activity, target_ids, body) VALUES (?, ?, ?, ?, ?)").run(entry.id, entry.activityDateTime, activity, JSON.stringify([target.id]), JSON.stringify(entry));
 }
 
-/** A license change of a present user, when it changed anything. */
-export function recordLicenseChange(dir: Directory, by: AuditInitiator, userId: string, change: { before: string[]; after: string[] }): void {
-  if (change.before.join() === change.after.join()) return;
-  const user = dir.db.prepare("SELECT id, upn, display_name FROM users WHERE id = ?").get(userId) as { id: string; upn: string; display_name: string | null } | undefined;
-  if (!user) return;
-  recordAudit(dir, CHANGE_USER_LICENSE, by, { id: user.id, userPrincipalName: user.upn, displayName: user.display_name, licenses: change });
-}
-
 /** The seed's history (seed `auditLog`), written once when the data dir is seeded. */
 export function seedAuditLog(dir: Directory, entries: { activity: string; userId: string; at: string; by: AuditInitiator; before: string[]; after: string[] }[]): void {
+  const plain = (skuIds: string[]): AuditLicense[] => skuIds.map((skuId) => ({ skuId, disabledPlans: [] }));
   for (const e of entries) {
     const user = dir.db.prepare("SELECT id, upn, display_name FROM users WHERE id = ?").get(e.userId) as { id: string; upn: string; display_name: string | null };
-    const licenses = e.activity === CHANGE_USER_LICENSE ? { before: e.before, after: e.after } : undefined;
+    const licenses = e.activity === CHANGE_USER_LICENSE ? { before: plain(e.before), after: plain(e.after) } : undefined;
     recordAudit(dir, e.activity, e.by, { id: user.id, userPrincipalName: user.upn, displayName: user.display_name, licenses }, new Date(e.at));
   }
 }

@@ -70,14 +70,6 @@ export const DEFAULT_GROUP_PROCESSING: GroupProcessingTiming = { queuedMs: 2_000
 /** Soft-deleted users are purged for good 30 days after deletion (graph-facts.md 5.1, 5.3). */
 export const PURGE_AFTER_MS = 30 * 86_400_000;
 
-/** A user's active SKUs before and after a change, and what it gave and took (for the audit log). */
-export interface AssignmentChange {
-  added: string[];
-  removed: string[];
-  before: string[];
-  after: string[];
-}
-
 /** The directory's state: plain reads and the writes that are not license rules. */
 export class Directory {
   readonly tenantId: string;
@@ -145,16 +137,13 @@ export class Directory {
     for (const s of skus) this.seatCache.set(s, (this.seatCache.get(s) ?? 0) + delta);
   }
 
-  /** Run a change to a present user's assignments, keeping the seat counts in step; returns the SKUs it gave and took. */
-  changeAssignments(userId: string, change: () => void): AssignmentChange {
+  /** Run a change to a present user's assignments, keeping the seat counts in step. */
+  changeAssignments(userId: string, change: () => void): void {
     const before = this.activeSkus(userId);
     change();
     const after = this.activeSkus(userId);
-    const removed = [...before].filter((s) => !after.has(s));
-    const added = [...after].filter((s) => !before.has(s));
-    this.adjustSeats(removed, -1);
-    this.adjustSeats(added, +1);
-    return { added, removed, before: [...before].sort(), after: [...after].sort() };
+    this.adjustSeats([...before].filter((s) => !after.has(s)), -1);
+    this.adjustSeats([...after].filter((s) => !before.has(s)), +1);
   }
 
   /** A present user by object id or userPrincipalName (case-insensitive). */

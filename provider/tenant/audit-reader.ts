@@ -15,23 +15,28 @@ const RESTORE_USER = "Restore user";
 /** Group-based licensing's actor in the audit log (graph-facts.md section 2, 14.4, 21.4). */
 const GROUP_LICENSING_ACTOR = "Microsoft Entra group-Based Licensing";
 
-const SKU_ID = /SkuId=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/g;
-const skuIdsIn = (value: unknown): Set<string> => new Set([...String(value ?? "").matchAll(SKU_ID)].map((m) => m[1]!.toLowerCase()));
+/** `SkuId=<guid>` and, where it follows, `DisabledPlans=[...]` (21.3). */
+const SKU_ID = /SkuId=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:,\s*DisabledPlans=\[([^\]]*)\])?/g;
+
+/** Each SKU an AssignedLicense value names, with its disabled plans as written. */
+function licensesIn(value: unknown): Map<string, string> {
+  return new Map([...String(value ?? "").matchAll(SKU_ID)].map((m) => [m[1]!.toLowerCase(), (m[2] ?? "").toLowerCase()]));
+}
 
 /**
- * The SKUs a "Change user license" entry changed: those in its AssignedLicense value before or after
- * but not both; when both name the same ones (only service plans changed), all of them; null when it
- * names none (21.3).
+ * The SKUs a "Change user license" entry changed: those its AssignedLicense value names before or
+ * after but not both, or with other disabled plans; when it names the same on both sides, all of
+ * them; null when it names none, and the entry then concerns every license of the user (21.3).
  */
 export function changedSkus(modifiedProperties: { displayName?: string; oldValue?: unknown; newValue?: unknown }[] | undefined): string[] | null {
   const assigned = (modifiedProperties ?? []).find((p) => p.displayName === "AssignedLicense");
   if (!assigned) return null;
-  const before = skuIdsIn(assigned.oldValue);
-  const after = skuIdsIn(assigned.newValue);
-  const changed = [...before].filter((s) => !after.has(s)).concat([...after].filter((s) => !before.has(s)));
-  const named = [...new Set([...before, ...after])];
+  const before = licensesIn(assigned.oldValue);
+  const after = licensesIn(assigned.newValue);
+  const named = [...new Set([...before.keys(), ...after.keys()])].sort();
   if (named.length === 0) return null;
-  return (changed.length ? changed : named).sort();
+  const changed = named.filter((s) => before.get(s) !== after.get(s));
+  return changed.length ? changed : named;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -50,6 +50,17 @@ describe("the directory audit log (graph-facts.md 21)", () => {
     expect([JSON.parse(after.oldValue).length, JSON.parse(after.newValue).length]).toEqual([2, 1]);
   });
 
+  it("a change of disabled plans alone is a license change too", async () => {
+    const alice = (await licensesOf(fx.local, fx.token, "alice")).body;
+    const sway = "a23b959c-7ce8-4e57-9140-b90eb88a9e97"; // SWAY in Office 365 E3
+    const w = await call(fx.local, "POST", `/v1.0/users/${alice.id}/assignLicense`, { token: fx.token, body: { addLicenses: [{ skuId: SKU.E3, disabledPlans: [sway] }], removeLicenses: [] } });
+    expect(w.status).toBe(200);
+    const r = await audits(q(`targetResources/any(t:t/id eq '${alice.id}')`));
+    const assigned = r.body.value[0].targetResources[0].modifiedProperties[0];
+    expect(assigned.oldValue).not.toContain(sway);
+    expect(assigned.newValue).toContain(`SkuId=${SKU.E3}, DisabledPlans=[${sway}]`);
+  });
+
   it("supports the documented filters joined by and; refuses or", async () => {
     const since = new Date(fx.local.clock.now().getTime() - 5 * DAY).toISOString().replace(/\.\d+Z$/, "Z");
     const r = await audits(q(`activityDisplayName eq 'Change user license' and activityDateTime ge ${since}`));

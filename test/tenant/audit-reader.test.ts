@@ -6,13 +6,15 @@ import { call, licensesOf, READONLY_APP, SKU, upn, useLocalTenant } from "../sup
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const E5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
 const value = (...ids: string[]) => JSON.stringify(ids.map((id) => `[SkuName=X, AccountId=t, SkuId=${id}, DisabledPlans=[]]`));
+const withPlans = (id: string, plans: string) => `[SkuName=X, AccountId=t, SkuId=${id}, DisabledPlans=[${plans}]]`;
 
 describe("changedSkus: what a 'Change user license' entry changed (graph-facts.md 21.3)", () => {
   it.each([
     ["added", value(), value(E3), [E3]],
     ["removed", value(E3, E5), value(E5), [E3]],
     ["swapped", value(E3), value(E5), [E5, E3].sort()],
-    ["only plans changed: every SKU it names", value(E3), value(E3), [E3]],
+    ["nothing told apart: every SKU it names", value(E3, E5), value(E3, E5), [E5, E3].sort()],
+    ["only E3's plans changed", JSON.stringify([withPlans(E3, ""), withPlans(E5, "")]), JSON.stringify([withPlans(E3, "a0b1c2d3-0000-4000-8000-000000000001"), withPlans(E5, "")]), [E3]],
     ["upper-case ids are lower-cased", value(), value(E3.toUpperCase()), [E3]],
   ])("%s", (_name, oldValue, newValue, want) => {
     expect(changedSkus([{ displayName: "Included Updated Properties", newValue: "x" }, { displayName: "AssignedLicense", oldValue, newValue }])).toStrictEqual(want);
