@@ -20,7 +20,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why."}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why.\n"}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {

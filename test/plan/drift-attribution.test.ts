@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { attributeDrift, auditWindowStart, driftedUserIds } from "../../provider/plan/drift-attribution";
 import { plan as makePlan } from "../../provider/plan/plan";
 import type { Plan, PlanChange } from "../../provider/plan/types";
 import type { AuditEntry, AuditRead } from "../../provider/tenant/types";
+import { desiredArb, snapshotArb } from "./arbitraries";
 import { desired } from "./desired-builder";
 import { SnapshotBuilder, skuId } from "./snapshot-builder";
 
@@ -86,5 +88,26 @@ describe("attributeDrift (pure)", () => {
     const change = { ...plan.changes[0]!, action: "delete", add: [], remove: [], planChanges: [] } as PlanChange;
     const r = attributeDrift({ ...plan, changes: [change] } as Plan, snapshot, read([]));
     expect(r.origins.map((o) => [o.sku, o.drift])).toStrictEqual([["account", "account"]]);
+  });
+
+  it("property: every drifted license of every change is named once, whatever the audit log holds", () => {
+    fc.assert(
+      fc.property(snapshotArb, desiredArb, fc.nat(), (snap, state, pick) => {
+        const p = makePlan(state, snap, NOW);
+        const want = p.changes.flatMap((c) => [
+          ...(c.action === "delete" || c.action === "restore" ? [`${c.user} account`] : []),
+          ...[...c.add, ...c.remove, ...c.planChanges].map((l) => `${c.user} ${l.sku}`),
+        ]);
+        const users = [...new Set(p.changes.map((c) => c.userId))];
+        const entries = users.filter((_, i) => (pick >> i) & 1).map((userId) => entry({ userId, skus: null }));
+        for (const audit of [read([]), read(entries), { ok: false as const, since: SINCE, reason: "403" }]) {
+          const r = attributeDrift(p, snap, audit);
+          expect(r.origins.map((o) => `${o.user} ${o.sku}`)).toStrictEqual(want);
+          // An entry for the user names who, for each of its drifts; no entry, never "audit".
+          for (const o of r.origins) expect([o.user, o.source === "audit"]).toStrictEqual([o.user, audit.ok && audit.entries.some((e) => e.userId === o.userId)]);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
