@@ -4,7 +4,7 @@
  * requests per 10 s per app, 21.5), its pages followed, then kept to the drifted users. A refusal is
  * returned as a value: drift is reported all the same, saying why it could not be attributed.
  */
-import { GraphError } from "../errors";
+import { GraphError, UserError } from "../errors";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
 import type { AuditEntry, AuditRead } from "./types";
@@ -67,11 +67,15 @@ export async function readAuditLog(client: GraphClient, userIds: string[], since
     }
     return { ok: true, since, entries };
   } catch (err) {
-    if (!(err instanceof GraphError)) throw err;
+    // Drift is reported whatever happens here: a refusal, a 5xx or a lost connection after the
+    // retries only leave its origin unknown, and say why. A bug (not a UserError) still surfaces.
+    if (!(err instanceof UserError)) throw err;
     const why =
-      err.status === 403
+      err instanceof GraphError && err.status === 403
         ? `Graph refused it (403 ${err.code}): the credentials need AuditLog.Read.All and Directory.Read.All`
-        : `Graph answered ${err.status} ${err.code}`;
+        : err instanceof GraphError
+          ? `Graph answered ${err.status} ${err.code}`
+          : err.message;
     return { ok: false, since, reason: why };
   }
 }

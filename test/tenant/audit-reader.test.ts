@@ -52,6 +52,14 @@ describe("readAuditLog through the client, against the local tenant", () => {
     expect(fx.local.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/auditLogs/")).length).toBe(2);
   });
 
+  it("a tenant that keeps failing leaves the origin unknown, saying so; drift is not failed by it", async () => {
+    fx.local.setFaults({ unavailable: 1, seed: 3 });
+    const tenant = connectLocalTenant(fx.local, { retry: { maxRetries: 1 }, timeScale: 0.001 });
+    const read = await tenant.readAuditLog(["x"], since());
+    fx.local.setFaults({});
+    expect(read).toMatchObject({ ok: false, reason: "Graph answered 503 serviceNotAvailable" });
+  });
+
   it("a refusal is a value naming the permissions, not an error", async () => {
     const readonly = connectLocalTenant(fx.local, { app: READONLY_APP });
     const read = await readonly.readAuditLog(["x"], since());
