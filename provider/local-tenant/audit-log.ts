@@ -74,14 +74,17 @@ function licensesOf(dir: Directory, userId: string): AuditLicense[] {
  */
 export function audited<T>(dir: Directory, by: AuditInitiator | undefined, userId: string, change: () => T): T {
   if (!by) return change();
-  const before = licensesOf(dir, userId);
-  const out = change();
-  const after = licensesOf(dir, userId);
-  if (JSON.stringify(before) !== JSON.stringify(after)) {
-    const user = dir.db.prepare("SELECT id, upn, display_name FROM users WHERE id = ?").get(userId) as { id: string; upn: string; display_name: string | null } | undefined;
-    if (user) recordAudit(dir, CHANGE_USER_LICENSE, by, { id: user.id, userPrincipalName: user.upn, displayName: user.display_name, licenses: { before, after } });
-  }
-  return out;
+  // One transaction with the change (a savepoint inside the caller's): one write to disk, not two.
+  return dir.db.transaction(() => {
+    const before = licensesOf(dir, userId);
+    const out = change();
+    const after = licensesOf(dir, userId);
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      const user = dir.db.prepare("SELECT id, upn, display_name FROM users WHERE id = ?").get(userId) as { id: string; upn: string; display_name: string | null } | undefined;
+      if (user) recordAudit(dir, CHANGE_USER_LICENSE, by, { id: user.id, userPrincipalName: user.upn, displayName: user.display_name, licenses: { before, after } });
+    }
+    return out;
+  })();
 }
 
 /** Record one entry at the tenant clock's time. */
