@@ -90,6 +90,7 @@ export function verifyBearer(header: string | undefined, key: Buffer, expect: To
     wids: claims.wids ?? [],
     ...(typeof claims.app_displayname === "string" ? { appDisplayName: claims.app_displayname } : {}),
     ...(claims.idtyp === "user" && typeof claims.oid === "string" ? { user: { id: claims.oid, userPrincipalName: claims.upn ?? null } } : {}),
+    ...(claims.idtyp === "app" && typeof claims.oid === "string" ? { servicePrincipalId: claims.oid } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Directory } from "./directory";
 import { badRequest, type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
-import { guidFromName, newGuid } from "./ids";
+import { newGuid } from "./ids";
 import { splitAnd } from "./odata-filter";
 import { collection, decodeSkipToken, nextLink } from "./paging";
 import { demandAuditRead, type Principal } from "./permissions";
@@ -46,7 +46,7 @@ export interface AuditTarget {
 /** Who a request's token names: the signed-in user of a delegated token, else the app (21). */
 export function initiatorOf(p: Principal): AuditInitiator {
   if (p.user) return { user: { id: p.user.id, userPrincipalName: p.user.userPrincipalName, ipAddress: p.ipAddress ?? null } };
-  return { app: { appId: p.appId, displayName: p.appDisplayName ?? p.appId, servicePrincipalId: guidFromName(`servicePrincipal/${p.appId}`) } };
+  return { app: { appId: p.appId, displayName: p.appDisplayName ?? p.appId, servicePrincipalId: p.servicePrincipalId ?? null } };
 }
 
 export const GROUP_LICENSING: AuditInitiator = { app: { appId: null, displayName: GROUP_LICENSING_ACTOR, servicePrincipalId: null } };

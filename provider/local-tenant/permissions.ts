@@ -11,6 +11,8 @@ export interface Principal {
   wids: string[];
   /** The app's display name (`app_displayname`), for the audit log's initiatedBy.app (graph-facts.md 21). */
   appDisplayName?: string;
+  /** The app's service principal (`oid` of an app token), for initiatedBy.app (21). */
+  servicePrincipalId?: string;
   /** The signed-in user of a delegated token (`oid`, `upn` claims), for initiatedBy.user (21). */
   user?: { id: string; userPrincipalName: string | null };
   /** The caller's address, which Entra records as initiatedBy.user.ipAddress (21). */

@@ -44,7 +44,9 @@ describe("the directory audit log (graph-facts.md 21)", () => {
     expect(byAdmin.initiatedBy.user).toMatchObject({ userPrincipalName: upn("admin"), ipAddress: "127.0.0.1" });
     // The tenant clock's time: a minute of it passed between the two writes.
     expect(Date.parse(byApp.activityDateTime) - Date.parse(byAdmin.activityDateTime)).toBeGreaterThanOrEqual(60_000);
-    expect(byApp.initiatedBy.app).toMatchObject({ appId: fx.local.defaultApp.clientId, displayName: "m365-licenses-local" });
+    // The app's service principal: the token's oid.
+    const oid = JSON.parse(Buffer.from(fx.token.split(".")[1]!, "base64url").toString()).oid;
+    expect(byApp.initiatedBy).toStrictEqual({ user: null, app: { appId: fx.local.defaultApp.clientId, displayName: "m365-licenses-local", servicePrincipalId: oid } });
     const after = byApp.targetResources[0].modifiedProperties[0];
     // Every license she holds, her P1 from All Staff included: E3 and P1 before, P1 after.
     expect([JSON.parse(after.oldValue).length, JSON.parse(after.newValue).length]).toEqual([2, 1]);
