@@ -1,6 +1,8 @@
 import { loadDesiredStateAsync, stateFiles } from "../desired/load-state";
 import { UserError } from "../errors";
+import { withDriftOrigins } from "../flow/drift-origins";
 import { planState } from "../flow/run";
+import { applyCommand } from "./apply-command";
 import type { Plan } from "../plan/types";
 import { renderPlan, useColor, type ReportFormat } from "./render-plan";
 import { writeUserFile } from "./cli-files";
@@ -20,7 +22,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write accept                edit the YAML files so that they match the tenant for the drifted users (exit code as without it)"}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why.\n"}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -61,7 +63,8 @@ function planOrDrift(name: "plan" | "drift") {
     const conn = await connectTenant(values, io, state);
     try {
       const planned = await planState(state, conn.tenant);
-      const { plan } = planned;
+      // drift says where each difference came from (an audit read only when there is drift).
+      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       if (write === "accept") acceptInFiles(io, planned, format === "json");
@@ -76,4 +79,22 @@ function planOrDrift(name: "plan" | "drift") {
 }
 
 export const planCommand = planOrDrift("plan");
-export const driftCommand = planOrDrift("drift");
+
+/**
+ * `drift [--write accept|revert]`. revert is plan then apply: the apply command itself (same gate,
+ * guards, lock, journal, confirmation), given the other arguments. accept edits the state files.
+ */
+export async function driftCommand(args: string[], io: CliIo): Promise<number> {
+  const { write, rest } = takeWrite(args);
+  if (write === "revert") return applyCommand(rest, io);
+  return planOrDrift("drift")(write === "accept" ? [...rest, "--write", "accept"] : rest, io);
+}
+
+/** `--write X` or `--write=X` taken out of the arguments. */
+function takeWrite(args: string[]): { write?: string; rest: string[] } {
+  const i = args.findIndex((a) => a === "--write" || a.startsWith("--write="));
+  if (i < 0) return { rest: args };
+  const write = args[i] === "--write" ? args[i + 1] : args[i]!.slice("--write=".length);
+  if (write !== "accept" && write !== "revert") throw new UserError(`--write must be accept or revert, not '${write ?? ""}'`, HELP("drift"));
+  return { write, rest: [...args.slice(0, i), ...args.slice(i + (args[i] === "--write" ? 2 : 1))] };
+}

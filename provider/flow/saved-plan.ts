@@ -86,7 +86,9 @@ function sameWrites(a: PlanChange, b: PlanChange): boolean {
  * renewal between review and apply must not void the review (plan/subscriptions.ts).
  */
 function comparable(p: Plan): Record<string, unknown> {
-  const { snapshotAt: _read, seats, subscriptions: _subscriptions, ...rest } = p;
+  // Attribution (drift's report of who made each drift) is not what was reviewed; subscriptions
+  // move with the calendar and change no write.
+  const { snapshotAt: _read, seats, subscriptions: _subscriptions, attribution: _origins, ...rest } = p;
   return { ...rest, seats: seats.map(seatEffect) };
 }
 

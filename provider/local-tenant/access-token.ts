@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   scp?: string;
   wids?: string[];
   oid: string;
+  /** The signed-in user's name, on a delegated token of an app seeded to act for a user. */
+  upn?: string;
   sub: string;
   iat: number;
   nbf: number;
@@ -86,6 +88,9 @@ export function verifyBearer(header: string | undefined, key: Buffer, expect: To
     roles: claims.roles ?? [],
     scopes: claims.scp !== undefined ? claims.scp.split(" ").filter(Boolean) : null,
     wids: claims.wids ?? [],
+    ...(typeof claims.app_displayname === "string" ? { appDisplayName: claims.app_displayname } : {}),
+    ...(claims.idtyp === "user" && typeof claims.oid === "string" ? { user: { id: claims.oid, userPrincipalName: claims.upn ?? null } } : {}),
+    ...(claims.idtyp === "app" && typeof claims.oid === "string" ? { servicePrincipalId: claims.oid } : {}),
   };
 }
 
@@ -94,6 +99,8 @@ export function newTokenClaims(input: {
   iss: string;
   tid: string;
   app: { clientId: string; displayName: string; roles: string[]; scopes: string[] | null; wids: string[] };
+  /** The user a delegated app acts for (seed `delegated.user`). */
+  user?: { id: string; userPrincipalName: string };
 }): AccessTokenClaims {
   const iat = Math.floor(Date.now() / 1000);
   const { app } = input;
@@ -105,7 +112,8 @@ export function newTokenClaims(input: {
     app_displayname: app.displayName,
     idtyp: app.scopes ? "user" : "app",
     ...(app.scopes ? { scp: app.scopes.join(" "), wids: app.wids } : { roles: app.roles }),
-    oid: guidFromName(`${input.tid}/servicePrincipal/${app.clientId}`),
+    oid: app.scopes && input.user ? input.user.id : guidFromName(`${input.tid}/servicePrincipal/${app.clientId}`),
+    ...(app.scopes && input.user ? { upn: input.user.userPrincipalName } : {}),
     sub: app.clientId,
     iat,
     nbf: iat,

@@ -1,3 +1,4 @@
+import { audited, type AuditInitiator } from "./audit-log";
 import type { Directory, UserRow } from "./directory";
 import { badRequest, notFound } from "./graph-response";
 import { looksLikeGuid } from "./ids";
@@ -45,7 +46,7 @@ function parseGuids(add: unknown[], remove: unknown[]): { adds: AddLicense[]; re
  * `POST /users/{id|upn}/assignLicense`, checked in the order of graph-facts.md 12.2 and applied in
  * one transaction: either every change happens or none does. Returns the updated user.
  */
-export function assignLicense(dir: Directory, ref: string, body: unknown): UserRow {
+export function assignLicense(dir: Directory, ref: string, body: unknown, by?: AuditInitiator): UserRow {
   const { add, remove } = parseBody(body);
   const user = dir.findUser(ref);
   if (!user) throw notFound(ref);
@@ -92,7 +93,8 @@ export function assignLicense(dir: Directory, ref: string, body: unknown): UserR
   }
   const at = dir.now().toISOString();
   const db = dir.db;
-  dir.changeAssignments(user.id, () => db.transaction(() => {
+  // "Change user license", by the caller (graph-facts.md 21).
+  audited(dir, by, user.id, () => dir.changeAssignments(user.id, () => db.transaction(() => {
     const del = db.prepare("DELETE FROM assignments WHERE user_id = ? AND sku_id = ? AND group_id = ''");
     for (const skuId of removes) del.run(user.id, skuId);
     const upsert = db.prepare(
@@ -105,6 +107,6 @@ export function assignLicense(dir: Directory, ref: string, body: unknown): UserR
       upsert.run(user.id, a.skuId, JSON.stringify(a.disabledPlans), at);
       heal.run(at, user.id, a.skuId);
     }
-  })());
+  })()));
   return dir.findUser(user.id)!;
 }

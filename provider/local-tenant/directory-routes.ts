@@ -1,4 +1,5 @@
 import type { SubscribedSku } from "@microsoft/microsoft-graph-types";
+import { initiatorOf, recordAudit, RESTORE_USER } from "./audit-log";
 import { badRequest, type GraphResponse, json, notFound } from "./graph-response";
 import { collection } from "./paging";
 import { demand } from "./permissions";
@@ -42,6 +43,7 @@ export function deletedItemsRoutes(ctx: RouteContext): GraphResponse | undefined
     // Licenses come back with the user even past the seats bought (graph-facts.md 5.2).
     if (!dir.restoreUser(user)) throw badRequest("Another object with the same value for property userPrincipalName already exists.");
     const restored = dir.findUser(user.id)!;
+    recordAudit(dir, RESTORE_USER, initiatorOf(ctx.principal), { id: restored.id, userPrincipalName: restored.upn, displayName: restored.display_name });
     return json(200, {
       "@odata.context": `${ctx.graphBaseUrl}/$metadata#directoryObjects/$entity`,
       "@odata.type": "#microsoft.graph.user",

@@ -1,3 +1,4 @@
+import { auditLogRoutes } from "./audit-log";
 import type { Directory } from "./directory";
 import { deletedItemsRoutes, subscribedSkusRoutes } from "./directory-routes";
 import type { Faults } from "./faults";
@@ -13,7 +14,7 @@ import type { RouteContext } from "./route-context";
 import { requestCost, type Throttle } from "./throttling";
 import { usersRoutes } from "./users-routes";
 
-const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupMembersRoutes, groupsRoutes, organizationRoutes, subscriptionsRoutes];
+const ROUTES = [usersRoutes, subscribedSkusRoutes, deletedItemsRoutes, groupMembersRoutes, groupsRoutes, organizationRoutes, subscriptionsRoutes, auditLogRoutes];
 
 /** Graph's throttling error (graph-facts.md section 7). */
 export function tooManyRequests(retryAfterSeconds: number, headers: Record<string, string> = {}): GraphHttpError {

@@ -1,3 +1,4 @@
+import { audited, GROUP_LICENSING } from "./audit-log";
 import type { Directory, GroupRow } from "./directory";
 
 /**
@@ -80,7 +81,8 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
   );
   const holdsElsewhere = db.prepare("SELECT 1 FROM assignments WHERE user_id = ? AND sku_id = ? AND state = 'Active' AND group_id <> ?");
   for (const r of sourced) {
-    if (!wanted.has(r.sku_id) || !memberIds.has(r.user_id)) dir.changeAssignments(r.user_id, () => del.run(r.user_id, r.sku_id, groupId));
+    // Every change processing makes is audited under group-based licensing's own actor (graph-facts.md 21.4).
+    if (!wanted.has(r.sku_id) || !memberIds.has(r.user_id)) audited(dir, GROUP_LICENSING, r.user_id, () => dir.changeAssignments(r.user_id, () => del.run(r.user_id, r.sku_id, groupId)));
   }
   const located = (m: { usage_location: string | null }): boolean => Boolean(m.usage_location || dir.defaultUsageLocation);
   for (const m of members) {
@@ -94,7 +96,7 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
         if (!sku || dir.consumedOf(l.skuId) >= sku.enabled + sku.warning) failing.set(l.skuId, "CountViolation");
       }
     }
-    dir.changeAssignments(m.id, () => {
+    audited(dir, GROUP_LICENSING, m.id, () => dir.changeAssignments(m.id, () => {
       for (const l of licenses) {
         const before = mine.get(l.skuId);
         const plans = JSON.stringify(l.disabledPlans);
@@ -103,7 +105,7 @@ export function applyGroupLicenses(dir: Directory, groupId: string, onlyUser?: s
         if (before && before.disabled_plans === plans && before.state === state && before.error === error) continue;
         upsert.run(m.id, l.skuId, groupId, plans, state, error, at);
       }
-    });
+    }));
   }
 }
 

@@ -144,13 +144,15 @@ async function graph(
   const { method, target, headers, entry } = r;
   const requestIds = { "request-id": newGuid(), "client-request-id": headers["client-request-id"] ?? newGuid() };
   try {
-    const principal = verifyBearer(headers.authorization, authority.signingKey, {
+    const verified = verifyBearer(headers.authorization, authority.signingKey, {
       aud: authority.url,
       iss: issuerOf(authority),
       tid: authority.tenantId,
       authorityHost: authority.url,
       knownApp: (appId) => isRegisteredApp(authority, appId),
     });
+    // The caller's address, as Entra's audit log records it (graph-facts.md 21).
+    const principal = { ...verified, ipAddress: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "") };
     entry.appId = principal.appId;
     const read = await bodyOf(req, res);
     if (read.kind === "aborted") return undefined;

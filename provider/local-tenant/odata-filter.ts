@@ -26,7 +26,7 @@ const unquote = (s: string): string => s.replace(/''/g, "'");
 const invalid = (clause: string): GraphHttpError => new GraphHttpError(400, "BadRequest", `Invalid filter clause: ${clause}`);
 
 /** Split on ` and ` outside quotes and parentheses. */
-function splitAnd(text: string): string[] {
+export function splitAnd(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;

@@ -9,6 +9,14 @@ export interface Principal {
   scopes: string[] | null;
   /** Directory role template ids (`wids` claim) of the signed-in user. */
   wids: string[];
+  /** The app's display name (`app_displayname`), for the audit log's initiatedBy.app (graph-facts.md 21). */
+  appDisplayName?: string;
+  /** The app's service principal (`oid` of an app token), for initiatedBy.app (21). */
+  servicePrincipalId?: string;
+  /** The signed-in user of a delegated token (`oid`, `upn` claims), for initiatedBy.user (21). */
+  user?: { id: string; userPrincipalName: string | null };
+  /** The caller's address, which Entra records as initiatedBy.user.ipAddress (21). */
+  ipAddress?: string;
 }
 
 /** Permissions accepted per operation (graph-facts.md section 8, 1.3, 5.1, 5.3, 14.6). */
@@ -33,6 +41,11 @@ export const PERMISSIONS = {
   writeGroupMembers: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
   /** PATCH /users/{id}: application User.ReadWrite.All, Directory.ReadWrite.All (GD user-update.md, 14.6). */
   updateUser: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  /**
+   * GET /auditLogs/directoryAudits: "AuditLog.Read.All and Directory.Read.All", both (graph-facts.md
+   * 21; `demandAuditRead` checks the pair). Listed here for the one without the other.
+   */
+  readAuditLogs: ["AuditLog.Read.All"],
 } as const;
 
 /** Well-known directory role template ids. */
@@ -44,6 +57,9 @@ export const ROLES = {
   billingAdministrator: "b0f54661-2d74-4c50-afa3-1ec803f12efe",
   privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
   groupsAdministrator: "fdd7a751-b60b-444a-984c-02652fe8fa1c",
+  reportsReader: "4a5d8f65-41da-4de4-8968-e035b65339cf",
+  securityReader: "5d6b6bb7-de71-4623-b4af-96380a352509",
+  securityAdministrator: "194ae4cb-b126-40b2-bd5b-6091b380977d",
 } as const;
 
 /**
@@ -60,6 +76,8 @@ const ROLES_FOR: Partial<Record<keyof typeof PERMISSIONS, string[]>> = {
   updateUser: [ROLES.globalAdministrator, ROLES.licenseAdministrator, ROLES.userAdministrator],
   // microsoft.directory/groups/members/update: Directory Writers, Groups and User Administrator (16.2).
   writeGroupMembers: [ROLES.globalAdministrator, ROLES.directoryWriters, ROLES.groupsAdministrator, ROLES.userAdministrator],
+  // Reports Reader, Security Reader, Security Administrator (graph-facts.md 21; Global Administrator holds them all).
+  readAuditLogs: [ROLES.globalAdministrator, ROLES.reportsReader, ROLES.securityReader, ROLES.securityAdministrator],
 };
 
 /** 403 with Graph's text (graph-facts.md section 0); the request changes nothing. */
@@ -72,4 +90,18 @@ export function demand(principal: Principal, operation: keyof typeof PERMISSIONS
   if (!held.some((p) => accepted.includes(p))) throw insufficientPrivileges();
   const roles = ROLES_FOR[operation];
   if (principal.scopes && roles && !principal.wids.some((w) => roles.includes(w))) throw insufficientPrivileges();
+}
+
+/**
+ * The audit log needs AuditLog.Read.All and Directory.Read.All (graph-facts.md 21). Without the
+ * first Graph answers with its own code and text (community-reported, 21); without the second, the
+ * usual 403.
+ */
+export function demandAuditRead(principal: Principal): void {
+  const held = principal.scopes ?? principal.roles;
+  if (!held.includes("AuditLog.Read.All")) {
+    throw new GraphHttpError(403, "Authentication_MSGraphPermissionMissing", "Calling principal does not have required MSGraph permissions AuditLog.Read.All");
+  }
+  if (!held.some((p) => p === "Directory.Read.All" || p === "Directory.ReadWrite.All")) throw insufficientPrivileges();
+  demand(principal, "readAuditLogs");
 }

@@ -7,6 +7,7 @@ import { Catalog, type CatalogSku } from "../catalog/catalog";
 import { UserError } from "../errors";
 import { packageRoot } from "../util/package-root";
 import { guidFromName, secretHash } from "./ids";
+import type { AuditInitiator } from "./audit-log";
 import type { SeedFile, SeedLicense, SeedSku } from "./seed-types";
 import { type SubscriptionRow, unitsOf } from "./subscriptions";
 
@@ -57,7 +58,9 @@ export interface ResolvedSeed {
     onPremisesSyncEnabled: boolean;
     securityEnabled: boolean;
   }[];
-  apps: { clientId: string; displayName: string; secretHash: string; roles: string[]; scopes: string[] | null; wids: string[]; isDefault: boolean }[];
+  apps: { clientId: string; displayName: string; secretHash: string; roles: string[]; scopes: string[] | null; wids: string[]; isDefault: boolean; actsAs: string | null }[];
+  /** The seed's audit history (graph-facts.md 21), resolved. */
+  auditLog: { activity: string; userId: string; at: string; by: AuditInitiator; before: string[]; after: string[] }[];
   /** Clear secrets, held in memory only to report `defaultApp`; never written to the store. */
   secrets: Map<string, string>;
 }
@@ -220,7 +223,29 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     scopes: a.delegated ? a.delegated.scopes : null,
     wids: a.delegated?.directoryRoles ?? [],
     isDefault: defaults.length ? a.default === true : i === 0,
+    actsAs: a.delegated?.user ? upnOf(a.delegated.user) : null,
   }));
+
+  const userIds = new Map(users.map((u) => [u.upn, u.id]));
+  const skuIdOf = (name: string, who: string): string[] => {
+    const r = catalog.resolveSku(name);
+    if (r.ok && owned.has(r.value.skuId)) return [r.value.skuId];
+    problems.push(`${who}: SKU '${name}' is not one of the tenant's skus`);
+    return [];
+  };
+  const auditLog = (file.auditLog ?? []).flatMap((e, i) => {
+    const who = `auditLog[${i}]`;
+    const userId = userIds.get(upnOf(e.user));
+    if (!userId) problems.push(`${who}: no user '${e.user}' in the seed`);
+    if (!now) problems.push(`${who}: daysAgo needs the seed's 'now'`);
+    if (!e.by.user === !e.by.app) problems.push(`${who}: by names a user or an app, one of them`);
+    if (!userId || !now) return [];
+    const by: AuditInitiator = e.by.user
+      ? { user: { id: userIds.get(upnOf(e.by.user)) ?? guidFromName(`${tenantId}/user/${upnOf(e.by.user)}`), userPrincipalName: upnOf(e.by.user), ipAddress: e.by.ipAddress ?? null } }
+      : { app: { appId: null, displayName: e.by.app ?? "", servicePrincipalId: null } };
+    const skus = (list: string[] | undefined) => (list ?? []).flatMap((n) => skuIdOf(n, who)).sort();
+    return [{ activity: e.activity, userId, at: new Date(now.getTime() - e.daysAgo * 86_400_000).toISOString(), by, before: skus(e.before), after: skus(e.after) }];
+  });
 
   if (problems.length) throw new UserError(`${where} has problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return {
@@ -234,6 +259,7 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     users,
     groups,
     apps,
+    auditLog,
     secrets: new Map(file.apps.map((a) => [a.clientId.toLowerCase(), a.clientSecret])),
   };
 }

@@ -19,6 +19,20 @@ export interface SeedFile {
   users?: SeedUser[];
   groups?: SeedGroup[];
   apps: SeedApp[];
+  /** Directory audit entries from before `now` (the tenant's history; graph-facts.md 21). */
+  auditLog?: SeedAuditEntry[];
+}
+
+/** A license change or a restore of one user, made `daysAgo` before the seed's `now`. */
+export interface SeedAuditEntry {
+  activity: "Change user license" | "Restore user";
+  user: string;
+  daysAgo: number;
+  /** A user (UPN or alias, and the address they came from) or an app (display name). */
+  by: { user?: string; ipAddress?: string; app?: string };
+  /** SKUs held before and after a license change (part numbers or ids). */
+  before?: string[];
+  after?: string[];
 }
 
 export interface SeedSku {
@@ -122,7 +136,7 @@ export interface SeedApp {
    * Delegated-style tokens: the app acts for a user principal; its token carries `scp`
    * (delegated permissions) and `wids` (directory role template ids) instead of `roles`.
    */
-  delegated?: { scopes: string[]; directoryRoles?: string[] };
+  delegated?: { scopes: string[]; directoryRoles?: string[]; user?: string };
   /** The app `defaultApp` reports (the one the CLI uses for `--tenant local`). */
   default?: boolean;
 }

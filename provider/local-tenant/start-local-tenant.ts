@@ -14,6 +14,7 @@ import { secretHash } from "./ids";
 import { ensureKeyMaterial } from "./key-material";
 import { defaultSeedPath, readSeed, resolveSeed } from "./seed-file";
 import { mulberry32 } from "./random";
+import { seedAuditLog } from "./audit-log";
 import { getMeta, openStore, seedStore, setMeta } from "./store";
 import { ControllableClock } from "./tenant-clock";
 import { Throttle } from "./throttling";
@@ -43,6 +44,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       const resolved = resolveSeed(seed);
       const start = options.clock ? parseDate(options.clock) : resolved.now ? new Date(resolved.now) : new Date();
       seedStore(db, resolved, start);
+      seedAuditLog(new Directory(db, () => start), resolved.auditLog);
       setMeta(db, "clock", start.toISOString());
       const origin = seedOrigin(seed);
       setMeta(db, "seedSource", origin.source);

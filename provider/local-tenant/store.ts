@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS group_members (
   group_id TEXT NOT NULL, user_id TEXT NOT NULL, added_at TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_id);
+CREATE TABLE IF NOT EXISTS directory_audits (
+  id TEXT PRIMARY KEY, at TEXT NOT NULL, activity TEXT NOT NULL, target_ids TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS directory_audits_at ON directory_audits(at);
 CREATE TABLE IF NOT EXISTS apps (
   client_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, secret_hash TEXT NOT NULL,
   roles TEXT NOT NULL, scopes TEXT, wids TEXT NOT NULL, is_default INTEGER NOT NULL);
@@ -85,6 +88,7 @@ const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
   ["users", "licensed", "INTEGER NOT NULL DEFAULT 0"],
   // signInActivity's lastSuccessfulSignInDateTime (graph-facts.md 14.3, 20); NULL: never signed in.
   ["users", "last_sign_in", "TEXT"],
+  ["apps", "acts_as", "TEXT"],
 ];
 
 function addMissingColumns(db: Db): void {
@@ -169,9 +173,9 @@ export function seedStore(db: Db, seed: ResolvedSeed, now: Date): void {
         }
       }
     }
-    const app = db.prepare("INSERT INTO apps VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const app = db.prepare("INSERT INTO apps (client_id, display_name, secret_hash, roles, scopes, wids, is_default, acts_as) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const a of seed.apps) {
-      app.run(a.clientId, a.displayName, a.secretHash, JSON.stringify(a.roles), a.scopes ? JSON.stringify(a.scopes) : null, JSON.stringify(a.wids), a.isDefault ? 1 : 0);
+      app.run(a.clientId, a.displayName, a.secretHash, JSON.stringify(a.roles), a.scopes ? JSON.stringify(a.scopes) : null, JSON.stringify(a.wids), a.isDefault ? 1 : 0, a.actsAs);
     }
     db.exec(SET_ALL_LICENSED);
     db.exec(LICENSED);

@@ -41,6 +41,9 @@ export const DEFAULT_THROTTLING: Required<Omit<ThrottlingOptions, "appTenantReso
   tenantWrites: 18_000,
   tenantWriteWindowMs: 300_000,
   appTenantResourceUnitWindowMs: 10_000,
+  // Identity and access reports (auditLogRoot): 5 requests per 10 s per app per tenant (graph-facts.md 21.5).
+  appTenantReportReads: 5,
+  appTenantReportReadWindowMs: 10_000,
 };
 
 /** S < 50 users: 3,500; M 50-500: 5,000; L > 500: 8,000 resource units per 10 s (section 7). */
@@ -50,8 +53,10 @@ export const resourceUnitQuota = (users: number): number => (users < 50 ? 3_500 
  * Cost of a request (section 7): GET users 2, subscribedSkus 3, group members 3, other GETs 1; a
  * write 1 resource unit and 1 write. `$select` takes 1 off, `$top` under 20 takes 1 off; minimum 1.
  */
-export function requestCost(req: GraphRequest): { resourceUnits: number; writes: number } {
+export function requestCost(req: GraphRequest): { resourceUnits: number; writes: number; reports?: number } {
   if (req.method !== "GET") return { resourceUnits: 1, writes: 1 };
+  // The audit log is the identity and access reports service, with its own limit (graph-facts.md 21.5).
+  if (req.segments[0]?.toLowerCase() === "auditlogs") return { resourceUnits: 1, writes: 0, reports: 1 };
   const s = req.segments;
   let ru = 1;
   if (s[0] === "users" && s.length <= 2) ru = 2;
@@ -90,7 +95,7 @@ export class Throttle {
   }
 
   /** Admit or refuse one request; a refused one uses no quota. */
-  check(appId: string, tenantId: string, cost: { resourceUnits: number; writes: number }, now: number): ThrottleVerdict {
+  check(appId: string, tenantId: string, cost: { resourceUnits: number; writes: number; reports?: number }, now: number): ThrottleVerdict {
     const ru = { "x-ms-resource-unit": String(cost.resourceUnits) };
     if (this.options === false) return { ok: true, headers: ru };
     const o = { ...DEFAULT_THROTTLING, ...this.options };
@@ -107,6 +112,10 @@ export class Throttle {
         { bucket: this.bucket(`w/${appId}`, o.appTenantWrites, o.appTenantWriteWindowMs, now), n: cost.writes, scope: `Tenant_Application/Write/${appId}/${tenantId}`, info: "WriteLimitExceeded" },
         { bucket: this.bucket("w/tenant", o.tenantWrites, o.tenantWriteWindowMs, now), n: cost.writes, scope: `Tenant/Write/${tenantId}`, info: "WriteLimitExceeded" },
       );
+    }
+    if (cost.reports) {
+      // Graph documents no throttle-scope or -information value for this service: both a local choice (21.5).
+      checks.push({ bucket: this.bucket(`reports/${appId}`, o.appTenantReportReads, o.appTenantReportReadWindowMs, now), n: cost.reports, scope: `Tenant_Application/Read/${appId}/${tenantId}`, info: "ReportsLimitExceeded" });
     }
     const worst = checks.map((c) => ({ ...c, wait: c.bucket.waitFor(c.n, now) })).sort((a, b) => b.wait - a.wait)[0];
     if (worst.wait > 0) {

@@ -1,6 +1,6 @@
 import { newTokenClaims, signAccessToken, TOKEN_LIFETIME_SECONDS } from "./access-token";
 import type { GraphResponse } from "./graph-response";
-import { newGuid, secretHash } from "./ids";
+import { guidFromName, newGuid, secretHash } from "./ids";
 import { decodeStrict, parseFormStrict } from "./request-target";
 import type { Db } from "./store";
 
@@ -20,6 +20,8 @@ interface AppRow {
   roles: string;
   scopes: string | null;
   wids: string;
+  /** UPN of the user a delegated app signs in as (seed `delegated.user`). */
+  acts_as: string | null;
 }
 
 /** Entra's error body: `error`, `error_description` starting with the AADSTS code, `error_codes`... */
@@ -146,6 +148,7 @@ export function issueToken(a: AuthorityInfo, tenant: string, formText: string, a
     iss: issuerOf(a),
     tid: a.tenantId,
     app: { clientId: app.client_id, displayName: app.display_name, roles: JSON.parse(app.roles), scopes: app.scopes ? JSON.parse(app.scopes) : null, wids: JSON.parse(app.wids) },
+    user: actingUser(a, app.acts_as),
   });
   return {
     status: 200,
@@ -157,4 +160,11 @@ export function issueToken(a: AuthorityInfo, tenant: string, formText: string, a
       access_token: signAccessToken(a.signingKey, claims),
     },
   };
+}
+
+/** The user a delegated app signs in as: its object id when the account exists, else a stable one. */
+function actingUser(a: AuthorityInfo, upn: string | null): { id: string; userPrincipalName: string } | undefined {
+  if (!upn) return undefined;
+  const row = a.db.prepare("SELECT id FROM users WHERE upn_lower = ?").get(upn.toLowerCase()) as { id: string } | undefined;
+  return { id: row?.id ?? guidFromName(`${a.tenantId}/user/${upn.toLowerCase()}`), userPrincipalName: upn };
 }

@@ -75,6 +75,9 @@ export interface ThrottlingOptions {
    */
   appTenantResourceUnits?: number;
   appTenantResourceUnitWindowMs?: number;
+  /** Audit log reads per application + tenant pair: 5 per 10 s (identity and access reports, graph-facts.md 21.5). */
+  appTenantReportReads?: number;
+  appTenantReportReadWindowMs?: number;
 }
 
 /** Rates are probabilities in [0, 1], drawn from a seeded random source so runs repeat. */

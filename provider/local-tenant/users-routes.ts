@@ -1,5 +1,6 @@
 import type { LicenseDetails, User } from "@microsoft/microsoft-graph-types";
 import { assignLicense } from "./assign-license";
+import { initiatorOf } from "./audit-log";
 import type { UserRow } from "./directory";
 import { reprocessUser } from "./group-processing";
 import { badRequest, type GraphResponse, json, notFound, unsupportedQuery } from "./graph-response";
@@ -86,7 +87,7 @@ export function usersRoutes(ctx: RouteContext): GraphResponse | undefined {
   }
   if (action?.toLowerCase() === "assignlicense" && req.method === "POST") {
     demand(ctx.principal, "assignLicense");
-    const user = assignLicense(dir, ref, req.body);
+    const user = assignLicense(dir, ref, req.body, initiatorOf(ctx.principal));
     return json(200, { "@odata.context": `${ctx.graphBaseUrl}/$metadata#users/$entity`, ...renderUsers(ctx, [user], ACTION_USER_PROPERTIES)[0] });
   }
   if (action?.toLowerCase() === "reprocesslicenseassignment" && req.method === "POST") {

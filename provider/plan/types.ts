@@ -3,6 +3,7 @@
  * construction) and the contract in `schemas/plan.schema.json`. A saved plan is a review
  * certificate: `apply --plan` makes the plan again and carries it out only if it is this one.
  */
+import type { Attribution } from "./drift-attribution";
 
 export const PLAN_VERSION = 3;
 
@@ -250,4 +251,9 @@ export interface Plan {
   fingerprint: string;
   /** Names of the service plans whose ids appear in the plan, so reports can print names. */
   planNames?: Record<string, string>;
+  /**
+   * `drift` only: where each drift came from (drift-attribution.ts). A report, not part of the
+   * reviewed plan: a saved plan's check leaves it out (flow/saved-plan.ts).
+   */
+  attribution?: Attribution;
 }

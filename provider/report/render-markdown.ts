@@ -1,5 +1,6 @@
 import { hasLifecycle, lifecycleCell, renewalNotes, subscriptionSection } from "./subscription-lines";
 import { describePlanTenant } from "../plan/plan-tenant";
+import { attributionRows, attributionTitle } from "./attribution-lines";
 import type { Consequence, GroupChange, Plan, PlanChange } from "../plan/types";
 import { linkSources, sourceLink } from "./sources";
 import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb, worst } from "./wording";
@@ -28,7 +29,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const mode = options.mode ?? "plan";
   const limit = options.limit ?? COMMENT_LIMIT;
   const top: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
-  top.push(...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...subscriptions(plan), ...seats(plan));
+  top.push(...origins(plan), ...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...subscriptions(plan), ...seats(plan));
   if (plan.monthlySaving) {
     const { amount, currency } = plan.monthlySaving;
     top.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
@@ -56,6 +57,19 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const text = `${out.join("\n")}\n`;
   // The summary tables are capped by rows; a plan of very long lines is cut as a last resort.
   return text.length <= limit ? text : `${text.slice(0, limit - 80)}\n\n> (cut at ${limit.toLocaleString("en-US")} characters)\n`;
+}
+
+/** drift: where each drift came from, a table of at most MAX_ROWS rows. */
+function origins(plan: Plan): string[] {
+  if (!plan.attribution) return [];
+  const rows = attributionRows(plan.attribution);
+  const out = [`### ${attributionTitle(plan.attribution).replace(/:$/, "")}`, ""];
+  if (rows.length === 0) return out;
+  out.push("| user | what drifted | where it came from |", "| --- | --- | --- |");
+  for (const r of rows.slice(0, MAX_ROWS)) out.push(`| ${r.map(cell).join(" | ")} |`);
+  if (rows.length > MAX_ROWS) out.push(`| … and ${rows.length - MAX_ROWS} more | | |`);
+  out.push("");
+  return out;
 }
 
 const length = (lines: string[]): number => lines.reduce((n, l) => n + l.length + 1, 0);

@@ -1,5 +1,6 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
+import { attributionRows, attributionTitle } from "./attribution-lines";
 import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 import { hasLifecycle, lifecycleCell, renewalNotes, subscriptionSection } from "./subscription-lines";
@@ -24,6 +25,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
   };
 
   const out: string[] = [paint(`Tenant: ${describePlanTenant(plan.tenant)}`, "dim"), paint(headline(plan, mode), "bold"), ""];
+  if (plan.attribution) {
+    out.push(paint(attributionTitle(plan.attribution), "bold"));
+    for (const [user, what, origin] of attributionRows(plan.attribution)) out.push(`  ${user}  ${what}: ${origin}`);
+    out.push("");
+  }
   for (const change of changesWorstFirst(plan)) out.push(...changeBlock(change));
   for (const g of plan.groupChanges ?? []) {
     const t = groupChangeText(g, plan, mode);

@@ -25,6 +25,8 @@ const LINKS: Record<string, { title: string; url: string }> = {
   "14.2": { title: "Remove licenses from a subscription", url: "https://learn.microsoft.com/microsoft-365/commerce/licenses/remove-licenses-from-subscription" },
   "19.1": { title: "List subscriptions", url: "https://learn.microsoft.com/graph/api/directory-list-subscriptions" },
   "19.2": { title: "What if my subscription expires", url: "https://learn.microsoft.com/microsoft-365/commerce/subscriptions/what-if-my-subscription-expires" },
+  "14.4": { title: "Microsoft Entra audit log activities", url: "https://learn.microsoft.com/entra/identity/monitoring-health/reference-audit-activities" },
+  "21": { title: "List directoryAudits", url: "https://learn.microsoft.com/graph/api/directoryaudit-list" },
 };
 
 /** `graph-facts.md 10.1` as a markdown link to Microsoft's page; the text itself when unknown. */

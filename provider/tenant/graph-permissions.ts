@@ -148,6 +148,20 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
     source: "graph-facts.md 14.2 and 19.1 (Learn directory-list-subscriptions)",
   },
   {
+    method: "GET",
+    path: "/auditLogs/directoryAudits",
+    purpose: "who changed a drifted user's licenses, when and from where (read only when drift is found)",
+    // Graph wants AuditLog.Read.All *and* Directory.Read.All (graph-facts.md 21); this table's
+    // "any one of" cannot say "both", so the second is named in `optional` and `beyond`.
+    needs: ["AuditLog.Read.All"],
+    alsoAccepted: [],
+    delegatedRoles: ["Reports Reader", "Security Reader", "Security Administrator", "Global Administrator"],
+    usedBy: ["drift"],
+    optional: "`drift` only, with `Directory.Read.All` as well: without them drift is reported all the same and says that who made it could not be read",
+    beyond: "the endpoint needs Directory.Read.All as well as AuditLog.Read.All",
+    source: "graph-facts.md 14.4 and 21 (GD directoryaudit-list.md)",
+  },
+  {
     method: "POST",
     path: "/users/{id}/assignLicense",
     purpose: "add and remove a user's licenses",

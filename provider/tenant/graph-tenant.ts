@@ -20,7 +20,8 @@ import { createRequestFunction } from "./http-request";
 import { readSnapshot } from "./snapshot-reader";
 import { readUserActivity, type UserActivity } from "./sign-in-reader";
 import { awaitGroupProcessing } from "./await-group-processing";
-import type { GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import { readAuditLog } from "./audit-reader";
+import type { AuditRead, GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
 import { checkRequirement, checkWriteClaims, decodeTokenClaims, writeNeeds, writeRequirements } from "./write-access";
 import type { TokenClaims, WriteNeeds } from "./write-access";
@@ -161,6 +162,10 @@ export class GraphTenant implements Tenant {
   /** Reclaim's read: account state and sign-in activity of the named users (sign-in-reader.ts). */
   readUserActivity(upns: string[]): Promise<UserActivity[]> {
     return readUserActivity(this.client, upns, { ...this.runOptions(), concurrency: this.readConcurrency, pacer: this.readPacer });
+  }
+
+  readAuditLog(userIds: string[], since: string): Promise<AuditRead> {
+    return readAuditLog(this.client, userIds, since);
   }
 
   awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]> {

@@ -55,7 +55,8 @@ const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 /** Who, as the README names them: plan, drift and export read the same. */
 const COMMANDS: { label: string; user: PermissionUser }[] = [
-  { label: "`plan`, `drift`, `export`", user: "plan" },
+  // drift: the reads plan and export make, and the audit log (optional) when it finds drift.
+  { label: "`plan`, `drift`, `export`", user: "drift" },
   { label: "`apply`", user: "apply" },
   { label: "`apply` of a state that manages groups (in addition)", user: "groups" },
 ];

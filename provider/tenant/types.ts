@@ -216,6 +216,23 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
+/** One directory audit entry, as drift attribution reads it (graph-facts.md 21). */
+export interface AuditEntry {
+  /** "Change user license" (by group-based licensing's own actor: `group-licensing`) or "Restore user" (graph-facts.md 21.4). */
+  kind: "license-change" | "group-licensing" | "restore";
+  /** activityDateTime, ISO. */
+  at: string;
+  /** The user the entry targets (lower-case object id). */
+  userId: string;
+  /** initiatedBy: the user's UPN and address, or the app's display name. */
+  by: { user?: string; app?: string; ipAddress?: string };
+  /** SKUs the change added, removed or changed (lower-case ids); null when the entry names none (21.3). */
+  skus: string[] | null;
+}
+
+/** The audit log for some users since a time, or why it could not be read. */
+export type AuditRead = { ok: true; since: string; entries: AuditEntry[] } | { ok: false; since: string; reason: string };
+
 export interface Tenant {
   /** A description safe to print: the Graph root URL, never a credential. */
   readonly describe: string;
@@ -235,4 +252,9 @@ export interface Tenant {
    * group's licenses. Batched: one `$batch` per poll for all groups still pending.
    */
   awaitGroupProcessing(groupIds: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<GroupProcessing[]>;
+  /**
+   * License changes and restores of these users since `since`, from the directory audit log (graph-facts.md 21);
+   * a refusal (no AuditLog.Read.All) is a value, not an error. Absent on tenants that cannot read it.
+   */
+  readAuditLog?(userIds: string[], since: string): Promise<AuditRead>;
 }

@@ -34,6 +34,14 @@ const saved = (p: Plan, snapshot: Parameters<typeof plan>[1], state: Parameters<
   checkSavedPlan(p, plan(state, snapshot, new Date(p.createdAt)), snapshot);
 
 describe("a saved plan is a review certificate", () => {
+  it("drift's attribution is a report beside the plan, not part of what was reviewed", () => {
+    const state = fabrikamDesired();
+    const snap = fabrikamSnapshot();
+    const p = plan(state, snap, FABRIKAM_NOW);
+    const withOrigins: Plan = { ...p, attribution: { auditLog: "not-readable", since: "2026-10-21T09:00:00.000Z", reason: "403", origins: [] } };
+    expect(saved(readPlanFile(renderJson(withOrigins)), snap, state)).toEqual({ differences: [], alreadyDone: [] });
+  });
+
   it("the plan made again from the same state and tenant is accepted", () => {
     const state = fabrikamDesired();
     const snap = fabrikamSnapshot();

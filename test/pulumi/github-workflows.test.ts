@@ -46,7 +46,7 @@ interface ApiComment {
  * `commentPages` in turn, as gh applies --jq to every page; `gh issue list` answers `ghExisting`.
  * Steps run as GitHub runs `shell: bash` (bash --noprofile --norc -eo pipefail).
  */
-function sandbox(npxExit: number, opts: { ghExisting?: string; commentPages?: ApiComment[][] } = {}) {
+function sandbox(npxExit: number, opts: { ghExisting?: string; commentPages?: ApiComment[][]; npx?: string; stubs?: Record<string, string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "m365-workflow-"));
   const bin = join(dir, "bin");
   spawnSync("mkdir", [bin]);
@@ -59,7 +59,7 @@ function sandbox(npxExit: number, opts: { ghExisting?: string; commentPages?: Ap
     writeFileSync(file, JSON.stringify(page));
     return file;
   });
-  stub("npx", `echo "## m365-licenses report for: $*"\n[ ${npxExit} -eq 0 ] || [ ${npxExit} -eq 2 ] || echo "error: GET /groups needs GroupMember.Read.All" >&2\nexit ${npxExit}`);
+  stub("npx", opts.npx ?? `echo "## m365-licenses report for: $*"\n[ ${npxExit} -eq 0 ] || [ ${npxExit} -eq 2 ] || echo "error: GET /groups needs GroupMember.Read.All" >&2\nexit ${npxExit}`);
   stub(
     "gh",
     [
@@ -68,6 +68,7 @@ function sandbox(npxExit: number, opts: { ghExisting?: string; commentPages?: Ap
       `if [ "$1 $2" = "api --paginate" ]; then jq -r "$5" ${pages.map((f) => `"${f}"`).join(" ")}; fi`,
     ].join("\n"),
   );
+  for (const [name, body] of Object.entries(opts.stubs ?? {})) stub(name, body);
   for (const f of ["out", "summary", "gh.log"]) writeFileSync(join(dir, f), "");
   const read = (f: string): string => readFileSync(join(dir, f), "utf8");
   return {
@@ -232,32 +233,100 @@ describe("license-apply-on-merge.yml", () => {
 
 describe("license-drift-nightly.yml", () => {
   const w = workflow("license-drift-nightly.yml");
-  const script = step(w, "Check for drift").run!;
+  const check = step(w, "Check for drift").run!;
+  const accept = step(w, "Accept the drift as an edit").run!;
+  const pr = step(w, "Open or update the pull request").run!;
+  const issue = step(w, "Open or update the issue").run!;
+  const env = { BRANCH: "license-drift/t-1", BASE: "main" };
 
-  it("runs on a schedule and may open issues", () => {
+  /**
+   * The accept step with `npx ... --write accept` exiting `exit` and, when `edits`, changing a file
+   * under licenses/ (a recording `git` answers `status --porcelain` from that); `gh pr list` answers `prExisting`.
+   */
+  function runAccept(exit: number, edits: boolean) {
+    const box = sandbox(0, {
+      npx: `echo "accept: $*"\n${edits ? 'echo edited > "$PWD/edited"' : ":"}\nexit ${exit}`,
+      stubs: { git: `echo "git $*" >> "$PWD/gh.log"\nif [ "$1" = status ] && [ -f "$PWD/edited" ]; then echo " M licenses/users.yaml"; fi` },
+    });
+    const status = box.run(accept, env);
+    return { status, log: box.gh(), output: box.read("out") };
+  }
+
+  it("runs on a schedule; may push a branch, open pull requests and issues", () => {
     expect(w.on.schedule).toEqual([{ cron: "17 3 * * *" }]);
-    expect(w.permissions.issues).toBe("write");
+    expect(w.permissions).toEqual({ contents: "write", "pull-requests": "write", issues: "write", "id-token": "write" });
   });
 
-  it("exit code 2 opens an issue with the drift report", () => {
-    const r = runStep(script, 2);
+  it("exit code 2: drifted, the report in the job summary; nothing opened yet", () => {
+    const r = runStep(check, 2);
     expect(r.status).toBe(0);
-    expect(r.gh.filter((l) => l.startsWith("issue create"))).toEqual(["issue create --title License drift detected --label license-drift --body-file drift.md"]);
+    expect(r.output).toContain("drifted=true");
+    expect(r.summary).toContain("## m365-licenses report for: --no-install m365-licenses drift licenses/");
+    expect(r.gh.filter((l) => !l.startsWith("issue list"))).toEqual([]);
   });
 
-  it("exit code 2 with an open drift issue comments on it instead", () => {
-    const r = runStep(script, 2, "17");
-    expect(r.gh.filter((l) => l.startsWith("issue create"))).toEqual([]);
-    expect(r.gh).toContain("issue comment 17 --body-file drift.md");
+  it("the accept step edits licenses/ on the drift branch, commits and pushes it: never the default branch", () => {
+    const r = runAccept(0, true);
+    expect(r.status).toBe(0);
+    expect(r.output).toContain("edited=true");
+    const git = r.log.filter((l) => l.startsWith("git ") && !l.startsWith("git config"));
+    expect(git[0]).toBe("git switch -C license-drift/t-1");
+    expect(git).toContain("git add -- licenses/");
+    expect(git.at(-1)).toBe("git push --force --quiet origin license-drift/t-1");
   });
 
-  it("exit code 0 closes an open drift issue (drift cleared), and does nothing else", () => {
-    expect(runStep(script, 0, "17").gh.filter((l) => !l.startsWith("issue list"))).toEqual(["issue close 17 --comment Drift cleared: the tenant matches the repository again."]);
+  it.each([
+    ["the edit failed (a TypeScript state)", 1, false],
+    ["the edit changed nothing", 0, false],
+    ["the edit failed after writing", 1, true],
+  ])("no pull request when %s: the drift goes to an issue", (_why, exit, edits) => {
+    const r = runAccept(exit, edits);
+    expect(r.status).toBe(0);
+    expect(r.output).toContain("edited=false");
+    expect(r.log.filter((l) => l.startsWith("git push") || l.startsWith("git commit"))).toEqual([]);
+  });
+
+  it("opens the pull request with the drift report as its body, or updates the open one", () => {
+    const box = sandbox(0);
+    writeFileSync(join(box.dir, "drift.md"), "## m365-licenses drift\n| carol@fabrikam.com | ENTERPRISEPACK | changed by admin@fabrikam.com |\n");
+    expect(box.run(pr, env)).toBe(0);
+    expect(box.gh().filter((l) => l.startsWith("pr "))).toEqual(["pr list --state open --head license-drift/t-1 --json number --jq .[0].number", "pr create --base main --head license-drift/t-1 --title Accept license drift --label license-drift --body-file pr-body.md"]);
+    expect(box.read("pr-body.md")).toContain("| carol@fabrikam.com | ENTERPRISEPACK | changed by admin@fabrikam.com |");
+    const again = sandbox(0, { stubs: { gh: `echo "$*" >> "$PWD/gh.log"\nif [ "$1 $2" = "pr list" ]; then echo 31; fi` } });
+    writeFileSync(join(again.dir, "drift.md"), "report");
+    expect(again.run(pr, env)).toBe(0);
+    expect(again.gh()).toContain("pr edit 31 --body-file pr-body.md");
+  });
+
+  it("the issue: opened with the drift report, or commented on when open", () => {
+    expect(runStep(issue, 0).gh.filter((l) => l.startsWith("issue create"))).toEqual(["issue create --title License drift detected --label license-drift --body-file drift.md"]);
+    expect(runStep(issue, 0, "17").gh).toContain("issue comment 17 --body-file drift.md");
+  });
+
+  it("the steps after the check run only on drift, and the issue only without an edit; no step reverts", () => {
+    expect(Object.values(w.jobs)[0].steps.map((s) => (s as Step & { if?: string }).if ?? "")).toEqual([
+      "", "", "", "",
+      "steps.drift.outputs.drifted == 'true'",
+      "steps.accept.outputs.edited == 'true'",
+      "steps.drift.outputs.drifted == 'true' && steps.accept.outputs.edited != 'true'",
+    ]);
+    const calls = Object.values(w.jobs)[0].steps.flatMap((s) => (s.run ?? "").split("\n")).filter((l) => l.includes("npx --no-install m365-licenses"));
+    expect(calls).toHaveLength(2); // drift, and drift --write accept
+    for (const line of calls) expect(line).not.toMatch(/--write revert|m365-licenses apply/);
+  });
+
+  it("exit code 0 closes an open drift issue and the drift pull request (drift cleared), and does nothing else", () => {
+    const box = sandbox(0, { stubs: { gh: `echo "$*" >> "$PWD/gh.log"\nif [ "$1 $2" = "issue list" ] || [ "$1 $2" = "pr list" ]; then echo 17; fi` } });
+    expect(box.run(check, env)).toBe(0);
+    expect(box.gh().filter((l) => !l.includes(" list "))).toEqual([
+      "issue close 17 --comment Drift cleared: the tenant matches the repository again.",
+      "pr close 17 --delete-branch --comment Drift cleared: the tenant matches the repository again.",
+    ]);
   });
 
   it("exit code 0 without an open issue does nothing; exit code 1 fails the job", () => {
-    expect(runStep(script, 0).gh.filter((l) => !l.startsWith("issue list"))).toEqual([]);
-    const failed = runStep(script, 1);
+    expect(runStep(check, 0).gh.filter((l) => !l.includes(" list "))).toEqual([]);
+    const failed = runStep(check, 1);
     expect(failed.status).toBe(1);
     expect(failed.gh).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError, ValidationError } from "../../provider/errors";
+import type { Attribution, DriftOrigin } from "../../provider/plan/drift-attribution";
 import { plan } from "../../provider/plan/plan";
 import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanSubscriptions, PlanTenant, PlanWarning, SeatLine, SubscriptionWarning } from "../../provider/plan/types";
 import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
@@ -20,8 +21,10 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
 const FIELDS = {
   plan: {
     version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, groupChanges: true, blocked: true,
-    warnings: true, seats: true, subscriptions: true, monthlySaving: true, fingerprint: true, planNames: true,
+    warnings: true, seats: true, subscriptions: true, monthlySaving: true, fingerprint: true, planNames: true, attribution: true,
   } satisfies Record<keyof Plan, true>,
+  attribution: { auditLog: true, since: true, reason: true, origins: true } satisfies Record<keyof Attribution, true>,
+  driftOrigin: { user: true, userId: true, sku: true, drift: true, source: true, by: true, at: true, from: true, group: true, detail: true } satisfies Record<keyof DriftOrigin, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, warnings: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
   tenant: { id: true, displayName: true, domain: true, cloud: true, endpoint: true } satisfies Record<keyof PlanTenant, true>,
   warning: { kind: true, sku: true, skuId: true, groups: true, users: true, detail: true } satisfies Record<keyof PlanWarning, true>,
@@ -64,6 +67,8 @@ describe("schemas/plan.schema.json", () => {
     ["memberEffect", schema.$defs.memberEffect.properties],
     ["subscriptions", schema.$defs.subscriptions.properties],
     ["subscriptionWarning", schema.$defs.subscriptionWarning.properties],
+    ["attribution", schema.$defs.attribution.properties],
+    ["driftOrigin", schema.$defs.driftOrigin.properties],
   ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });

@@ -31,7 +31,9 @@ describe("the README's Permissions section", () => {
   it("names, per command, the least privileged permissions", () => {
     expect(leastPrivileged("plan")).toMatchObject({ required: ["LicenseAssignment.Read.All", "User.Read.All", "GroupMember.Read.All"], sometimes: [] });
     expect(leastPrivileged("plan").optional.map((o) => o.permission)).toStrictEqual(["Organization.Read.All"]);
-    expect(leastPrivileged("drift")).toStrictEqual(leastPrivileged("plan"));
+    // drift reads what plan reads, and the audit log when it finds drift (optional: graph-facts.md 21).
+    expect({ ...leastPrivileged("drift"), optional: [] }).toStrictEqual({ ...leastPrivileged("plan"), optional: [] });
+    expect(leastPrivileged("drift").optional.map((o) => o.permission)).toStrictEqual(["Organization.Read.All", "AuditLog.Read.All"]);
     expect(leastPrivileged("export")).toStrictEqual(leastPrivileged("plan"));
     expect(leastPrivileged("apply")).toMatchObject({
       required: ["User.Read.All", "GroupMember.Read.All", "LicenseAssignment.ReadWrite.All"],
@@ -81,6 +83,8 @@ describe("the table agrees with the code that checks and the tenant that refuses
     ["POST /groups/{id}/members/$ref", PERMISSIONS.writeGroupMembers],
     ["DELETE /groups/{id}/members/{id}/$ref", PERMISSIONS.writeGroupMembers],
     ["POST /users/{id}/reprocessLicenseAssignment", PERMISSIONS.reprocessLicenses],
+    // With Directory.Read.All as well: the local tenant checks the pair (demandAuditRead).
+    ["GET /auditLogs/directoryAudits", PERMISSIONS.readAuditLogs],
   ])("%s: the local tenant accepts exactly these", (row, local) => {
     expect(new Set(acceptedBy(endpoint(row)))).toStrictEqual(new Set(local));
   });

@@ -3,17 +3,16 @@
  * issues tokens with the roles its seed gives each app and refuses as Graph does, graph-facts.md 8).
  * The least privileged set the README documents for each command is enough, and one fewer is not.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type CliIo } from "../../provider/cli/main";
+import { main } from "../../provider/cli/main";
 import { PermissionError } from "../../provider/errors";
 import type { SeedApp } from "../../provider/local-tenant";
 import { ROLES } from "../../provider/local-tenant";
 import { readSeed } from "../../provider/local-tenant/seed-file";
 import { connectLocalTenant } from "../../provider/tenant";
 import { leastPrivileged } from "../../provider/tenant/permissions-readme";
+import { cliIoFor } from "../support/cli-io";
 import { FABRIKAM_SEED, SKU, upn, useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 
 const NAMED = ["alice", "bob", "grace", "ghost"].map(upn);
@@ -119,20 +118,7 @@ describe("through the CLI", () => {
 
   it("plan with only LicenseAssignment.Read.All and User.Read.All: exit 1, the missing permission named, no stack trace", async () => {
     const readonly = { clientId: "9d1b7e3c-2a58-4f60-b4c7-5e8a1f3d6b29", clientSecret: "readonly-secret" }; // the Fabrikam seed's read-only app
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      isTTY: false,
-      cwd: mkdtempSync(join(tmpdir(), "m365-perm-")),
-      env: {
-        AZURE_TENANT_ID: fx.local.tenantId,
-        AZURE_CLIENT_ID: readonly.clientId,
-        AZURE_CLIENT_SECRET: readonly.clientSecret,
-        M365_LICENSES_CA_FILE: fx.local.caCertPath,
-      },
-    };
+    const { io, out, err } = cliIoFor(fx.local, readonly);
     expect(await main(["plan", state, "--tenant", fx.local.graphBaseUrl], io)).toBe(1);
     const text = err.join("\n");
     expect(err[0]).toBe(
