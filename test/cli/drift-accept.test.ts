@@ -66,7 +66,7 @@ describe("drift --write accept", () => {
     const ts = await run(cwd, ["drift", "state.ts", "--write", "accept"]);
     expect([ts.code, ts.err]).toEqual([1, expect.stringContaining("cannot edit a TypeScript state (state.ts)")]);
     const bad = await run(cwd, ["drift", "state.ts", "--write", "sideways"]);
-    expect([bad.code, bad.err]).toEqual([1, expect.stringContaining("--write must be accept, not 'sideways'")]);
+    expect([bad.code, bad.err]).toEqual([1, expect.stringContaining("--write must be accept or revert, not 'sideways'")]);
     expect(wireRequests(fx.local)).toEqual([]);
   });
 });

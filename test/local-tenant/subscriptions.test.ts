@@ -40,7 +40,7 @@ describe("the lifecycle, as data (graph-facts.md 19.2)", () => {
 
 describe("a seed's subscriptions", () => {
   const base = readSeed(FABRIKAM_SEED);
-  const withSku = (sku: SeedSku): SeedFile => ({ ...base, users: [], groups: [], skus: [sku] });
+  const withSku = (sku: SeedSku): SeedFile => ({ ...base, users: [], groups: [], auditLog: [], skus: [sku] });
 
   it("decide the SKU's units at the seed's clock; nextLifecycleInDays counts from its now", () => {
     const r = resolveSeed(withSku({ sku: "POWER_BI_PRO", subscriptions: [{ totalLicenses: 4, nextLifecycleInDays: 10 }, { totalLicenses: 2, status: "Suspended", nextLifecycleInDays: -1 }] }));
