@@ -1,6 +1,6 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
-import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
+import { actionLabel, changesWorstFirst, expiringText, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /** ANSI colours, only when asked (the CLI asks on a TTY without NO_COLOR). */
@@ -41,6 +41,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (kept.length) {
     out.push(paint("Warnings (apply goes on; read them):", "yellow", "bold"));
     for (const w of kept) out.push(`  ${paint("!", "yellow")} ${w.detail}: ${someUsers(w.users)}`);
+    out.push("");
+  }
+  if (plan.expiring?.length) {
+    out.push(paint("Grants ending soon (expires: the start of that day, UTC):", "yellow", "bold"));
+    for (const g of plan.expiring) out.push(`  ${paint("!", "yellow")} ${expiringText(g)}`);
     out.push("");
   }
   out.push(...seatTable(), "");

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError, ValidationError } from "../../provider/errors";
 import { plan } from "../../provider/plan/plan";
-import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanTenant, PlanWarning, SeatLine } from "../../provider/plan/types";
+import type { Blocker, Consequence, ExpiringGrant, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanTenant, PlanWarning, SeatLine } from "../../provider/plan/types";
 import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
 import { readPlanFile } from "../../provider/report/read-plan-file";
 import { renderJson } from "../../provider/report/render-json";
@@ -20,13 +20,14 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
 const FIELDS = {
   plan: {
     version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, groupChanges: true, blocked: true,
-    warnings: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true,
+    warnings: true, expiring: true, seats: true, monthlySaving: true, fingerprint: true, planNames: true,
   } satisfies Record<keyof Plan, true>,
   summary: { add: true, remove: true, update: true, delete: true, restore: true, blocked: true, warnings: true, unchanged: true } satisfies Record<keyof Plan["summary"], true>,
   tenant: { id: true, displayName: true, domain: true, cloud: true, endpoint: true } satisfies Record<keyof PlanTenant, true>,
   warning: { kind: true, sku: true, skuId: true, groups: true, users: true, detail: true } satisfies Record<keyof PlanWarning, true>,
   change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true, licenseFingerprint: true } satisfies Record<keyof PlanChange, true>,
-  plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
+  plannedLicense: { skuId: true, sku: true, disabledPlans: true, reason: true, expires: true } satisfies Record<keyof PlannedLicense, true>,
+  expiringGrant: { holder: true, sku: true, skuId: true, expires: true, daysLeft: true } satisfies Record<keyof ExpiringGrant, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
   consequence: { kind: true, severity: true, message: true, date: true, source: true, plans: true } satisfies Record<keyof Consequence, true>,
   blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
@@ -58,6 +59,7 @@ describe("schemas/plan.schema.json", () => {
     ["warning", schema.$defs.warning.properties],
     ["groupChange", schema.$defs.groupChange.properties],
     ["memberEffect", schema.$defs.memberEffect.properties],
+    ["expiringGrant", schema.$defs.expiringGrant.properties],
   ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });
