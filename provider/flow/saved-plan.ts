@@ -1,6 +1,6 @@
 import { licenseWrite } from "../apply/order-writes";
 import { checkStale } from "../apply/stale-check";
-import type { GroupChange, Plan, PlanChange, SeatLine } from "../plan/types";
+import type { GroupChange, Plan, PlanChange, PlannedLicense, SeatLine } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 
 export interface SavedPlanCheck {
@@ -139,3 +139,17 @@ function leftOf(saved: GroupChange, now: GroupChange): boolean {
   const within = (xs: unknown[], ys: unknown[]) => xs.every((x) => ys.some((y) => JSON.stringify(y) === JSON.stringify(x)));
   return within(b.add, a.add) && within(b.remove, a.remove) && within(b.plans, a.plans) && within(b.join, a.join) && within(b.leave, a.leave);
 }
+
+/**
+ * The removals a plan made at the tenant's clock has because a time-boxed grant's day came after
+ * the saved plan was made: each is a way the reviewed plan is not what applying it now should do.
+ */
+export function grantsEndedSinceReview(saved: Plan, atNow: Plan): string[] {
+  const day = saved.createdAt.slice(0, 10);
+  const ended = (remove: PlannedLicense[]) => remove.filter((l) => l.reason === "expired-grant" && l.expires! > day);
+  return [
+    ...atNow.changes.flatMap((c) => ended(c.remove).map((l) => `${c.user}: the grant of ${l.sku} ended on ${l.expires}, after the plan was made (${saved.createdAt}); the plan made now removes it`)),
+    ...atNow.groupChanges.flatMap((g) => ended(g.remove).map((l) => `group ${g.group}: the grant of ${l.sku} ended on ${l.expires}, after the plan was made (${saved.createdAt}); the plan made now removes it`)),
+  ];
+}
+

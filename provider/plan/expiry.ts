@@ -85,3 +85,12 @@ export function expiringWithin(desired: DesiredState, now: Date, days = desired.
   }
   return out.sort((a, b) => a.daysLeft - b.daysLeft || compareStrings(a.holder, b.holder) || compareStrings(a.sku, b.sku));
 }
+
+/**
+ * Whether some grant's day comes after `from` and by `to`: a plan made at `from` and carried out at
+ * `to` would leave in place a license the state no longer wants (flow/run.ts reviewSavedPlan).
+ */
+export function anyGrantEndsBetween(desired: DesiredState, from: Date, to: Date): boolean {
+  const ends = (l: DesiredLicense) => l.expires !== undefined && daysUntil(l.expires, from) > 0 && daysUntil(l.expires, to) <= 0;
+  return desired.users.some((u) => u.licenses?.some(ends)) || desired.groups.some((g) => g.licenses.some(ends));
+}
