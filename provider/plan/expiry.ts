@@ -23,7 +23,9 @@ const groupHolder = (ref: string): string => `group:${ref}`;
 /** Grants whose day has come, by holder key (lower-cased UPN, `group:<ref lower-cased>`), then skuId → expires. */
 export type ExpiredGrants = Map<string, Map<string, string>>;
 
-const hasCome = (l: DesiredLicense, now: Date): boolean => l.expires !== undefined && daysUntil(l.expires, now) <= 0;
+/** Whether `l` is a time-boxed grant whose day has come at `now`. */
+export const grantEnded = (l: DesiredLicense, now: Date): boolean => l.expires !== undefined && daysUntil(l.expires, now) <= 0;
+const hasCome = grantEnded;
 
 /**
  * The state as it is in force at `now`: every grant whose `expires` day has come left out (so the
