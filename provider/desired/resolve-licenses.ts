@@ -3,7 +3,7 @@ import type { Problem } from "../errors";
 import { MAX_PRINTED_PROBLEMS } from "./limits";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense } from "./types";
-import { startOfDay } from "../util/iso-date";
+import { DATE_SHAPE, startOfDay } from "../util/iso-date";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -69,7 +69,7 @@ export function resolveLicense(
   if (typeof spec.expires === "string") {
     // The shape (YYYY-MM-DD) is the schema's to report; a day that does not exist is ours.
     if (startOfDay(spec.expires) !== undefined) license.expires = spec.expires;
-    else if (/^\d{4}-\d{2}-\d{2}$/.test(spec.expires)) problems.push(source.problem([...path, "expires"], `expires '${spec.expires}' is not a day of the calendar`));
+    else if (DATE_SHAPE.test(spec.expires)) problems.push(source.problem([...path, "expires"], `expires '${spec.expires}' is not a day of the calendar`));
   }
   return license;
 }

@@ -1,5 +1,6 @@
 import { licenseWrite } from "../apply/order-writes";
 import { checkStale } from "../apply/stale-check";
+import { dayHasCome } from "../plan/expiry";
 import type { GroupChange, Plan, PlanChange, PlannedLicense, SeatLine } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 
@@ -145,8 +146,8 @@ function leftOf(saved: GroupChange, now: GroupChange): boolean {
  * the saved plan was made: each is a way the reviewed plan is not what applying it now should do.
  */
 export function grantsEndedSinceReview(saved: Plan, atNow: Plan): string[] {
-  const day = saved.createdAt.slice(0, 10);
-  const ended = (remove: PlannedLicense[]) => remove.filter((l) => l.reason === "expired-grant" && l.expires! > day);
+  const reviewed = new Date(saved.createdAt);
+  const ended = (remove: PlannedLicense[]) => remove.filter((l) => l.reason === "expired-grant" && !dayHasCome(l.expires!, reviewed));
   return [
     ...atNow.changes.flatMap((c) => ended(c.remove).map((l) => `${c.user}: the grant of ${l.sku} ended on ${l.expires}, after the plan was made (${saved.createdAt}); the plan made now removes it`)),
     ...atNow.groupChanges.flatMap((g) => ended(g.remove).map((l) => `group ${g.group}: the grant of ${l.sku} ended on ${l.expires}, after the plan was made (${saved.createdAt}); the plan made now removes it`)),

@@ -23,9 +23,11 @@ const groupHolder = (ref: string): string => `group:${ref}`;
 /** Grants whose day has come, by holder key (lower-cased UPN, `group:<ref lower-cased>`), then skuId → expires. */
 export type ExpiredGrants = Map<string, Map<string, string>>;
 
+/** THE rule: an `expires` day has come from its first instant (UTC) on. */
+export const dayHasCome = (expires: string, now: Date): boolean => daysUntil(expires, now) <= 0;
+
 /** Whether `l` is a time-boxed grant whose day has come at `now`. */
-export const grantEnded = (l: DesiredLicense, now: Date): boolean => l.expires !== undefined && daysUntil(l.expires, now) <= 0;
-const hasCome = grantEnded;
+export const grantEnded = (l: DesiredLicense, now: Date): boolean => l.expires !== undefined && dayHasCome(l.expires, now);
 
 /**
  * The state as it is in force at `now`: every grant whose `expires` day has come left out (so the
@@ -35,11 +37,11 @@ const hasCome = grantEnded;
 export function inForceAt(desired: DesiredState, now: Date): { state: DesiredState; expired: ExpiredGrants } {
   const expired: ExpiredGrants = new Map();
   const keep = (key: string, list: DesiredLicense[]): DesiredLicense[] | undefined => {
-    if (!list.some((l) => hasCome(l, now))) return undefined;
+    if (!list.some((l) => grantEnded(l, now))) return undefined;
     const gone = new Map<string, string>();
-    for (const l of list) if (hasCome(l, now)) gone.set(l.skuId.toLowerCase(), l.expires!);
+    for (const l of list) if (grantEnded(l, now)) gone.set(l.skuId.toLowerCase(), l.expires!);
     expired.set(key, gone);
-    return list.filter((l) => !hasCome(l, now));
+    return list.filter((l) => !grantEnded(l, now));
   };
   let users = desired.users;
   let groups = desired.groups;
@@ -78,7 +80,7 @@ export function expiringWithin(desired: DesiredState, now: Date, days = desired.
     for (const l of list ?? []) {
       if (l.expires === undefined) continue;
       const daysLeft = daysUntil(l.expires, now);
-      if (daysLeft > 0 && daysLeft <= days) out.push({ holder, sku: l.skuPartNumber, skuId: l.skuId.toLowerCase(), expires: l.expires, daysLeft });
+      if (!dayHasCome(l.expires, now) && daysLeft <= days) out.push({ holder, sku: l.skuPartNumber, skuId: l.skuId.toLowerCase(), expires: l.expires, daysLeft });
     }
   };
   if (days > 0) {
@@ -93,6 +95,6 @@ export function expiringWithin(desired: DesiredState, now: Date, days = desired.
  * `to` would leave in place a license the state no longer wants (flow/run.ts reviewSavedPlan).
  */
 export function anyGrantEndsBetween(desired: DesiredState, from: Date, to: Date): boolean {
-  const ends = (l: DesiredLicense) => l.expires !== undefined && daysUntil(l.expires, from) > 0 && daysUntil(l.expires, to) <= 0;
+  const ends = (l: DesiredLicense) => !grantEnded(l, from) && grantEnded(l, to);
   return desired.users.some((u) => u.licenses?.some(ends)) || desired.groups.some((g) => g.licenses.some(ends));
 }

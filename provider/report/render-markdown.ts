@@ -124,7 +124,7 @@ function warnings(plan: Plan): string[] {
 function expiring(plan: Plan): string[] {
   if (!plan.expiring?.length) return [];
   const rows = plan.expiring.map((g) => `| ${g.holder.startsWith("group:") ? `group \`${cell(g.holder.slice(6))}\`` : `\`${g.holder}\``} | \`${g.sku}\` | ${g.expires} | ${g.daysLeft} |`);
-  return ["### Grants ending soon", "", "From its expires day (00:00 UTC) the plan removes each one, with its consequences.", "", "| holder | SKU | expires | days left |", "| --- | --- | --- | ---: |", ...capped(rows, "grants"), ""];
+  return ["### Grants ending soon", "", "From its expires day (00:00 UTC) the plan removes each one, with its consequences.", "", "| holder | SKU | expires | days left |", "| --- | --- | --- | ---: |", ...rows.slice(0, MAX_ROWS), ...(rows.length > MAX_ROWS ? ["", `… and ${rows.length - MAX_ROWS} more (all in the plan file: \`plan --out\`, \`expiring\`).`] : []), ""];
 }
 
 /** The SKUs the plan changes, as numbers and a bar of seats used after against seats bought. */

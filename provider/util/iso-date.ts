@@ -5,11 +5,12 @@
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** `YYYY-MM-DD`, as the schema's `isoDate` pattern says; whether such a day exists is startOfDay's. */
+export const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The start (UTC) of the day `text` names, in ms since the epoch; undefined for no such day (2027-02-30). */
 export function startOfDay(text: string): number | undefined {
-  const m = SHAPE.exec(text);
+  const m = DATE_SHAPE.exec(text);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const ms = Date.UTC(y, mo - 1, d);
