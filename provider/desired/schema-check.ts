@@ -80,6 +80,9 @@ function describe(e: ErrorObject, path: PathSeg[]): { at: PathSeg[]; message: st
   switch (e.keyword) {
     case "additionalProperties": {
       const extra = String(p.additionalProperty);
+      if (extra === "expires" && path[0] === "products") {
+        return { at: [...path, extra], message: "expires belongs on a user's or a group's own licenses, not on a products entry: give the grant with its expires date under each user's licenses" };
+      }
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).filter((k) => k !== "$schema");
       return {
         at: [...path, extra],
