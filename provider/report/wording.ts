@@ -33,6 +33,9 @@ export function summaryParts(plan: Plan, mode: ReportMode): string[] {
           [s.restore, `${plural(s.restore, "account")} deleted that should be present`],
         ];
   const out = parts.filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
+  // Of the removals, those a time-boxed grant's end makes (a group's counts once, not per member).
+  const ended = [...plan.changes, ...(plan.groupChanges ?? [])].reduce((n, c) => n + c.remove.filter((l) => l.reason === "expired-grant").length, 0);
+  if (ended) out.push(`${plural(ended, "grant")} ended (${mode === "plan" ? "removed" : "still assigned"})`);
   const groups = plan.groupChanges?.length ?? 0;
   if (groups) out.push(mode === "plan" ? `${plural(groups, "group")} to change (counted in people above)` : `${plural(groups, "group")} differ`);
   if (s.blocked) out.push(`${s.blocked} blocked`);

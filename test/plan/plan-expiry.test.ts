@@ -140,6 +140,8 @@ describe("plan: a time-boxed grant", () => {
   it("text and markdown name the expired grant and the grants ending soon", () => {
     const gone = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-31T00:00:00.000Z"));
     expect(renderText(gone, { color: false })).toContain("- remove POWER_BI_PRO (expired grant: ended 2027-03-31)");
+    expect(renderText(gone, { color: false })).toContain("Plan: 1 license to remove, 1 grant ended (removed), 0 unchanged.");
+    expect(renderText(gone, { color: false, mode: "drift" })).toContain("1 license not in the state, 1 grant ended (still assigned)");
     expect(renderText(gone, { color: false, mode: "drift" })).toContain("- extra POWER_BI_PRO (expired grant: ended 2027-03-31)");
     const md = renderMarkdown(gone);
     expect(md).toContain("− POWER_BI_PRO (expired grant)");
