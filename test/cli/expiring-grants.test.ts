@@ -30,9 +30,9 @@ users:
 describe("time-boxed grants through the CLI", () => {
   const fx = useLocalTenant({ each: true, throttling: false });
 
-  function cli() {
+  function cli(state = STATE) {
     const cwd = mkdtempSync(join(tmpdir(), "m365-expiring-"));
-    writeFileSync(join(cwd, "state.yaml"), STATE);
+    writeFileSync(join(cwd, "state.yaml"), state);
     const env = {
       AZURE_TENANT_ID: fx.local.tenantId,
       AZURE_CLIENT_ID: fx.local.defaultApp.clientId,
@@ -121,5 +121,26 @@ describe("time-boxed grants through the CLI", () => {
     expect((await c.run("plan", "state.yaml", "--out", "plan2.json")).code).toBe(0);
     expect(c.read("plan2.json").changes.map((x) => x.remove[0]?.reason)).toEqual(["expired-grant"]);
     expect((await c.run("apply", "--plan", "plan2.json", "--yes")).code).toBe(0);
+  });
+
+  it("a group's grant: from its day the group stops assigning it, with each member's consequences, in one group call", async () => {
+    const c = cli("version: 1\ngroups:\n  Contractors: { licenses: [{ sku: EXCHANGESTANDARD, expires: 2026-01-20 }] }\n");
+    const before = await c.run("drift", "state.yaml");
+    expect(before.code).toBe(0);
+    expect(before.out).toContain("EXCHANGESTANDARD of group 'Contractors' expires 2026-01-20 (in 5 days)");
+    fx.local.clock.set("2026-01-20T00:00:00.000Z");
+    const p = JSON.parse((await c.run("plan", "state.yaml", "--format", "json")).out) as Plan;
+    expect(p.changes).toEqual([]);
+    expect(p.groupChanges).toHaveLength(1);
+    const g = p.groupChanges[0]!;
+    expect(g.remove).toEqual([{ skuId: SKU.EXO1, sku: "EXCHANGESTANDARD", disabledPlans: [], reason: "expired-grant", expires: "2026-01-20" }]);
+    // rita's mailbox came from Contractors alone: the usual purge date, 30 days on (graph-facts.md 10.1).
+    expect(g.members.map((m) => [m.user, m.loses])).toEqual([["rita@fabrikam.com", ["EXCHANGESTANDARD"]]]);
+    expect(g.members[0]!.consequences.find((x) => x.kind === "mailbox-purge")?.date).toBe("2026-02-19");
+    fx.local.requestLog.clear();
+    const applied = await c.run("apply", "state.yaml", "--yes");
+    expect(applied.code).toBe(0);
+    expect(wireRequests(fx.local).concat(batchItems(fx.local)).filter((e) => e.method === "POST" && e.path.endsWith("/assignLicense")).map((e) => e.path)).toEqual([`/groups/${g.groupId}/assignLicense`]);
+    expect((await c.run("drift", "state.yaml")).code).toBe(0);
   });
 });
