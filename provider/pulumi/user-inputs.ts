@@ -103,7 +103,7 @@ const upper = (s: string | undefined): string | undefined => s?.toUpperCase();
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Pulumi's `diff`: pure, no network. `olds` are the outputs in state, `news` the checked inputs. */
-export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInputs, catalog: Catalog): InputDiff {
+export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInputs, catalog: Catalog, at: Date = new Date()): InputDiff {
   const changed: string[] = [];
   const replaces: string[] = [];
   if (containsUnknown(news.userPrincipalName) || olds.userPrincipalName?.toLowerCase() !== news.userPrincipalName?.toLowerCase()) {
@@ -112,7 +112,7 @@ export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInput
   }
   let licensesDiffer: boolean;
   try {
-    licensesDiffer = containsUnknown(news.licenses) || !same(canonicalLicenses(olds.licenses, catalog), canonicalLicenses(news.licenses, catalog));
+    licensesDiffer = containsUnknown(news.licenses) || !same(canonicalLicenses(olds.licenses, catalog, at), canonicalLicenses(news.licenses, catalog, at));
   } catch {
     licensesDiffer = !same(olds.licenses, news.licenses); // not resolvable: check reports it
   }
