@@ -12,7 +12,7 @@ import { Journal } from "../apply/journal";
 import { resolveAgainstTenant } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { ApplyError, UserError } from "../errors";
-import { anyGrantEndsBetween } from "../plan/expiry";
+import { grantsEndingBetween } from "../plan/expiry";
 import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
@@ -86,9 +86,8 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
   // grant whose day came since then must not stay because the review was earlier: at the tenant's
   // clock such a plan differs, and apply refuses it (plan/expiry.ts).
   const tenantNow = new Date(snapshot.takenAt);
-  if (anyGrantEndsBetween(resolved, new Date(saved.createdAt), tenantNow)) {
-    check.differences.push(...grantsEndedSinceReview(saved, makePlan(resolved, snapshot, tenantNow)));
-  }
+  const ending = grantsEndingBetween(resolved, new Date(saved.createdAt), tenantNow);
+  if (ending.size) check.differences.push(...grantsEndedSinceReview(saved, makePlan(resolved, snapshot, tenantNow), ending));
   if (check.differences.length) {
     throw new ApplyError(
       `the saved plan is not what the state and the tenant give now (${check.differences.length} difference${check.differences.length === 1 ? "" : "s"}):\n${check.differences.map((d) => `  - ${d}`).join("\n")}`,

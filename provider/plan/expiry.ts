@@ -91,10 +91,20 @@ export function expiringWithin(desired: DesiredState, now: Date, days = desired.
 }
 
 /**
- * Whether some grant's day comes after `from` and by `to`: a plan made at `from` and carried out at
- * `to` would leave in place a license the state no longer wants (flow/run.ts reviewSavedPlan).
+ * The grants whose day comes after `from` and by `to`, by holder key (as ExpiredGrants): a plan made
+ * at `from` and carried out at `to` would add, or leave in place, a license the state no longer
+ * wants (flow/run.ts reviewSavedPlan).
  */
-export function anyGrantEndsBetween(desired: DesiredState, from: Date, to: Date): boolean {
-  const ends = (l: DesiredLicense) => !grantEnded(l, from) && grantEnded(l, to);
-  return desired.users.some((u) => u.licenses?.some(ends)) || desired.groups.some((g) => g.licenses.some(ends));
+export function grantsEndingBetween(desired: DesiredState, from: Date, to: Date): ExpiredGrants {
+  const out: ExpiredGrants = new Map();
+  const look = (key: string, list: DesiredLicense[] | undefined): void => {
+    for (const l of list ?? []) {
+      if (grantEnded(l, from) || !grantEnded(l, to)) continue;
+      if (!out.has(key)) out.set(key, new Map());
+      out.get(key)!.set(l.skuId.toLowerCase(), l.expires!);
+    }
+  };
+  for (const u of desired.users) look(u.upn.toLowerCase(), u.licenses);
+  for (const g of desired.groups) look(groupHolder(g.ref).toLowerCase(), g.licenses);
+  return out;
 }

@@ -28,7 +28,8 @@ users:
 `;
 
 describe("time-boxed grants through the CLI", () => {
-  const fx = useLocalTenant({ each: true, throttling: false });
+  // Group processing stays asynchronous, only short: apply follows it in real time.
+  const fx = useLocalTenant({ each: true, throttling: false, groupLicenseProcessing: { queuedMs: 100, processingMs: 100 } });
 
   function cli(state = STATE) {
     const cwd = mkdtempSync(join(tmpdir(), "m365-expiring-"));
@@ -142,5 +143,20 @@ describe("time-boxed grants through the CLI", () => {
     expect(applied.code).toBe(0);
     expect(wireRequests(fx.local).concat(batchItems(fx.local)).filter((e) => e.method === "POST" && e.path.endsWith("/assignLicense")).map((e) => e.path)).toEqual([`/groups/${g.groupId}/assignLicense`]);
     expect((await c.run("drift", "state.yaml")).code).toBe(0);
+  });
+
+  it("a reviewed plan that assigns a grant which ends before apply is refused too (it would assign what the state no longer wants)", async () => {
+    const c = cli("version: 1\nusers:\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, { sku: POWER_BI_PRO, expires: 2026-01-16 }]\n");
+    expect((await c.run("plan", "state.yaml", "--out", "plan.json")).code).toBe(0);
+    expect(c.read("plan.json").changes.map((x) => x.add.map((l) => l.sku))).toEqual([["POWER_BI_PRO"]]);
+    fx.local.clock.set("2026-01-16T00:00:00.000Z");
+    fx.local.requestLog.clear();
+    const r = await c.run("apply", "--plan", "plan.json", "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("peggy@fabrikam.com: the saved plan assigns POWER_BI_PRO, whose grant ended on 2026-01-16, after the plan was made");
+    expect(r.err).toContain("Nothing was written.");
+    expect(writes()).toEqual([]);
+    // Made now, the plan has nothing to do.
+    expect((await c.run("plan", "state.yaml", "--detailed-exitcode")).code).toBe(0);
   });
 });
