@@ -51,6 +51,20 @@ describe("time-boxed grants through the CLI", () => {
   }
   const writes = () => batchItems(fx.local).filter((e) => e.method !== "GET");
 
+  /** Moves the tenant's clock to `at`, then `apply --plan plan.json`: refused with `why`, no stack trace, nothing written. */
+  async function refusedAt(c: ReturnType<typeof cli>, at: string, why: string): Promise<void> {
+    fx.local.clock.set(at);
+    fx.local.requestLog.clear();
+    const r = await c.run("apply", "--plan", "plan.json", "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("the saved plan is not what the state and the tenant give now");
+    expect(r.err).toContain(why);
+    expect(r.err).toContain("Nothing was written.");
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(writes()).toEqual([]);
+    expect(wireRequests(fx.local).filter((e) => e.method !== "GET" && !e.path.endsWith("/$batch"))).toEqual([]);
+  }
+
   it("before the day: peggy's grant is added, dave's kept; both listed with their days left; drift is 0 once applied", async () => {
     const c = cli();
     const p = await c.run("plan", "state.yaml", "--format", "json");
@@ -108,16 +122,7 @@ describe("time-boxed grants through the CLI", () => {
     // The same day, a reviewed plan still applies (nothing to do).
     expect((await c.run("apply", "--plan", "plan.json", "--yes")).code).toBe(0);
     // Merged the next morning: dave's grant ended at midnight UTC.
-    fx.local.clock.set("2026-01-16T08:30:00.000Z");
-    fx.local.requestLog.clear();
-    const r = await c.run("apply", "--plan", "plan.json", "--yes");
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("the saved plan is not what the state and the tenant give now");
-    expect(r.err).toContain("dave@fabrikam.com: the grant of ENTERPRISEPACK ended on 2026-01-16, after the plan was made");
-    expect(r.err).toContain("Nothing was written.");
-    expect(r.err).not.toMatch(/\n\s+at /);
-    expect(writes()).toEqual([]);
-    expect(wireRequests(fx.local).filter((e) => e.method !== "GET" && !e.path.endsWith("/$batch"))).toEqual([]);
+    await refusedAt(c, "2026-01-16T08:30:00.000Z", "dave@fabrikam.com: the grant of ENTERPRISEPACK ended on 2026-01-16, after the plan was made");
     // A plan made now and reviewed again goes through.
     expect((await c.run("plan", "state.yaml", "--out", "plan2.json")).code).toBe(0);
     expect(c.read("plan2.json").changes.map((x) => x.remove[0]?.reason)).toEqual(["expired-grant"]);
@@ -149,13 +154,7 @@ describe("time-boxed grants through the CLI", () => {
     const c = cli("version: 1\nusers:\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, { sku: POWER_BI_PRO, expires: 2026-01-16 }]\n");
     expect((await c.run("plan", "state.yaml", "--out", "plan.json")).code).toBe(0);
     expect(c.read("plan.json").changes.map((x) => x.add.map((l) => l.sku))).toEqual([["POWER_BI_PRO"]]);
-    fx.local.clock.set("2026-01-16T00:00:00.000Z");
-    fx.local.requestLog.clear();
-    const r = await c.run("apply", "--plan", "plan.json", "--yes");
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("peggy@fabrikam.com: the saved plan assigns POWER_BI_PRO, whose grant ended on 2026-01-16, after the plan was made");
-    expect(r.err).toContain("Nothing was written.");
-    expect(writes()).toEqual([]);
+    await refusedAt(c, "2026-01-16T00:00:00.000Z", "peggy@fabrikam.com: the saved plan assigns POWER_BI_PRO, whose grant ended on 2026-01-16, after the plan was made");
     // Made now, the plan has nothing to do.
     expect((await c.run("plan", "state.yaml", "--detailed-exitcode")).code).toBe(0);
   });
