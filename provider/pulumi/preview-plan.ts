@@ -11,6 +11,7 @@ import { describeBlocker } from "../flow/gate";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
 import { COMMENT_LIMIT, renderMarkdown } from "../report/render-markdown";
+import { expiringText } from "../report/wording";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Tenant } from "../tenant/types";
 import type { LettingGo } from "./letting-go";
@@ -68,6 +69,8 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: L
     if (kinds.size) log.warn(`group ${g.group}: ${g.summary.slice(0, kinds.size).join("; ")}`);
   }
   for (const b of p.blocked) log.warn(`blocked: ${describeBlocker(b).replace(/^\s+- /, "")}`);
+  // Grants ending within the state's expiryWarningDays: the CLI's plan and drift list them too.
+  for (const g of p.expiring ?? []) log.warn(terminalSafe(`grant ending: ${expiringText(g)}`));
   const s = p.summary;
   log.info(`m365-licenses plan: ${s.add} to add, ${s.remove} to remove, ${s.update} plan changes, ${s.delete} to delete, ${s.restore} to restore, ${s.blocked} blocked`);
 }

@@ -102,6 +102,7 @@ describe("licenseStateFromYaml at preview", () => {
     const markdown = await valueOf(state.planMarkdown);
     expect(markdown).toContain("− ENTERPRISEPACK (expired grant)");
     expect(markdown).toContain("### Grants ending soon");
+    expect(warnings).toContain("grant ending: POWER_BI_PRO of peggy@fabrikam.com expires 2026-02-01 (in 17 days); from that day the plan removes it");
   });
 
   it("mode sets: one LicenseSet per department file, planned as one", async () => {
