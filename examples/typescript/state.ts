@@ -19,7 +19,8 @@ export default defineLicenseState({
   users: {
     // Generated from code: the engineering team, each with the same profile.
     ...Object.fromEntries(["alice", "bob", "ivan"].map((name) => [`${name}@fabrikam.com`, { licenses: knowledgeWorker }])),
-    "judy@fabrikam.com": { usageLocation: "GB", licenses: ["ENTERPRISEPACK"] },
+    // A fixed-term contract: E3 until the start of 2030-06-30 (UTC), then the plan removes it.
+    "judy@fabrikam.com": { usageLocation: "GB", licenses: [{ sku: "ENTERPRISEPACK", expires: "2030-06-30" }] },
     "heidi@fabrikam.com": { state: "deleted" },
   },
 });

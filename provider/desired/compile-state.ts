@@ -1,7 +1,7 @@
 import type { Catalog } from "../catalog/catalog";
 import { didYouMean, suggest } from "../catalog/catalog";
 import type { Problem } from "../errors";
-import { hintsWanted, resolveLicense, resolveSkuAt, sameLicense, withPlans } from "./resolve-licenses";
+import { hintsWanted, resolveLicense, resolveSkuAt, sameExpiry, sameLicense, withPlans } from "./resolve-licenses";
 import { schemaProblems } from "./schema-check";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredGroup, DesiredLicense, DesiredState, DesiredUser, SourceRef } from "./types";
@@ -42,6 +42,7 @@ class StateCompiler {
   private readonly prices = new Map<string, Located<number>>();
   private currency?: Located<string>;
   private horizonDays?: Located<number>;
+  private expiryWarningDays?: Located<number>;
 
   constructor(
     private readonly catalog: Catalog,
@@ -93,6 +94,7 @@ class StateCompiler {
       prices: Object.fromEntries([...this.prices].map(([k, v]) => [k, v.value])),
       currency: this.currency?.value ?? "USD",
       ...(this.horizonDays ? { subscriptionHorizonDays: this.horizonDays.value } : {}),
+      ...(this.expiryWarningDays ? { expiryWarningDays: this.expiryWarningDays.value } : {}),
       files: sources.map((s) => s.file),
     };
   }
@@ -119,7 +121,12 @@ class StateCompiler {
         continue;
       }
       const list = isObject(spec) && Array.isArray(spec.licenses) ? spec.licenses : [];
-      this.profiles.set(name, { value: this.licenseList(s, [...path, "licenses"], list).map((l) => l.value), source: s, path });
+      const licenses = this.licenseList(s, [...path, "licenses"], list);
+      for (const l of licenses) {
+        // A profile is a set many people share; an end date belongs to one person's or group's grant.
+        if (l.value.expires) this.problems.push(s.problem([...l.path, "expires"], `expires belongs on a user's or a group's own licenses, not in profile '${name}': give ${l.value.skuPartNumber} with its expires date under that user's or group's licenses`, "key"));
+      }
+      this.profiles.set(name, { value: licenses.map((l) => l.value), source: s, path });
     }
   }
 
@@ -129,7 +136,7 @@ class StateCompiler {
    */
   private readonly licenses = new Map<string, DesiredLicense>();
   private shared(lic: DesiredLicense): DesiredLicense {
-    const key = `${lic.skuId}|${lic.disabledPlanIds?.join(",") ?? "-"}|${lic.enabledPlanIds?.join(",") ?? "-"}`;
+    const key = `${lic.skuId}|${lic.disabledPlanIds?.join(",") ?? "-"}|${lic.enabledPlanIds?.join(",") ?? "-"}|${lic.expires ?? "-"}`;
     let known = this.licenses.get(key);
     if (!known) {
       if (lic.disabledPlanIds) Object.freeze(lic.disabledPlanIds);
@@ -202,6 +209,10 @@ class StateCompiler {
       const inc = { value: horizon, source: s, path: ["subscriptions", "horizonDays"] };
       if (!this.conflict(this.horizonDays, inc, `subscriptions.horizonDays ${horizon}`, (a, b) => a === b)) this.horizonDays ??= inc;
     }
+    if (typeof v.expiryWarningDays === "number") {
+      const inc = { value: v.expiryWarningDays, source: s, path: ["expiryWarningDays"] };
+      if (!this.conflict(this.expiryWarningDays, inc, `expiryWarningDays: ${v.expiryWarningDays}`, (a, b) => a === b)) this.expiryWarningDays ??= inc;
+    }
   }
 
   private collectScope(s: StateSource, scope: Record<string, unknown>): void {
@@ -250,12 +261,15 @@ class StateCompiler {
     const earlier = e.licenseFrom.get(lic.value.skuId);
     if (earlier) {
       const same = sameLicense(earlier.value, lic.value);
+      const until = (l: DesiredLicense) => (l.expires ? `expires ${l.expires}` : "has no expires date");
       this.problems.push(
         lic.source.problem(
           lic.path,
-          same
-            ? `${e.user.upn} is given ${lic.value.skuPartNumber} twice: here and at ${this.where(earlier)}`
-            : `${e.user.upn}: ${lic.value.skuPartNumber} here has other plans than at ${this.where(earlier)}`,
+          !same
+            ? `${e.user.upn}: ${lic.value.skuPartNumber} here has other plans than at ${this.where(earlier)}`
+            : sameExpiry(earlier.value, lic.value)
+              ? `${e.user.upn} is given ${lic.value.skuPartNumber} twice: here and at ${this.where(earlier)}`
+              : `${e.user.upn} is given ${lic.value.skuPartNumber} twice, with different ends: here it ${until(lic.value)}, at ${this.where(earlier)} it ${until(earlier.value)}; give it once`,
         ),
       );
       return;

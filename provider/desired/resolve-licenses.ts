@@ -3,6 +3,7 @@ import type { Problem } from "../errors";
 import { MAX_PRINTED_PROBLEMS } from "./limits";
 import type { PathSeg, StateSource } from "./state-source";
 import type { DesiredLicense } from "./types";
+import { DATE_SHAPE, startOfDay } from "../util/iso-date";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -64,7 +65,13 @@ export function resolveLicense(
   if (!isObject(spec)) return undefined;
   const sku = resolveSkuAt(catalog, source, [...path, "sku"], spec.sku, problems);
   if (!sku) return undefined;
-  return withPlans(catalog, sku, source, path, spec, problems);
+  const license = withPlans(catalog, sku, source, path, spec, problems);
+  if (typeof spec.expires === "string") {
+    // The shape (YYYY-MM-DD) is the schema's to report; a day that does not exist is ours.
+    if (startOfDay(spec.expires) !== undefined) license.expires = spec.expires;
+    else if (DATE_SHAPE.test(spec.expires)) problems.push(source.problem([...path, "expires"], `expires '${spec.expires}' is not a day of the calendar`));
+  }
+  return license;
 }
 
 /** Attach resolved disabledPlans / enabledPlans from `holder` (a license object or a product entry). */
@@ -97,7 +104,10 @@ export function withPlans(
   return license;
 }
 
+/** The same SKU with the same plans (whatever its expiry: see sameExpiry). */
 export function sameLicense(a: DesiredLicense, b: DesiredLicense): boolean {
   const eq = (x?: string[], y?: string[]) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
   return a.skuId === b.skuId && eq(a.disabledPlanIds, b.disabledPlanIds) && eq(a.enabledPlanIds, b.enabledPlanIds);
 }
+
+export const sameExpiry = (a: DesiredLicense, b: DesiredLicense): boolean => a.expires === b.expires;

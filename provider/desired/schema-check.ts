@@ -53,11 +53,17 @@ export function schemaProblems(source: StateSource): Problem[] {
 function pruneErrors(errors: ErrorObject[], root: unknown): ErrorObject[] {
   const valueAt = (pointer: string): unknown =>
     pointerToPath(pointer).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k as string] : undefined), root);
+  // An error strictly inside the value: the value took a branch (an object license with a bad field).
+  const inside = (e: ErrorObject) =>
+    errors.some((o) => (o.keyword !== "oneOf" && o.keyword !== "anyOf" && o.instancePath.startsWith(`${e.instancePath}/`)) || (o.keyword === "additionalProperties" && o.instancePath === e.instancePath));
   return errors.filter((e) => {
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
+      if (inside(e)) return false;
       return !errors.some((o) => o !== e && o.keyword !== "type" && o.keyword !== e.keyword && o.instancePath.startsWith(e.instancePath));
     }
     if (e.keyword === "type") {
+      // The other branch's type (a license that is not a string), when the value's own branch says more.
+      if (inside(e)) return false;
       const v = valueAt(e.instancePath);
       const actual = v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
       // A type error from a oneOf branch that the value is obviously not trying to be.
@@ -74,6 +80,9 @@ function describe(e: ErrorObject, path: PathSeg[]): { at: PathSeg[]; message: st
   switch (e.keyword) {
     case "additionalProperties": {
       const extra = String(p.additionalProperty);
+      if (extra === "expires" && path[0] === "products") {
+        return { at: [...path, extra], message: "expires belongs on a user's or a group's own licenses, not on a products entry: give the grant with its expires date under each user's licenses" };
+      }
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).filter((k) => k !== "$schema");
       return {
         at: [...path, extra],
@@ -88,6 +97,7 @@ function describe(e: ErrorObject, path: PathSeg[]): { at: PathSeg[]; message: st
     case "enum":
       return { at: path, message: `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
     case "type":
+      if (path[path.length - 1] === "expires") return { at: path, message: EXPIRES_SHAPE };
       return { at: path, message: `${where} must be ${article(String(p.type))}` };
     case "pattern":
       return { at: path, message: patternMessage(path, e) };
@@ -107,11 +117,14 @@ function describe(e: ErrorObject, path: PathSeg[]): { at: PathSeg[]; message: st
   }
 }
 
+const EXPIRES_SHAPE = "expires must be a date written YYYY-MM-DD, such as 2027-03-31 (the grant ends at the start of that day, UTC)";
+
 function patternMessage(path: PathSeg[], e: ErrorObject): string {
   const field = path[path.length - 1];
   if (field === "usageLocation") return `usageLocation must be a two-letter ISO 3166 country code such as US, GB or JP`;
   if (field === "id") return `tenant id must be a GUID`;
   if (field === "currency") return `currency must be a three-letter ISO 4217 code such as USD or EUR`;
+  if (field === "expires") return EXPIRES_SHAPE;
   return `'${field}' ${e.message}`;
 }
 

@@ -14,8 +14,15 @@ export type PlanRef = string;
 /** One license in a user's set: just the SKU, or the SKU with plans switched off or an allow-list. */
 export type LicenseSpec =
   | SkuRef
-  | { sku: SkuRef; disabledPlans?: PlanRef[]; enabledPlans?: never }
-  | { sku: SkuRef; enabledPlans: PlanRef[]; disabledPlans?: never };
+  | { sku: SkuRef; disabledPlans?: PlanRef[]; enabledPlans?: never; expires?: IsoDate }
+  | { sku: SkuRef; enabledPlans: PlanRef[]; disabledPlans?: never; expires?: IsoDate };
+
+/**
+ * A calendar date, `YYYY-MM-DD`. As `expires`, it is the instant the grant ends: the start of that
+ * day, UTC (`2027-03-31` is desired until 2027-03-30T23:59:59Z; from 2027-03-31T00:00:00Z the plan
+ * removes it). Only on a user's or a group's own `licenses`, not in a profile or a product entry.
+ */
+export type IsoDate = string;
 
 export interface UserSpec {
   /** The direct licenses this user should hold. `[]` removes every direct license. */
@@ -100,6 +107,11 @@ export interface LicenseState {
   currency?: string;
   /** Subscriptions behind the SKUs (graph-facts.md 19): the horizon of the plan's warnings. */
   subscriptions?: { horizonDays?: number };
+  /**
+   * How many days before a grant's `expires` plan and drift warn about it (default
+   * DEFAULT_EXPIRY_WARNING_DAYS); 0 turns the warnings off.
+   */
+  expiryWarningDays?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +134,8 @@ export interface DesiredLicense {
    * subscribedSkus, so plans Microsoft adds to the SKU later stay off.
    */
   enabledPlanIds?: string[];
+  /** Time-boxed grant: the day (YYYY-MM-DD, from its start UTC) the license stops being desired. */
+  expires?: string;
 }
 
 export interface DesiredUser {
@@ -156,6 +170,8 @@ export interface DesiredState {
   currency: string;
   /** `subscriptions.horizonDays`, when the state sets it (plan/subscriptions.ts has the default). */
   subscriptionHorizonDays?: number;
+  /** Days before an `expires` that plan and drift warn (0: never); absent: the default (plan/expiry.ts). */
+  expiryWarningDays?: number;
   /** The files this state was read from, in order. */
   files: string[];
   /** sha256 of the files' names and bytes (source-hash.ts); absent for a state written in code. */

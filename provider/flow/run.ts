@@ -12,6 +12,7 @@ import { Journal } from "../apply/journal";
 import { resolveAgainstTenant } from "../desired/load-state";
 import type { DesiredState } from "../desired/types";
 import { ApplyError, UserError } from "../errors";
+import { grantsEndingBetween } from "../plan/expiry";
 import { plan as makePlan } from "../plan/plan";
 import { tenantMismatch } from "../plan/plan-tenant";
 import type { Plan } from "../plan/types";
@@ -19,7 +20,7 @@ import type { Snapshot, SnapshotQuery, Tenant } from "../tenant/types";
 import { writeSubject } from "../tenant/write-subject";
 import { acquireApplyLock, type ApplyLock } from "./apply-lock";
 import { assertApplicable, type ApplyOverrides, type OverrideSpelling } from "./gate";
-import { checkSavedPlan } from "./saved-plan";
+import { checkSavedPlan, grantsEndedSinceReview } from "./saved-plan";
 
 export interface Planned {
   state: DesiredState;
@@ -81,6 +82,12 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
   const snapshot = await reader.readSnapshot(snapshotQuery(state));
   const { state: resolved, plan: replanned } = planResolved(state, snapshot, new Date(saved.createdAt));
   const check = checkSavedPlan(saved, replanned, snapshot);
+  // The plan is made again at the saved clock (its dates are the reviewed ones), but a time-boxed
+  // grant whose day came since then must not stay because the review was earlier: at the tenant's
+  // clock such a plan differs, and apply refuses it (plan/expiry.ts).
+  const tenantNow = new Date(snapshot.takenAt);
+  const ending = grantsEndingBetween(resolved, new Date(saved.createdAt), tenantNow);
+  if (ending.size) check.differences.push(...grantsEndedSinceReview(saved, makePlan(resolved, snapshot, tenantNow), ending));
   if (check.differences.length) {
     throw new ApplyError(
       `the saved plan is not what the state and the tenant give now (${check.differences.length} difference${check.differences.length === 1 ? "" : "s"}):\n${check.differences.map((d) => `  - ${d}`).join("\n")}`,

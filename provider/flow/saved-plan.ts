@@ -1,6 +1,7 @@
 import { licenseWrite } from "../apply/order-writes";
 import { checkStale } from "../apply/stale-check";
-import type { GroupChange, Plan, PlanChange, SeatLine } from "../plan/types";
+import { dayHasCome, type ExpiredGrants } from "../plan/expiry";
+import type { GroupChange, Plan, PlanChange, PlannedLicense, SeatLine } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 
 export interface SavedPlanCheck {
@@ -176,3 +177,31 @@ function notInTenant(saved: GroupChange, now: GroupChange | undefined, fresh: Sn
   if (!group && (w.add.length || w.plans.length || w.join.length)) return "changes a group the tenant no longer has";
   return undefined;
 }
+
+/**
+ * What a time-boxed grant's end, after the saved plan was made, changes: the removals the plan made
+ * at the tenant's clock (`atNow`) has for it, and the additions of it the saved plan makes (`ending`:
+ * plan/expiry.ts grantsEndingBetween). Each is a way the reviewed plan is not what applying it now
+ * should do.
+ */
+export function grantsEndedSinceReview(saved: Plan, atNow: Plan, ending: ExpiredGrants): string[] {
+  const reviewed = new Date(saved.createdAt);
+  const since = `after the plan was made (${saved.createdAt})`;
+  const ended = (remove: PlannedLicense[]) => remove.filter((l) => l.reason === "expired-grant" && !dayHasCome(l.expires!, reviewed));
+  const endingForGroups = new Map([...ending].filter(([k]) => k.startsWith("group:")).flatMap(([, m]) => [...m]));
+  const addsNow = new Map(atNow.groupChanges.map((g) => [g.groupId, new Set(g.add.map((l) => l.skuId))]));
+  return [
+    ...atNow.changes.flatMap((c) => ended(c.remove).map((l) => `${c.user}: the grant of ${l.sku} ended on ${l.expires}, ${since}; the plan made now removes it`)),
+    ...atNow.groupChanges.flatMap((g) => ended(g.remove).map((l) => `group ${g.group}: the grant of ${l.sku} ended on ${l.expires}, ${since}; the plan made now removes it`)),
+    ...saved.changes.flatMap((c) => {
+      const mine = ending.get(c.user.toLowerCase());
+      return c.add.filter((l) => mine?.has(l.skuId)).map((l) => `${c.user}: the saved plan assigns ${l.sku}, whose grant ended on ${mine!.get(l.skuId)}, ${since}`);
+    }),
+    ...saved.groupChanges.flatMap((g) =>
+      g.add
+        .filter((l) => endingForGroups.has(l.skuId) && !addsNow.get(g.groupId)?.has(l.skuId))
+        .map((l) => `group ${g.group}: the saved plan assigns ${l.sku}, whose grant ended on ${endingForGroups.get(l.skuId)}, ${since}`),
+    ),
+  ];
+}
+

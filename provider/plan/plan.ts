@@ -15,9 +15,10 @@ import type { TenantIndex } from "./tenant-index";
 import { diffDesiredUser, diffUnlistedUser } from "./user-diff";
 import type { Candidate, DiffContext, KeptLicense, UserOutcome } from "./user-diff";
 import { PLAN_VERSION } from "./types";
-import type { Blocker, GroupChange, Plan, PlanChange, PlanWarning, SeatLine } from "./types";
+import type { Blocker, GroupChange, Plan, PlanChange, PlannedLicense, PlanWarning, SeatLine } from "./types";
 import { planTenant } from "./plan-tenant";
 import { planSubscriptions, withLifecycle } from "./subscriptions";
+import { expiringWithin, inForceAt, markExpired } from "./expiry";
 
 /**
  * The planner: what it takes to bring the tenant to the desired state, what each change does to the
@@ -28,7 +29,9 @@ import { planSubscriptions, withLifecycle } from "./subscriptions";
  * without service) or, instead of it, its blockers. Plan-wide guards add a blocker for user "*" and
  * leave the changes in place for the reviewer to see.
  */
-export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan {
+export function plan(stated: DesiredState, snapshot: Snapshot, now: Date): Plan {
+  // Time-boxed grants whose day has come are planned as left out of the state (plan/expiry.ts).
+  const { state: desired, expired } = inForceAt(stated, now);
   const index = indexSnapshot(snapshot);
   const scopeSkus = new Set(desired.scope.mode === "exhaustive-for-skus" ? desired.scope.skuIds.map((s) => s.toLowerCase()) : []);
   const managedSkus = new Set([
@@ -56,13 +59,16 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     decisions = decisions.filter((d) => !refused.includes(d));
     round = once(decisions);
   }
-  const { changes, groupChanges, kept, unchanged, usedAfter, accepted, end } = round;
+  const { kept, unchanged, usedAfter, accepted, end } = round;
+  const changes = round.changes.map((c) => withExpired(c, markExpired(c.remove, expired, { user: c.user })));
+  const groupChanges = round.groupChanges.map((g, i) => withExpired(g, markExpired(g.remove, expired, { group: decisions[i]!.ref })));
   const blocked = [...round.blocked, ...groupBlockers];
   const counts = changeCounts(changes, groupChanges);
   blocked.push(...guardBlockers(desired, counts));
   const warnings = [...groupWarnings(kept, index), ...redundantDirect(named, end, groupIndex)];
   blocked.sort((a, b) => compareStrings(a.user, b.user) || compareStrings(a.reason, b.reason) || compareStrings(a.detail, b.detail));
 
+  const expiring = expiringWithin(desired, now);
   const lines = seatLines(index, usedAfter, desired.prices).map((l) => withLifecycle(l, index.skus.get(l.skuId), snapshot.subscriptions));
   const touched = new Set([
     ...accepted.flatMap((c) => [...seatDelta(c).keys(), ...c.add.map((l) => l.skuId), ...c.remove.map((l) => l.skuId), ...c.planChanges.map((p) => p.skuId)]),
@@ -81,6 +87,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
     groupChanges,
     blocked,
     warnings,
+    ...(expiring.length ? { expiring } : {}),
     seats: lines,
     // The SKUs the plan relies on: those the state assigns, and any a change takes a seat of.
     subscriptions: planSubscriptions(
@@ -104,6 +111,9 @@ export function plan(desired: DesiredState, snapshot: Snapshot, now: Date): Plan
 }
 
 const sum = <T>(xs: T[], f: (x: T) => number): number => xs.reduce((n, x) => n + f(x), 0);
+
+/** A change with its removals marked (the same object when no expired grant is among them). */
+const withExpired = <T extends { remove: PlannedLicense[] }>(c: T, remove: PlannedLicense[]): T => (remove === c.remove ? c : { ...c, remove });
 
 function toChange(c: Candidate, index: TenantIndex, usedAfter: Map<string, number>, now: Date): PlanChange {
   let consequences;

@@ -28,6 +28,24 @@ export interface PlannedLicense {
   skuId: string;
   sku: string; // skuPartNumber
   disabledPlans: string[]; // plan ids
+  /**
+   * Why a removed license goes, where it is not simply "the state leaves it out": `expired-grant`,
+   * a time-boxed grant whose `expires` day (`expires`, YYYY-MM-DD, from its start UTC) has come.
+   */
+  reason?: "expired-grant";
+  expires?: string;
+}
+
+/** A time-boxed grant still in force that ends within the state's warning window (plan/expiry.ts). */
+export interface ExpiringGrant {
+  /** UPN, or "group:<name as written>". */
+  holder: string;
+  sku: string;
+  skuId: string;
+  /** YYYY-MM-DD: from the start of that day (UTC) the plan removes the license. */
+  expires: string;
+  /** Whole days from the plan's day (UTC) to `expires`: 1 the day before. */
+  daysLeft: number;
 }
 
 export interface PlanChange {
@@ -242,6 +260,11 @@ export interface Plan {
   groupChanges: GroupChange[];
   blocked: Blocker[];
   warnings: PlanWarning[];
+  /**
+   * Time-boxed grants that end within the state's `expiryWarningDays`, soonest first; absent when
+   * none does. A warning, not a change: drift stays 0 until the day comes.
+   */
+  expiring?: ExpiringGrant[];
   seats: SeatLine[];
   /** Subscriptions behind the SKUs the plan relies on (absent in plans of older versions of the tool). */
   subscriptions?: PlanSubscriptions;

@@ -6,9 +6,11 @@
 import type { DesiredLicense } from "../desired/types";
 import { UserError } from "../errors";
 import { planAgainst } from "../flow/run";
+import { grantEnded } from "../plan/expiry";
 import { matchGroup } from "../plan/group-diff";
 import { indexSnapshot } from "../plan/tenant-index";
 import type { LicensedGroup, Snapshot } from "../tenant/types";
+import { startOfDay } from "../util/iso-date";
 import { carryOutPlan, codeState } from "./carry-out-plan";
 import type { GroupLicensesInputs, GroupLicensesOutputs } from "./group-licenses-types";
 import type { ProviderSession } from "./provider-session";
@@ -27,7 +29,10 @@ export function checkGroupInputs(news: GroupLicensesInputs): CheckFailure[] {
   if (!Array.isArray(news.licenses)) failures.push({ property: "licenses", reason: "licenses is required: [] makes the group assign nothing" });
   else {
     news.licenses.forEach((l, i) => {
-      if (typeof l?.skuId !== "string" || typeof l?.skuPartNumber !== "string") failures.push({ property: `licenses[${i}]`, reason: "a resolved license: { skuId, skuPartNumber, disabledPlanIds? | enabledPlanIds? }" });
+      if (typeof l?.skuId !== "string" || typeof l?.skuPartNumber !== "string") failures.push({ property: `licenses[${i}]`, reason: "a resolved license: { skuId, skuPartNumber, disabledPlanIds? | enabledPlanIds?, expires? }" });
+      else if (l.expires !== undefined && (typeof l.expires !== "string" || startOfDay(l.expires) === undefined)) {
+        failures.push({ property: `licenses[${i}].expires`, reason: "expires is a day of the calendar written YYYY-MM-DD, such as 2027-03-31 (the grant ends at the start of that day, UTC)" });
+      }
     });
   }
   if (news.members !== undefined && (!Array.isArray(news.members) || news.members.some((m) => typeof m !== "string" || !m.includes("@")))) {
@@ -50,11 +55,21 @@ export function diffGroupInputs(olds: GroupLicensesInputs, news: GroupLicensesIn
   const changed: string[] = [];
   const replaces: string[] = [];
   if (containsUnknown(news.ref) || lower(olds.ref ?? "") !== lower(news.ref ?? "")) changed.push("ref");
-  if (containsUnknown(news.licenses) || licenseKeys(olds.licenses) !== licenseKeys(news.licenses)) changed.push("licenses");
+  if (containsUnknown(news.licenses) || licenseKeys(olds.licenses) !== licenseKeys(news.licenses) || endedButAssigned(olds, news)) changed.push("licenses");
   const members = (m: string[] | undefined) => (m === undefined ? "unmanaged" : JSON.stringify(sortedLower(m)));
   if (containsUnknown(news.members) || members(olds.members) !== members(news.members)) changed.push("members");
   if (JSON.stringify(olds.guards?.protected ?? []) !== JSON.stringify(news.guards?.protected ?? [])) changed.push("guards");
   return { changes: changed.length > 0, replaces, changed };
+}
+
+/**
+ * A time-boxed grant of `news` whose day has come (this machine's clock: diff makes no network
+ * call) while the group still assigned it at the last write: an update, which plans at the tenant's
+ * clock and removes it (plan/expiry.ts).
+ */
+function endedButAssigned(olds: GroupLicensesInputs, news: GroupLicensesInputs, at = new Date()): boolean {
+  const assigned = new Set(((olds as Partial<GroupLicensesOutputs>).assignedLicenses ?? []).map((l) => lower(l.skuId)));
+  return Array.isArray(news.licenses) && news.licenses.some((l) => grantEnded(l, at) && assigned.has(lower(l.skuId)));
 }
 
 const stateFor = (inputs: Pick<GroupLicensesInputs, "ref" | "licenses" | "members" | "guards">) =>

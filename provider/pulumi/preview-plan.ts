@@ -11,6 +11,7 @@ import { describeBlocker } from "../flow/gate";
 import { planState } from "../flow/run";
 import type { Plan } from "../plan/types";
 import { COMMENT_LIMIT, renderMarkdown } from "../report/render-markdown";
+import { expiringText } from "../report/wording";
 import { terminalSafe } from "../util/terminal-safe";
 import type { Tenant } from "../tenant/types";
 import type { LettingGo } from "./letting-go";
@@ -70,6 +71,8 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: L
   for (const b of p.blocked) log.warn(`blocked: ${describeBlocker(b).replace(/^\s+- /, "")}`);
   // Subscriptions that may end under the seats the plan relies on (plan/subscriptions.ts).
   for (const w of p.subscriptions?.warnings ?? []) log.warn(`subscription: ${w.detail}`);
+  // Grants ending within the state's expiryWarningDays: the CLI's plan and drift list them too.
+  for (const g of p.expiring ?? []) log.warn(terminalSafe(`grant ending: ${expiringText(g)}`));
   const s = p.summary;
   log.info(`m365-licenses plan: ${s.add} to add, ${s.remove} to remove, ${s.update} plan changes, ${s.delete} to delete, ${s.restore} to restore, ${s.blocked} blocked`);
 }

@@ -10,6 +10,7 @@ import { UserError, ValidationError } from "../errors";
 import type { UserLicensesInputs } from "./user-licenses-types";
 import { UNKNOWN_VALUE } from "./user-licenses-types";
 import { terminalSafe } from "../util/terminal-safe";
+import { grantEnded } from "../plan/expiry";
 
 export interface CheckFailure {
   property: string;
@@ -71,13 +72,17 @@ export function desiredFromInputs(inputs: UserLicensesInputs, catalog?: Catalog)
 /**
  * Licenses in a comparable form: `skuId:disabledPlanId,...`, sorted. An allow-list (`enabledPlans`)
  * becomes the plans it switches off, against `catalog` (give the tenant-overlaid catalog when
- * comparing with the tenant, so plans only the tenant knows count).
+ * comparing with the tenant, so plans only the tenant knows count). A time-boxed grant whose day
+ * has come at `at` is left out, as the planner leaves it out: the outputs record the licenses held,
+ * so an ended grant still held is a difference and `up` removes it (plan/expiry.ts). `at` is this
+ * machine's clock, where `diff` makes no network call; the write plans at the tenant's.
  */
-export function canonicalLicenses(licenses: UserLicensesInputs["licenses"], catalog: Catalog): string[] | undefined {
+export function canonicalLicenses(licenses: UserLicensesInputs["licenses"], catalog: Catalog, at: Date = new Date()): string[] | undefined {
   if (licenses === undefined) return undefined;
   const state: LicenseState = { version: 1, users: { "canonical@example.com": { licenses } } };
   const resolved = resolveLicenseState(state, { catalog }).users[0]?.licenses ?? [];
   return resolved
+    .filter((l) => !grantEnded(l, at))
     .map((l) => {
       const all = catalog.skuById(l.skuId)?.plans.map((p) => p.servicePlanId) ?? [];
       const off = l.enabledPlanIds ? all.filter((id) => !l.enabledPlanIds!.includes(id)) : (l.disabledPlanIds ?? []);
@@ -98,7 +103,7 @@ const upper = (s: string | undefined): string | undefined => s?.toUpperCase();
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Pulumi's `diff`: pure, no network. `olds` are the outputs in state, `news` the checked inputs. */
-export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInputs, catalog: Catalog): InputDiff {
+export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInputs, catalog: Catalog, at: Date = new Date()): InputDiff {
   const changed: string[] = [];
   const replaces: string[] = [];
   if (containsUnknown(news.userPrincipalName) || olds.userPrincipalName?.toLowerCase() !== news.userPrincipalName?.toLowerCase()) {
@@ -107,7 +112,7 @@ export function diffUserInputs(olds: UserLicensesInputs, news: UserLicensesInput
   }
   let licensesDiffer: boolean;
   try {
-    licensesDiffer = containsUnknown(news.licenses) || !same(canonicalLicenses(olds.licenses, catalog), canonicalLicenses(news.licenses, catalog));
+    licensesDiffer = containsUnknown(news.licenses) || !same(canonicalLicenses(olds.licenses, catalog, at), canonicalLicenses(news.licenses, catalog, at));
   } catch {
     licensesDiffer = !same(olds.licenses, news.licenses); // not resolvable: check reports it
   }

@@ -3,8 +3,9 @@ import type { DesiredLicense, DesiredUser, LicenseSpec } from "../desired/types"
 import type { SetUserSpec } from "./license-set-types";
 
 export function licenseSpec(l: DesiredLicense): LicenseSpec {
-  if (l.enabledPlanIds) return { sku: l.skuPartNumber, enabledPlans: [...l.enabledPlanIds] };
-  if (l.disabledPlanIds?.length) return { sku: l.skuPartNumber, disabledPlans: [...l.disabledPlanIds] };
+  const until = l.expires ? { expires: l.expires } : {};
+  if (l.enabledPlanIds) return { sku: l.skuPartNumber, enabledPlans: [...l.enabledPlanIds], ...until };
+  if (l.disabledPlanIds?.length || l.expires) return { sku: l.skuPartNumber, disabledPlans: [...(l.disabledPlanIds ?? [])], ...until };
   return l.skuPartNumber;
 }
 

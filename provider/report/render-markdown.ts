@@ -29,7 +29,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const mode = options.mode ?? "plan";
   const limit = options.limit ?? COMMENT_LIMIT;
   const top: string[] = [`## ${mode === "plan" ? "m365-licenses plan" : "m365-licenses drift"}`, "", `Tenant: ${cell(describePlanTenant(plan.tenant))}`, "", `**${headline(plan, mode)}**`, ""];
-  top.push(...origins(plan), ...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...subscriptions(plan), ...seats(plan));
+  top.push(...origins(plan), ...dataAtRisk(plan), ...blockers(plan, mode), ...warnings(plan), ...expiring(plan), ...subscriptions(plan), ...seats(plan));
   if (plan.monthlySaving) {
     const { amount, currency } = plan.monthlySaving;
     top.push(amount >= 0 ? `Monthly saving: **${formatMoney(amount, currency)}**` : `Monthly cost: **${formatMoney(-amount, currency)}**`, "");
@@ -141,6 +141,13 @@ function subscriptions(plan: Plan): string[] {
   return [`### ${s.title.replace(/:$/, "")}`, "", ...s.lines.map((l) => `- ${linkSources(cell(l))}`), ""];
 }
 
+/** Time-boxed grants that end within the state's warning window. */
+function expiring(plan: Plan): string[] {
+  if (!plan.expiring?.length) return [];
+  const rows = plan.expiring.map((g) => `| ${g.holder.startsWith("group:") ? `group \`${cell(g.holder.slice(6))}\`` : `\`${g.holder}\``} | \`${g.sku}\` | ${g.expires} | ${g.daysLeft} |`);
+  return ["### Grants ending soon", "", "From its expires day (00:00 UTC) the plan removes each one, with its consequences.", "", "| holder | SKU | expires | days left |", "| --- | --- | --- | ---: |", ...rows.slice(0, MAX_ROWS), ...(rows.length > MAX_ROWS ? ["", `… and ${rows.length - MAX_ROWS} more (all in the plan file: \`plan --out\`, \`expiring\`).`] : []), ""];
+}
+
 /** The SKUs the plan changes, as numbers and a bar of seats used after against seats bought. */
 function seats(plan: Plan): string[] {
   const changed = plan.seats.filter((s) => s.usedAfter !== s.usedBefore);
@@ -165,7 +172,7 @@ function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): 
   const atRisk = change.consequences.filter((c) => c.severity === "data-at-risk").length;
   const parts = [
     ...change.add.map((l) => `+ ${l.sku}`),
-    ...change.remove.map((l) => `− ${l.sku}`),
+    ...change.remove.map((l) => `− ${l.sku}${l.reason === "expired-grant" ? " (expired grant)" : ""}`),
     ...change.planChanges.map((p) => `~ ${p.sku}`),
     ...(atRisk ? [`🔴 ${atRisk} data at risk`] : []),
   ];

@@ -1,7 +1,7 @@
 import type { Plan, PlanChange, Severity } from "../plan/types";
 import { describePlanTenant } from "../plan/plan-tenant";
 import { attributionRows, attributionTitle } from "./attribution-lines";
-import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
+import { actionLabel, changesWorstFirst, expiringText, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb } from "./wording";
 import type { ReportOptions } from "./wording";
 import { hasLifecycle, lifecycleCell, renewalNotes, subscriptionSection } from "./subscription-lines";
 
@@ -54,6 +54,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (subs) {
     out.push(paint(subs.title, "yellow", "bold"));
     for (const line of subs.lines) out.push(`  ${paint("!", "yellow")} ${line}`);
+    out.push("");
+  }
+  if (plan.expiring?.length) {
+    out.push(paint("Grants ending soon (expires: the start of that day, UTC):", "yellow", "bold"));
+    for (const g of plan.expiring) out.push(`  ${paint("!", "yellow")} ${expiringText(g)}`);
     out.push("");
   }
   out.push(...seatTable(), "");

@@ -1,5 +1,5 @@
 import { SEVERITY_RANK } from "../plan/consequences";
-import type { GroupChange, Plan, PlanChange, PlannedLicense } from "../plan/types";
+import type { ExpiringGrant, GroupChange, Plan, PlanChange, PlannedLicense } from "../plan/types";
 
 /**
  * Shared phrasing of the renderers. The same comparison reads as a plan ("will add") before an
@@ -33,10 +33,14 @@ export function summaryParts(plan: Plan, mode: ReportMode): string[] {
           [s.restore, `${plural(s.restore, "account")} deleted that should be present`],
         ];
   const out = parts.filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
+  // Of the removals, those a time-boxed grant's end makes (a group's counts once, not per member).
+  const ended = [...plan.changes, ...(plan.groupChanges ?? [])].reduce((n, c) => n + c.remove.filter((l) => l.reason === "expired-grant").length, 0);
+  if (ended) out.push(`${plural(ended, "grant")} ended (${mode === "plan" ? "removed" : "still assigned"})`);
   const groups = plan.groupChanges?.length ?? 0;
   if (groups) out.push(mode === "plan" ? `${plural(groups, "group")} to change (counted in people above)` : `${plural(groups, "group")} differ`);
   if (s.blocked) out.push(`${s.blocked} blocked`);
   if (s.warnings) out.push(`${plural(s.warnings, "warning")}`);
+  if (plan.expiring?.length) out.push(`${plural(plan.expiring.length, "grant")} ending soon`);
   out.push(`${s.unchanged} unchanged`);
   return out;
 }
@@ -55,7 +59,11 @@ export function headline(plan: Plan, mode: ReportMode): string {
       : "No drift: the tenant matches the desired state.";
   }
   if (pending) return `Plan: ${summaryParts(plan, mode).join(", ")}.`;
-  const except = [plan.blocked.length ? "except where blocked" : "", plan.warnings.length ? `${plural(new Set(plan.warnings.flatMap((w) => w.users)).size, "user")} keep a license through a group (see the warnings)` : ""].filter(Boolean);
+  const except = [
+    plan.blocked.length ? "except where blocked" : "",
+    plan.warnings.length ? `${plural(new Set(plan.warnings.flatMap((w) => w.users)).size, "user")} keep a license through a group (see the warnings)` : "",
+    plan.expiring?.length ? `${plural(plan.expiring.length, "grant")} ending soon (see below)` : "",
+  ].filter(Boolean);
   return `No changes: the tenant matches the desired state${except.length ? `, ${except.join("; ")}` : ""}.`;
 }
 
@@ -69,9 +77,19 @@ export function actionLabel(change: PlanChange, mode: ReportMode): string {
 export const verb = (what: "add" | "remove", mode: ReportMode): string =>
   mode === "plan" ? what : what === "add" ? "missing" : "extra";
 
-/** `ENTERPRISEPACK` or `ENTERPRISEPACK without SWAY, YAMMER_ENTERPRISE`. */
+/** `ENTERPRISEPACK`, `ENTERPRISEPACK without SWAY, YAMMER_ENTERPRISE`, with why it goes if it says. */
 export function licenseText(l: PlannedLicense, plan: Plan): string {
-  return l.disabledPlans.length ? `${l.sku} without ${planNames(l.disabledPlans, plan).join(", ")}` : l.sku;
+  const text = l.disabledPlans.length ? `${l.sku} without ${planNames(l.disabledPlans, plan).join(", ")}` : l.sku;
+  return `${text}${reasonText(l)}`;
+}
+
+/** ` (expired grant: ended 2027-03-31)` for a removal a time-boxed grant's end makes, else empty. */
+export const reasonText = (l: PlannedLicense): string => (l.reason === "expired-grant" ? ` (expired grant: ended ${l.expires})` : "");
+
+/** One grant ending soon: `POWER_BI_PRO of alice@contoso.com expires 2027-03-31 (in 12 days)`. */
+export function expiringText(g: ExpiringGrant): string {
+  const holder = g.holder.startsWith("group:") ? `group '${g.holder.slice(6)}'` : g.holder;
+  return `${g.sku} of ${holder} expires ${g.expires} (in ${plural(g.daysLeft, "day")}); from that day the plan removes it`;
 }
 
 /** Service plan names for ids (the plan carries the names it needs), in name order. */

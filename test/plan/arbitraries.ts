@@ -21,6 +21,9 @@ const licenseInput: fc.Arbitrary<LicenseInput> = fc.oneof(
   sku,
   fc.record({ sku: fc.constant("ENTERPRISEPACK"), disabledPlans: fc.uniqueArray(fc.constantFrom(...E3_PLANS), { maxLength: 2 }) }),
   fc.record({ sku: fc.constant("ENTERPRISEPACK"), enabledPlans: fc.uniqueArray(fc.constantFrom(...E3_PLANS), { minLength: 1, maxLength: 3 }) }),
+  // Time-boxed grants around the property tests' clock (2026-03-01T12:00Z): long gone, ending that
+  // very day (so expired), the next day, within the warning window, beyond it.
+  fc.record({ sku, expires: fc.constantFrom("2025-12-31", "2026-03-01", "2026-03-02", "2026-03-20", "2027-01-01") }),
 );
 const uniqueBySku = <T extends LicenseRef | LicenseInput>(list: T[]): T[] => {
   const seen = new Set<string>();

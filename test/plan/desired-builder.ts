@@ -6,7 +6,7 @@ import { catalog, skuId } from "./snapshot-builder";
  * Kept small on purpose: the planner tests need resolved values, not YAML.
  */
 
-export type LicenseInput = string | { sku: string; disabledPlans?: string[]; enabledPlans?: string[] };
+export type LicenseInput = string | { sku: string; disabledPlans?: string[]; enabledPlans?: string[]; expires?: string };
 
 export interface UserInput {
   licenses?: LicenseInput[];
@@ -36,6 +36,7 @@ export function resolveLicense(l: LicenseInput): DesiredLicense {
   const out: DesiredLicense = { skuId: r.value.skuId, skuPartNumber: r.value.skuPartNumber };
   if (typeof l !== "string" && l.disabledPlans) out.disabledPlanIds = planIds(l.disabledPlans);
   if (typeof l !== "string" && l.enabledPlans) out.enabledPlanIds = planIds(l.enabledPlans);
+  if (typeof l !== "string" && l.expires) out.expires = l.expires;
   return out;
 }
 

@@ -56,7 +56,7 @@ export function fabrikamDesired(): DesiredState {
       "grace@fabrikam.com": { state: "present", licenses: ["ENTERPRISEPACK"] },
       "heidi@fabrikam.com": { state: "deleted" },
       "ivan@fabrikam.com": { licenses: [{ sku: "ENTERPRISEPACK", disabledPlans: ["YAMMER_ENTERPRISE", "SWAY"] }] },
-      "judy@fabrikam.com": { licenses: ["ENTERPRISEPACK"] },
+      "judy@fabrikam.com": { licenses: [{ sku: "ENTERPRISEPACK", expires: "2030-06-30" }] },
       "oscar@fabrikam.com": { licenses: ["SPE_E5"] },
       "mallory@fabrikam.com": { licenses: ["SPE_E5"] },
       "breakglass-01@fabrikam.com": { licenses: [] },

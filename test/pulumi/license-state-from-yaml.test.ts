@@ -70,6 +70,41 @@ describe("licenseStateFromYaml at preview", () => {
     expect(local.requestLog.entries().filter((e) => e.inBatch && e.method !== "GET")).toEqual([]);
   });
 
+  it("time-boxed grants reach the resources' inputs, and the preview shows an ended one's removal (tenant clock 2026-01-15)", async () => {
+    const seen = await recordResources(true);
+    warnings.length = 0;
+    const dir = mkdtempSync(join(tmpdir(), "m365-expiring-yaml-"));
+    writeFileSync(
+      join(dir, "state.yaml"),
+      [
+        "version: 1",
+        "users:",
+        "  dave@fabrikam.com:",
+        "    licenses: [{ sku: ENTERPRISEPACK, expires: 2026-01-15 }, EXCHANGESTANDARD]",
+        "  peggy@fabrikam.com:",
+        "    licenses: [EXCHANGESTANDARD, { sku: POWER_BI_PRO, expires: 2026-02-01 }]",
+        "groups:",
+        "  Contractors: { licenses: [{ sku: EXCHANGESTANDARD, expires: 2026-02-10 }] }",
+        "",
+      ].join("\n"),
+    );
+    const state = licenseStateFromYaml("state.yaml", { cwd: dir, tenant: connectLocalTenant(local), log, namePrefix: "px-" });
+    await registered([...Object.values(state.users), ...Object.values(state.groups)]);
+    const dave = seen.find((r) => r.name === "px-dave@fabrikam.com")!;
+    expect(dave.inputs.licenses).toEqual([{ sku: "ENTERPRISEPACK", disabledPlans: [], expires: "2026-01-15" }, "EXCHANGESTANDARD"]);
+    const peggy = seen.find((r) => r.name === "px-peggy@fabrikam.com")!;
+    expect(peggy.inputs.licenses).toEqual(["EXCHANGESTANDARD", { sku: "POWER_BI_PRO", disabledPlans: [], expires: "2026-02-01" }]);
+    const group = seen.find((r) => r.type === GROUP_TYPE && r.name === "px-group-Contractors")!;
+    expect(group.inputs.licenses).toEqual([expect.objectContaining({ skuPartNumber: "EXCHANGESTANDARD", expires: "2026-02-10" })]);
+    const p = (await valueOf(state.plan))!;
+    expect(p.changes.find((c) => c.user === "dave@fabrikam.com")!.remove).toEqual([expect.objectContaining({ sku: "ENTERPRISEPACK", reason: "expired-grant", expires: "2026-01-15" })]);
+    expect(p.expiring?.map((g) => [g.holder, g.sku, g.daysLeft])).toEqual([["peggy@fabrikam.com", "POWER_BI_PRO", 17], ["group:Contractors", "EXCHANGESTANDARD", 26]]);
+    const markdown = await valueOf(state.planMarkdown);
+    expect(markdown).toContain("− ENTERPRISEPACK (expired grant)");
+    expect(markdown).toContain("### Grants ending soon");
+    expect(warnings).toContain("grant ending: POWER_BI_PRO of peggy@fabrikam.com expires 2026-02-01 (in 17 days); from that day the plan removes it");
+  });
+
   it("mode sets: one LicenseSet per department file, planned as one", async () => {
     const seen = await recordResources(true);
     const state = licenseStateFromYaml("licenses", { cwd: FABRIKAM, tenant: connectLocalTenant(local), log, mode: "sets", namePrefix: "p2-" });

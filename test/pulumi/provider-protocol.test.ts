@@ -14,6 +14,7 @@ import { ProviderHost } from "./support/provider-host";
 const E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const E5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
 const EXO1 = "4b9405b0-7788-4568-add1-99614e613b69";
+const PBI = "f8a1db68-be16-40ed-86d5-cb42ce701560";
 const DIFF_NONE = 1;
 const DIFF_SOME = 2;
 const URN = "urn:pulumi:test::m365::pulumi-nodejs:dynamic/m365-licenses:UserLicenses::subject";
@@ -128,6 +129,23 @@ describe("one user through Check, Diff, Create, Update, Read and Delete", () => 
     expect(calls).toHaveLength(1);
     expect(outs.licenses).toEqual(["SPE_E5"]);
     expect(direct(await liveUser(subject().userPrincipalName))).toEqual([E5]);
+  });
+
+  it("a time-boxed grant: Diff sees its end while the license is held, Update removes it in one call, then no diff", async () => {
+    const upn = subject().userPrincipalName;
+    // Days before both clocks (this machine's, which Diff reads, and the tenant's 2026-01-15, which the write plans at) and after both.
+    const until = (expires: string) => ({ __provider: providerText, userPrincipalName: upn, licenses: ["SPE_E5", { sku: "POWER_BI_PRO", expires }] });
+    outs = await host.update(id, URN, outs, until("2099-12-31"));
+    expect(direct(await liveUser(upn))).toEqual([E5, PBI].sort());
+    local.requestLog.clear();
+    expect((await host.diff(id, URN, outs, until("2099-12-31"))).changes).toBe(DIFF_NONE);
+    expect((await host.diff(id, URN, outs, until("2026-01-10"))).changes).toBe(DIFF_SOME);
+    expect(local.requestLog.entries()).toEqual([]);
+    outs = await host.update(id, URN, outs, until("2026-01-10"));
+    expect(assignLicenseCalls(local.requestLog.entries())).toHaveLength(1);
+    expect(direct(await liveUser(upn))).toEqual([E5]);
+    expect(outs.licenses).toEqual(["SPE_E5"]);
+    expect((await host.diff(id, URN, outs, until("2026-01-10"))).changes).toBe(DIFF_NONE);
   });
 
   it("Read in a fresh provider process shows drift made outside Pulumi, with inputs that match it", async () => {

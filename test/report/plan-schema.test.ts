@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { UserError, ValidationError } from "../../provider/errors";
 import type { Attribution, DriftOrigin } from "../../provider/plan/drift-attribution";
 import { plan } from "../../provider/plan/plan";
-import type { Blocker, Consequence, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanSubscriptions, PlanTenant, PlanWarning, SeatLine, SubscriptionWarning } from "../../provider/plan/types";
+import type { Blocker, Consequence, ExpiringGrant, GroupChange, MemberEffect, Plan, PlanChange, PlannedLicense, PlanSubscriptions, PlanTenant, PlanWarning, SeatLine, SubscriptionWarning } from "../../provider/plan/types";
 import { planSchema, planSchemaErrors } from "../../provider/report/plan-schema";
 import { readPlanFile } from "../../provider/report/read-plan-file";
 import { renderJson } from "../../provider/report/render-json";
@@ -21,7 +21,7 @@ const fabrikam = plan(fabrikamDesired(), fabrikamSnapshot(), FABRIKAM_NOW);
 const FIELDS = {
   plan: {
     version: true, createdAt: true, snapshotAt: true, tenant: true, source: true, guards: true, summary: true, changes: true, groupChanges: true, blocked: true,
-    warnings: true, seats: true, subscriptions: true, monthlySaving: true, fingerprint: true, planNames: true, attribution: true,
+    warnings: true, expiring: true, seats: true, subscriptions: true, monthlySaving: true, fingerprint: true, planNames: true, attribution: true,
   } satisfies Record<keyof Plan, true>,
   attribution: { auditLog: true, since: true, reason: true, origins: true } satisfies Record<keyof Attribution, true>,
   driftOrigin: { user: true, userId: true, sku: true, drift: true, source: true, by: true, at: true, from: true, group: true, detail: true } satisfies Record<keyof DriftOrigin, true>,
@@ -29,7 +29,8 @@ const FIELDS = {
   tenant: { id: true, displayName: true, domain: true, cloud: true, endpoint: true } satisfies Record<keyof PlanTenant, true>,
   warning: { kind: true, sku: true, skuId: true, groups: true, users: true, detail: true } satisfies Record<keyof PlanWarning, true>,
   change: { user: true, userId: true, action: true, add: true, remove: true, planChanges: true, consequences: true, fingerprint: true, usageLocation: true, licenseFingerprint: true } satisfies Record<keyof PlanChange, true>,
-  plannedLicense: { skuId: true, sku: true, disabledPlans: true } satisfies Record<keyof PlannedLicense, true>,
+  plannedLicense: { skuId: true, sku: true, disabledPlans: true, reason: true, expires: true } satisfies Record<keyof PlannedLicense, true>,
+  expiringGrant: { holder: true, sku: true, skuId: true, expires: true, daysLeft: true } satisfies Record<keyof ExpiringGrant, true>,
   planChange: { skuId: true, sku: true, enable: true, disable: true, disabledPlans: true } satisfies Record<keyof PlanChange["planChanges"][number], true>,
   consequence: { kind: true, severity: true, message: true, date: true, source: true, plans: true } satisfies Record<keyof Consequence, true>,
   blocker: { user: true, reason: true, detail: true, guard: true } satisfies Record<keyof Blocker, true>,
@@ -69,6 +70,7 @@ describe("schemas/plan.schema.json", () => {
     ["subscriptionWarning", schema.$defs.subscriptionWarning.properties],
     ["attribution", schema.$defs.attribution.properties],
     ["driftOrigin", schema.$defs.driftOrigin.properties],
+    ["expiringGrant", schema.$defs.expiringGrant.properties],
   ] as const)("%s: the schema's properties are the TypeScript fields", (name, properties) => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });

@@ -1,0 +1,184 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot";
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiringWithin, inForceAt } from "../../provider/plan/expiry";
+import { plan } from "../../provider/plan/plan";
+import { renderMarkdown } from "../../provider/report/render-markdown";
+import { renderText } from "../../provider/report/render-text";
+import { daysUntil, startOfDay } from "../../provider/util/iso-date";
+import { desiredArb, snapshotArb } from "./arbitraries";
+import type { DesiredInput } from "./desired-builder";
+import { desired } from "./desired-builder";
+import { SnapshotBuilder } from "./snapshot-builder";
+
+/** Time-boxed grants (issue 16, part 1): `expires` on a user's or a group's license. */
+const at = (iso: string) => new Date(iso);
+const base = () => new SnapshotBuilder().sku("ENTERPRISEPACK", 10).sku("POWER_BI_PRO", 5);
+const grant = (expires: string, extra: DesiredInput = {}): DesiredInput => ({
+  users: { "ann@x.com": { licenses: ["ENTERPRISEPACK", { sku: "POWER_BI_PRO", expires }] } },
+  ...extra,
+});
+const held = () => base().user("ann@x.com", { direct: ["ENTERPRISEPACK", "POWER_BI_PRO"], usageLocation: "US" });
+
+describe("iso-date: a date is the start of that day, UTC", () => {
+  it.each([
+    ["2027-03-31", Date.UTC(2027, 2, 31)],
+    ["2028-02-29", Date.UTC(2028, 1, 29)],
+    ["2027-02-29", undefined],
+    ["2027-02-30", undefined],
+    ["2027-13-01", undefined],
+    ["2027-00-10", undefined],
+    ["2027-3-31", undefined],
+    ["2027-03-31T00:00:00Z", undefined],
+    ["0099-01-01", undefined],
+  ])("%s", (text, ms) => {
+    expect(startOfDay(text)).toBe(ms);
+  });
+
+  it("days until: 1 the day before, 0 from the first millisecond of the day, whatever the hour", () => {
+    expect(daysUntil("2027-03-31", at("2027-03-30T23:59:59.999Z"))).toBe(1);
+    expect(daysUntil("2027-03-31", at("2027-03-31T00:00:00.000Z"))).toBe(0);
+    expect(daysUntil("2027-03-31", at("2027-03-31T23:59:59.999Z"))).toBe(0);
+    expect(daysUntil("2027-03-31", at("2027-03-01T00:00:00.000Z"))).toBe(30);
+    expect(daysUntil("2027-03-31", at("2027-04-02T08:00:00.000Z"))).toBe(-2);
+    // Across a daylight-saving change in most of the world: UTC days have no such thing.
+    expect(daysUntil("2027-04-01", at("2027-03-27T12:00:00.000Z"))).toBe(5);
+  });
+});
+
+describe("plan: a time-boxed grant", () => {
+  it("is desired until its day: no change the evening before, and a warning with the days left", () => {
+    const p = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-30T23:59:59.000Z"));
+    expect(p.changes).toEqual([]);
+    expect(p.expiring).toEqual([{ holder: "ann@x.com", sku: "POWER_BI_PRO", skuId: expect.any(String), expires: "2027-03-31", daysLeft: 1 }]);
+    expect(p.summary.unchanged).toBe(1);
+  });
+
+  it("from the start of its day (UTC) the plan removes it, marked as an expired grant, with the usual consequences", () => {
+    const p = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-31T00:00:00.000Z"));
+    expect(p.expiring).toBeUndefined();
+    expect(p.changes).toHaveLength(1);
+    const c = p.changes[0]!;
+    expect(c.action).toBe("assign");
+    expect(c.add).toEqual([]);
+    expect(c.remove).toEqual([{ skuId: expect.any(String), sku: "POWER_BI_PRO", disabledPlans: [], reason: "expired-grant", expires: "2027-03-31" }]);
+    // The consequence rules are the normal ones: Power BI Pro's service plan goes.
+    expect(c.consequences.length).toBeGreaterThan(0);
+    expect(p.summary.remove).toBe(1);
+    expect(p.seats.find((s) => s.sku === "POWER_BI_PRO")).toMatchObject({ usedBefore: 1, usedAfter: 0 });
+  });
+
+  it("an expired grant the user no longer holds is no change at all", () => {
+    const b = base().user("ann@x.com", { direct: ["ENTERPRISEPACK"], usageLocation: "US" });
+    const p = plan(desired(grant("2027-03-31")), b.build(), at("2027-05-01T00:00:00.000Z"));
+    expect(p.changes).toEqual([]);
+    expect(p.expiring).toBeUndefined();
+  });
+
+  it("a grant not yet held is assigned until its day, and not from then on", () => {
+    const b = base().user("ann@x.com", { direct: ["ENTERPRISEPACK"], usageLocation: "US" });
+    const before = plan(desired(grant("2027-03-31")), b.build(), at("2027-03-01T09:00:00.000Z"));
+    expect(before.changes[0]!.add.map((l) => l.sku)).toEqual(["POWER_BI_PRO"]);
+    expect(before.expiring?.[0]).toMatchObject({ sku: "POWER_BI_PRO", daysLeft: 30 });
+    expect(plan(desired(grant("2027-03-31")), b.build(), at("2027-03-31T09:00:00.000Z")).changes).toEqual([]);
+  });
+
+  it("only the removal the grant's end makes is marked; another removal in the same change is not", () => {
+    const b = base().sku("EXCHANGESTANDARD", 5).user("ann@x.com", { direct: ["ENTERPRISEPACK", "POWER_BI_PRO", "EXCHANGESTANDARD"], usageLocation: "US" });
+    const p = plan(desired(grant("2027-03-31")), b.build(), at("2027-04-01T00:00:00.000Z"));
+    const byName = Object.fromEntries(p.changes[0]!.remove.map((l) => [l.sku, l.reason ?? "state"]));
+    expect(byName).toEqual({ EXCHANGESTANDARD: "state", POWER_BI_PRO: "expired-grant" });
+  });
+
+  it("counts against guards.maxUnassignments like any removal", () => {
+    const p = plan(desired(grant("2027-03-31", { guards: { maxUnassignments: 0 } })), held().build(), at("2027-04-01T00:00:00.000Z"));
+    expect(p.blocked).toEqual([expect.objectContaining({ user: "*", reason: "guard-exceeded", guard: "maxUnassignments" })]);
+  });
+
+  it("a protected user is blocked, not stripped, when a grant ends", () => {
+    const p = plan(desired(grant("2027-03-31", { guards: { protected: ["ann@x.com"] } })), held().build(), at("2027-04-01T00:00:00.000Z"));
+    expect(p.changes).toEqual([]);
+    expect(p.blocked.map((b) => b.reason)).toEqual(["protected-user"]);
+  });
+
+  it("a group's grant: the group stops assigning it, each member's consequences as for any group change", () => {
+    const b = base().group("Sales", ["POWER_BI_PRO"]).user("ann@x.com", { groups: ["Sales"] }).user("ben@x.com", { groups: ["Sales"] });
+    const state = desired({ groups: [{ ref: "Sales", licenses: [{ sku: "POWER_BI_PRO", expires: "2027-03-31" }] }] });
+    const before = plan(state, b.build(), at("2027-03-20T00:00:00.000Z"));
+    expect(before.groupChanges).toEqual([]);
+    expect(before.expiring).toEqual([expect.objectContaining({ holder: "group:Sales", sku: "POWER_BI_PRO", daysLeft: 11 })]);
+    const after = plan(state, b.build(), at("2027-03-31T00:00:00.000Z"));
+    expect(after.groupChanges).toHaveLength(1);
+    expect(after.groupChanges[0]!.remove).toEqual([expect.objectContaining({ sku: "POWER_BI_PRO", reason: "expired-grant", expires: "2027-03-31" })]);
+    expect(after.groupChanges[0]!.members.map((m) => m.user)).toEqual(["ann@x.com", "ben@x.com"]);
+    expect(after.summary.remove).toBe(2);
+  });
+
+  it("the warning window: the state's expiryWarningDays, default 30, 0 for none", () => {
+    const state = desired(grant("2027-03-31"));
+    const now = at("2027-02-20T12:00:00.000Z"); // 39 days before
+    expect(DEFAULT_EXPIRY_WARNING_DAYS).toBe(30);
+    expect(expiringWithin(state, now)).toEqual([]);
+    expect(expiringWithin({ ...state, expiryWarningDays: 39 }, now)).toHaveLength(1);
+    expect(expiringWithin({ ...state, expiryWarningDays: 38 }, now)).toEqual([]);
+    expect(expiringWithin({ ...state, expiryWarningDays: 0 }, at("2027-03-30T12:00:00.000Z"))).toEqual([]);
+    expect(plan({ ...state, expiryWarningDays: 60 }, held().build(), now).expiring?.[0]).toMatchObject({ daysLeft: 39 });
+  });
+
+  it("the in-force view copies only the users and groups with an expired grant", () => {
+    const state = desired({
+      users: { "ann@x.com": { licenses: [{ sku: "POWER_BI_PRO", expires: "2027-03-31" }] }, "ben@x.com": { licenses: ["ENTERPRISEPACK"] } },
+    });
+    expect(inForceAt(state, at("2027-03-30T00:00:00.000Z")).state).toBe(state);
+    const { state: later, expired } = inForceAt(state, at("2027-03-31T00:00:00.000Z"));
+    expect(later.users[0]!.licenses).toEqual([]);
+    expect(later.users[1]).toBe(state.users[1]);
+    expect(state.users[0]!.licenses).toHaveLength(1); // the state itself is never changed
+    expect([...expired.keys()]).toEqual(["ann@x.com"]);
+  });
+
+  it("text and markdown name the expired grant and the grants ending soon", () => {
+    const gone = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-31T00:00:00.000Z"));
+    expect(renderText(gone, { color: false })).toContain("- remove POWER_BI_PRO (expired grant: ended 2027-03-31)");
+    expect(renderText(gone, { color: false })).toContain("Plan: 1 license to remove, 1 grant ended (removed), 0 unchanged.");
+    expect(renderText(gone, { color: false, mode: "drift" })).toContain("1 license not in the state, 1 grant ended (still assigned)");
+    expect(renderText(gone, { color: false, mode: "drift" })).toContain("- extra POWER_BI_PRO (expired grant: ended 2027-03-31)");
+    const md = renderMarkdown(gone);
+    expect(md).toContain("− POWER_BI_PRO (expired grant)");
+    expect(md).toContain("➖ remove **POWER_BI_PRO (expired grant: ended 2027-03-31)**");
+    const soon = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-19T10:00:00.000Z"));
+    const text = renderText(soon, { color: false });
+    expect(text).toContain("No changes: the tenant matches the desired state, 1 grant ending soon (see below).");
+    expect(text).toContain("POWER_BI_PRO of ann@x.com expires 2027-03-31 (in 12 days); from that day the plan removes it");
+    expect(renderMarkdown(soon)).toContain("| `ann@x.com` | `POWER_BI_PRO` | 2027-03-31 | 12 |");
+  });
+});
+
+describe("plan: time-boxed grants, over generated states", () => {
+  const NOW = at("2026-03-01T12:00:00.000Z");
+  it("no license stays directly with a user whose grant of it has ended; every expired-grant removal is such a grant; a warning is never a change", () => {
+    fc.assert(
+      fc.property(snapshotArb, desiredArb, (snapshot, state) => {
+        const p = plan(state, snapshot, NOW);
+        const ended = new Map(state.users.map((u) => [u.upn, new Map((u.licenses ?? []).filter((l) => l.expires && l.expires <= "2026-03-01").map((l) => [l.skuId.toLowerCase(), l.expires]))]));
+        for (const c of p.changes) {
+          for (const l of c.remove.filter((x) => x.reason === "expired-grant")) expect(ended.get(c.user)?.get(l.skuId)).toBe(l.expires);
+          for (const l of c.add) expect(ended.get(c.user)?.has(l.skuId)).not.toBe(true);
+        }
+        for (const w of p.expiring ?? []) {
+          expect(w.daysLeft).toBeGreaterThan(0);
+          expect(w.daysLeft).toBeLessThanOrEqual(30);
+        }
+        // Carried out, nothing an ended grant gave is held directly any more (unless blocked).
+        const after = applyPlanToSnapshot(snapshot, p);
+        const blocked = new Set(p.blocked.map((b) => b.user));
+        for (const u of after.users) {
+          const gone = ended.get(u.userPrincipalName.toLowerCase());
+          if (!gone || blocked.has(u.userPrincipalName.toLowerCase()) || blocked.has("*")) continue;
+          for (const a of u.assignments) if (a.assignedByGroup === null) expect(gone.has(a.skuId.toLowerCase())).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
