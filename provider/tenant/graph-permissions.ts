@@ -9,12 +9,14 @@
 import { InternalError } from "../errors";
 
 /** Who needs a row: `groups` is a state that manages group license sets and membership. */
-export type PermissionUser = "plan" | "drift" | "export" | "apply" | "groups";
+export type PermissionUser = "plan" | "drift" | "export" | "apply" | "groups" | "reclaim";
 
 export interface EndpointPermissions {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Relative to the version root; `{id}` stands for one path segment. */
   path: string;
+  /** The row is for requests whose `$select` names this property (and the plain row is not). */
+  select?: string;
   /** What the tool does there, in a few words. */
   purpose: string;
   /** Any one is enough; named in messages and the README, least privileged first. */
@@ -34,7 +36,8 @@ export interface EndpointPermissions {
   source: string;
 }
 
-const READS: readonly PermissionUser[] = ["plan", "drift", "export", "apply"];
+// reclaim plans its proposals against the same read as plan.
+const READS: readonly PermissionUser[] = ["plan", "drift", "export", "apply", "reclaim"];
 
 export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
   {
@@ -54,6 +57,19 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
     alsoAccepted: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
     usedBy: READS,
     source: "graph-facts.md 3 and 8 (Learn user-list)",
+  },
+  {
+    method: "GET",
+    path: "/users",
+    select: "signInActivity",
+    purpose: "the last sign-in and account state of the state's users (reclaim)",
+    // Graph wants AuditLog.Read.All *and* User.Read.All (graph-facts.md 14.3, 20.2); the second is
+    // the plain /users row's, which reclaim needs anyway.
+    needs: ["AuditLog.Read.All"],
+    alsoAccepted: [],
+    usedBy: ["reclaim"],
+    beyond: "Graph gives sign-in activity only with User.Read.All as well, and only in a tenant with Microsoft Entra ID P1 or P2 (graph-facts.md 20.1)",
+    source: "graph-facts.md 14.3, 20.1 and 20.2 (Learn signinactivity)",
   },
   {
     method: "GET",
@@ -267,11 +283,14 @@ function segmentsOf(path: string, versionRoot: string): string[] {
  */
 export function endpointFor(method: string, path: string, versionRoot = "/v1.0"): EndpointPermissions | undefined {
   const got = segmentsOf(path, versionRoot);
-  return ENDPOINT_PERMISSIONS.find((e) => {
+  const query = path.includes("?") ? new URLSearchParams(path.slice(path.indexOf("?") + 1)) : undefined;
+  const selected = new Set((query?.get("$select") ?? "").split(",").map((p) => p.trim().toLowerCase()));
+  const matches = ENDPOINT_PERMISSIONS.filter((e) => {
     if (e.method !== method.toUpperCase()) return false;
     const want = e.path.split("/").filter(Boolean);
     return want.length === got.length && want.every((w, i) => w === "{id}" || w.toLowerCase() === got[i]!.toLowerCase());
   });
+  return matches.find((e) => e.select && selected.has(e.select.toLowerCase())) ?? matches.find((e) => !e.select);
 }
 
 /** Every permission Graph accepts for a row. */

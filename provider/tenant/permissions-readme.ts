@@ -59,6 +59,7 @@ const COMMANDS: { label: string; user: PermissionUser }[] = [
   { label: "`plan`, `drift`, `export`", user: "drift" },
   { label: "`apply`", user: "apply" },
   { label: "`apply` of a state that manages groups (in addition)", user: "groups" },
+  { label: "`reclaim`", user: "reclaim" },
 ];
 
 export function permissionsMarkdown(): string {
@@ -80,7 +81,7 @@ export function permissionsMarkdown(): string {
   );
   for (const e of ENDPOINT_PERMISSIONS) {
     const roles = e.delegatedRoles ? e.delegatedRoles.join(", ") : "—";
-    lines.push(`| ${cell(code(`${e.method} ${e.path}`))} | ${cell(e.purpose)} | ${list(e.needs)} | ${list(e.alsoAccepted)} | ${roles} | ${cell(e.source)} |`);
+    lines.push(`| ${cell(code(`${e.method} ${e.path}${e.select ? `?$select=…,${e.select}` : ""}`))} | ${cell(e.purpose)} | ${list(e.needs)} | ${list(e.alsoAccepted)} | ${roles} | ${cell(e.source)} |`);
   }
   lines.push("<!-- permissions:end -->");
   return lines.join("\n");

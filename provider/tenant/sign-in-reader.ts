@@ -4,6 +4,7 @@
  * filter, 20 filters per `$batch`: ceil(users / 300) requests. Each asks for pages of 120, the most
  * Graph serves with signInActivity selected (graph-facts.md 14.3, 20.3).
  */
+import { endpointFor, oneOf } from "./graph-permissions";
 import { GraphError, PermissionError, UserError } from "../errors";
 import type { BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
@@ -48,9 +49,10 @@ export function mapActivity(u: any): UserActivity {
 function explain(err: unknown): unknown {
   if (!(err instanceof GraphError)) return err;
   if (err.code === "Authentication_MSGraphPermissionMissing") {
+    const row = endpointFor("GET", `/users?$select=${ACTIVITY_SELECT}`)!;
     return new PermissionError(
-      "reading sign-in activity needs the permission AuditLog.Read.All (with User.Read.All); the token lacks it",
-      `Grant AuditLog.Read.All to the app registration and give admin consent. ${err.message}`,
+      `reading sign-in activity needs the permission ${oneOf(row.needs)}; the token lacks it. ${row.beyond}`,
+      `Grant ${row.needs[0]} to the app registration and give admin consent. ${err.message}`,
     );
   }
   if (err.code === "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {

@@ -133,7 +133,7 @@ describe("reclaim", () => {
     expect(r.out).toContain("ivan@fabrikam.com: last signed in 2025-06-29 (200 days ago); member of All Staff, an excluded group");
     const w = await run(cwd, ["reclaim", "licenses", "--write"]);
     expect(w.err).toContain("edited licenses/engineering.yaml, licenses/operations.yaml");
-    expect(readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8")).toContain("  ivan@fabrikam.com:\n    licenses: []\n  judy@fabrikam.com:               # new hire\n");
+    expect(readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8")).toContain("  ivan@fabrikam.com:\n    licenses: []\n  judy@fabrikam.com:               # new hire on a fixed-term contract: E3 until it ends\n");
     expect((await run(cwd, ["reclaim", "licenses", "--exclude-group", "Nobody"])).err).toContain("--exclude-group Nobody: no group with the display name or mail nickname 'Nobody' in the tenant");
   });
 

@@ -40,6 +40,15 @@ describe("the README's Permissions section", () => {
       sometimes: [{ permission: "User.ReadWrite.All", when: ["the plan sets usage locations", "the plan deletes users", "the plan restores users"] }],
     });
     expect(leastPrivileged("groups")).toMatchObject({ required: ["LicenseAssignment.ReadWrite.All", "GroupMember.ReadWrite.All"] });
+    // reclaim reads what plan reads, and sign-in activity, which needs AuditLog.Read.All (20.2).
+    expect(leastPrivileged("reclaim").required.sort()).toStrictEqual([...leastPrivileged("plan").required, "AuditLog.Read.All"].sort());
+  });
+
+  it("a read that selects signInActivity is its own row; the plain listing is not", () => {
+    expect(endpointFor("GET", "/v1.0/users?$filter=x&$select=id,signInActivity,licenseAssignmentStates&$top=120")?.needs).toStrictEqual(["AuditLog.Read.All"]);
+    expect(endpointFor("GET", "/v1.0/users?$select=id,licenseAssignmentStates")?.needs).toStrictEqual(["User.Read.All", "Directory.Read.All"]);
+    expect(endpointFor("GET", "/users")?.select).toBeUndefined();
+    expect(endpoint("GET /users").select).toBeUndefined();
   });
 });
 
