@@ -46,7 +46,7 @@ describe("drift --write accept", () => {
     expect(drifted(after)).toEqual(drifted(before).filter((u) => !accepted.includes(u)));
 
     const eng = readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8");
-    expect(eng).toContain("  alice@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  bob@fabrikam.com:\n    licenses: [SPE_E5]\n  ivan@fabrikam.com:\n    licenses:\n      - ENTERPRISEPACK\n  judy@fabrikam.com:               # new hire\n");
+    expect(eng).toContain("  alice@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  bob@fabrikam.com:\n    licenses: [SPE_E5]\n  ivan@fabrikam.com:\n    licenses:\n      - ENTERPRISEPACK\n  judy@fabrikam.com:               # new hire on a fixed-term contract: E3 until it ends\n");
     const ops = readFileSync(join(cwd, "licenses", "operations.yaml"), "utf8");
     expect(ops).toContain("  carol@fabrikam.com:\n    licenses: [ENTERPRISEPACK]                   # left the company's payroll; account kept for now\n");
     // dave keeps his product entry (EXCHANGESTANDARD) and gets a users entry for the rest.
