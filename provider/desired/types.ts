@@ -145,6 +145,11 @@ export interface DesiredUser {
   usageLocation?: string;
   /** `undefined` when the file names the user only to delete/restore or set usageLocation. */
   licenses?: DesiredLicense[];
+  /**
+   * Set only on plan/expiry.ts inForceAt's copy: grants in the list as written have ended, and
+   * `licenses` is what is left in force. An empty list then is not a written `licenses: []`.
+   */
+  grantsEnded?: true;
   source: SourceRef;
 }
 

@@ -50,7 +50,7 @@ export function inForceAt(desired: DesiredState, now: Date): { state: DesiredSta
     const licenses = u.licenses && keep(u.upn.toLowerCase(), u.licenses);
     if (!licenses) continue;
     if (users === desired.users) users = [...desired.users];
-    users[i] = { ...u, licenses };
+    users[i] = { ...u, licenses, grantsEnded: true };
   }
   for (let i = 0; i < desired.groups.length; i++) {
     const g = desired.groups[i]!;

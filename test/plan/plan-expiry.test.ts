@@ -125,6 +125,26 @@ describe("plan: a time-boxed grant", () => {
     expect(plan({ ...state, expiryWarningDays: 60 }, held().build(), now).expiring?.[0]).toMatchObject({ daysLeft: 39 });
   });
 
+  it("a user whose only grants have ended did not write `licenses: []`: a SKU a group gives them stays a warning, not a blocker", () => {
+    // frank's one grant ends; Power BI Pro, which the state hands out (peggy), reaches him through 'Analysts'.
+    const b = base().sku("EXCHANGESTANDARD", 5).group("Analysts", ["POWER_BI_PRO"])
+      .user("frank@x.com", { direct: ["EXCHANGESTANDARD"], groups: ["Analysts"] })
+      .user("peggy@x.com", { direct: ["POWER_BI_PRO"], groups: ["Analysts"] });
+    const state = desired({ users: { "frank@x.com": { licenses: [{ sku: "EXCHANGESTANDARD", expires: "2026-01-15" }] }, "peggy@x.com": { licenses: ["POWER_BI_PRO"] } } });
+    const inherited = (p: ReturnType<typeof plan>) => p.warnings.filter((w) => w.kind === "inherited-license").map((w) => [w.sku, w.users]);
+    const before = plan(state, b.build(), at("2026-01-14T09:00:00.000Z"));
+    expect(before.blocked).toEqual([]);
+    expect(inherited(before)).toEqual([["POWER_BI_PRO", ["frank@x.com"]]]);
+    const day = plan(state, b.build(), at("2026-01-15T09:00:00.000Z"));
+    expect(day.blocked).toEqual([]);
+    expect(inherited(day)).toEqual([["POWER_BI_PRO", ["frank@x.com"]]]);
+    expect(day.changes.map((c) => [c.user, c.remove.map((l) => [l.sku, l.reason])])).toEqual([["frank@x.com", [["EXCHANGESTANDARD", "expired-grant"]]]]);
+    // Written as `licenses: []`, the same user is the claim the rule is for.
+    const empty = plan(desired({ users: { "frank@x.com": { licenses: [] }, "peggy@x.com": { licenses: ["POWER_BI_PRO"] } } }), b.build(), at("2026-01-15T09:00:00.000Z"));
+    expect(empty.blocked.map((x) => [x.user, x.reason])).toEqual([["frank@x.com", "inherited-license"]]);
+    expect(empty.blocked[0]!.detail).toContain("gives this user licenses: []");
+  });
+
   it("the in-force view copies only the users and groups with an expired grant", () => {
     const state = desired({
       users: { "ann@x.com": { licenses: [{ sku: "POWER_BI_PRO", expires: "2027-03-31" }] }, "ben@x.com": { licenses: ["ENTERPRISEPACK"] } },
