@@ -1,5 +1,6 @@
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import { daysUntil } from "../util/iso-date";
+import { DEFAULT_LOOK_AHEAD_DAYS } from "./default-look-ahead";
 import { compareStrings } from "./tenant-index";
 import type { ExpiringGrant, PlannedLicense } from "./types";
 
@@ -8,14 +9,6 @@ import type { ExpiringGrant, PlannedLicense } from "./types";
  * until the start (UTC) of its `expires` day and not from then on (util/iso-date.ts daysUntil).
  * Pure: `now` is the tenant's clock, given.
  */
-
-/**
- * How many days ahead plan and drift warn by default: a month, so that a weekly scheduled drift
- * check names a grant at least four times, and a monthly access review once, before it ends - time
- * to extend it (a new date in the state) or to let it go. Not a Microsoft number; `expiryWarningDays`
- * in the state changes it, 0 turns the warnings off.
- */
-export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 
 /** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>`. */
 const groupHolder = (ref: string): string => `group:${ref}`;
@@ -73,8 +66,8 @@ export function markExpired(remove: PlannedLicense[], expired: ExpiredGrants, ho
   });
 }
 
-/** Every grant that ends within `days` of `now` (still in force), soonest first. */
-export function expiringWithin(desired: DesiredState, now: Date, days = desired.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS): ExpiringGrant[] {
+/** Every grant that ends within `days` of `now` (still in force), soonest first; `expiryWarningDays` 0 turns them off. */
+export function expiringWithin(desired: DesiredState, now: Date, days = desired.expiryWarningDays ?? DEFAULT_LOOK_AHEAD_DAYS): ExpiringGrant[] {
   const out: ExpiringGrant[] = [];
   const look = (holder: string, list: DesiredLicense[] | undefined): void => {
     for (const l of list ?? []) {
