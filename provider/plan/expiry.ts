@@ -11,7 +11,10 @@ import type { ExpiringGrant, PlannedLicense } from "./types";
  */
 
 /** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>`. */
-const groupHolder = (ref: string): string => `group:${ref}`;
+const GROUP_HOLDER = "group:";
+const groupHolder = (ref: string): string => `${GROUP_HOLDER}${ref}`;
+/** The group's name as written when a grant's holder is a group, else undefined (the holder is a UPN). */
+export const holderGroup = (holder: string): string | undefined => (holder.startsWith(GROUP_HOLDER) ? holder.slice(GROUP_HOLDER.length) : undefined);
 
 /** Grants whose day has come, by holder key (lower-cased UPN, `group:<ref lower-cased>`), then skuId → expires. */
 export type ExpiredGrants = Map<string, Map<string, string>>;

@@ -103,7 +103,7 @@ describe("time-boxed grants through the CLI", () => {
     // The normal consequence rules: E3's mailbox goes (he keeps Exchange Online Plan 1).
     expect(dave.consequences.length).toBeGreaterThan(0);
     const md = await c.run("plan", "state.yaml", "--format", "markdown");
-    expect(md.out).toContain("− ENTERPRISEPACK (expired grant)");
+    expect(md.out).toContain("− ENTERPRISEPACK (expired grant: ended 2026-01-16)");
     expect(md.out).toContain("| `peggy@fabrikam.com` | `POWER_BI_PRO` | 2026-02-01 | 16 |");
     fx.local.requestLog.clear();
     const applied = await c.run("apply", "state.yaml", "--yes");

@@ -138,13 +138,22 @@ describe("plan: a time-boxed grant", () => {
     expect(renderText(gone, { color: false, mode: "drift" })).toContain("1 license not in the state, 1 grant ended (still assigned)");
     expect(renderText(gone, { color: false, mode: "drift" })).toContain("- extra POWER_BI_PRO (expired grant: ended 2027-03-31)");
     const md = renderMarkdown(gone);
-    expect(md).toContain("− POWER_BI_PRO (expired grant)");
+    // One wording (report/wording.ts reasonText) for the folded summary line and the detail.
+    expect(md).toContain("· − POWER_BI_PRO (expired grant: ended 2027-03-31)</summary>");
     expect(md).toContain("➖ remove **POWER_BI_PRO (expired grant: ended 2027-03-31)**");
     const soon = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-19T10:00:00.000Z"));
     const text = renderText(soon, { color: false });
     expect(text).toContain("No changes: the tenant matches the desired state, 1 grant ending soon (see below).");
     expect(text).toContain("POWER_BI_PRO of ann@x.com expires 2027-03-31 (in 12 days); from that day the plan removes it");
     expect(renderMarkdown(soon)).toContain("| `ann@x.com` | `POWER_BI_PRO` | 2027-03-31 | 12 |");
+  });
+
+  it("a group's grant ending soon: text and markdown name the group one way (report/wording.ts holderText)", () => {
+    const b = base().group("Sales|EU", ["POWER_BI_PRO"]).user("ann@x.com", { groups: ["Sales|EU"] });
+    const p = plan(desired({ groups: [{ ref: "Sales|EU", licenses: [{ sku: "POWER_BI_PRO", expires: "2027-03-31" }] }] }), b.build(), at("2027-03-19T10:00:00.000Z"));
+    expect(p.expiring?.map((g) => g.holder)).toEqual(["group:Sales|EU"]);
+    expect(renderText(p, { color: false })).toContain("POWER_BI_PRO of group 'Sales|EU' expires 2027-03-31 (in 12 days)");
+    expect(renderMarkdown(p)).toContain("| group `Sales\\|EU` | `POWER_BI_PRO` | 2027-03-31 | 12 |");
   });
 });
 
