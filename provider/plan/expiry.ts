@@ -1,6 +1,7 @@
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import { daysUntil } from "../util/iso-date";
 import { DEFAULT_LOOK_AHEAD_DAYS } from "./default-look-ahead";
+import { groupBlockerUser } from "./group-diff";
 import { compareStrings } from "./tenant-index";
 import type { ExpiringGrant, PlannedLicense } from "./types";
 
@@ -10,9 +11,9 @@ import type { ExpiringGrant, PlannedLicense } from "./types";
  * Pure: `now` is the tenant's clock, given.
  */
 
-/** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>`. */
-const GROUP_HOLDER = "group:";
-const groupHolder = (ref: string): string => `${GROUP_HOLDER}${ref}`;
+/** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>` (group-diff.ts). */
+const groupHolder = groupBlockerUser;
+const GROUP_HOLDER = groupHolder("");
 /** The group's name as written when a grant's holder is a group, else undefined (the holder is a UPN). */
 export const holderGroup = (holder: string): string | undefined => (holder.startsWith(GROUP_HOLDER) ? holder.slice(GROUP_HOLDER.length) : undefined);
 
