@@ -109,7 +109,7 @@ export interface LicenseState {
   subscriptions?: { horizonDays?: number };
   /**
    * How many days before a grant's `expires` plan and drift warn about it (default
-   * DEFAULT_EXPIRY_WARNING_DAYS); 0 turns the warnings off.
+   * DEFAULT_LOOK_AHEAD_DAYS, plan/default-look-ahead.ts); 0 turns the warnings off.
    */
   expiryWarningDays?: number;
 }
@@ -145,6 +145,11 @@ export interface DesiredUser {
   usageLocation?: string;
   /** `undefined` when the file names the user only to delete/restore or set usageLocation. */
   licenses?: DesiredLicense[];
+  /**
+   * Set only on plan/expiry.ts inForceAt's copy: grants in the list as written have ended, and
+   * `licenses` is what is left in force. An empty list then is not a written `licenses: []`.
+   */
+  grantsEnded?: true;
   source: SourceRef;
 }
 
@@ -168,9 +173,9 @@ export interface DesiredState {
   /** Monthly price per seat by skuId. */
   prices: Record<string, number>;
   currency: string;
-  /** `subscriptions.horizonDays`, when the state sets it (plan/subscriptions.ts has the default). */
+  /** `subscriptions.horizonDays`, when the state sets it (default: plan/default-look-ahead.ts). */
   subscriptionHorizonDays?: number;
-  /** Days before an `expires` that plan and drift warn (0: never); absent: the default (plan/expiry.ts). */
+  /** Days before an `expires` that plan and drift warn (0: never); absent: the default (plan/default-look-ahead.ts). */
   expiryWarningDays?: number;
   /** The files this state was read from, in order. */
   files: string[];

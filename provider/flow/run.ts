@@ -87,7 +87,7 @@ export async function reviewSavedPlan(saved: Plan, state: DesiredState, reader: 
   // clock such a plan differs, and apply refuses it (plan/expiry.ts).
   const tenantNow = new Date(snapshot.takenAt);
   const ending = grantsEndingBetween(resolved, new Date(saved.createdAt), tenantNow);
-  if (ending.size) check.differences.push(...grantsEndedSinceReview(saved, makePlan(resolved, snapshot, tenantNow), ending));
+  if (ending.size) check.differences.push(...grantsEndedSinceReview(saved, makePlan(resolved, snapshot, tenantNow), ending, snapshot));
   if (check.differences.length) {
     throw new ApplyError(
       `the saved plan is not what the state and the tenant give now (${check.differences.length} difference${check.differences.length === 1 ? "" : "s"}):\n${check.differences.map((d) => `  - ${d}`).join("\n")}`,

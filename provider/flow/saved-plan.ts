@@ -1,6 +1,8 @@
 import { licenseWrite } from "../apply/order-writes";
 import { checkStale } from "../apply/stale-check";
-import { dayHasCome, type ExpiredGrants } from "../plan/expiry";
+import { dayHasCome, holderGroup, type ExpiredGrants } from "../plan/expiry";
+import { matchGroup } from "../plan/group-diff";
+import { indexOf } from "../plan/tenant-index";
 import type { GroupChange, Plan, PlanChange, PlannedLicense, SeatLine } from "../plan/types";
 import type { Snapshot } from "../tenant/types";
 
@@ -182,13 +184,19 @@ function notInTenant(saved: GroupChange, now: GroupChange | undefined, fresh: Sn
  * What a time-boxed grant's end, after the saved plan was made, changes: the removals the plan made
  * at the tenant's clock (`atNow`) has for it, and the additions of it the saved plan makes (`ending`:
  * plan/expiry.ts grantsEndingBetween). Each is a way the reviewed plan is not what applying it now
- * should do.
+ * should do. A group's grants are its own: matched to the saved group change by the group's id in
+ * the `fresh` read, as markExpired matches them by group.
  */
-export function grantsEndedSinceReview(saved: Plan, atNow: Plan, ending: ExpiredGrants): string[] {
+export function grantsEndedSinceReview(saved: Plan, atNow: Plan, ending: ExpiredGrants, fresh: Snapshot): string[] {
   const reviewed = new Date(saved.createdAt);
   const since = `after the plan was made (${saved.createdAt})`;
   const ended = (remove: PlannedLicense[]) => remove.filter((l) => l.reason === "expired-grant" && !dayHasCome(l.expires!, reviewed));
-  const endingForGroups = new Map([...ending].filter(([k]) => k.startsWith("group:")).flatMap(([, m]) => [...m]));
+  const endingByGroupId = new Map<string, Map<string, string>>();
+  for (const [holder, grants] of ending) {
+    const ref = holderGroup(holder);
+    const m = ref === undefined ? undefined : matchGroup(indexOf(fresh), ref);
+    if (m?.ok) endingByGroupId.set(m.group.id.toLowerCase(), grants);
+  }
   const addsNow = new Map(atNow.groupChanges.map((g) => [g.groupId, new Set(g.add.map((l) => l.skuId))]));
   return [
     ...atNow.changes.flatMap((c) => ended(c.remove).map((l) => `${c.user}: the grant of ${l.sku} ended on ${l.expires}, ${since}; the plan made now removes it`)),
@@ -197,11 +205,12 @@ export function grantsEndedSinceReview(saved: Plan, atNow: Plan, ending: Expired
       const mine = ending.get(c.user.toLowerCase());
       return c.add.filter((l) => mine?.has(l.skuId)).map((l) => `${c.user}: the saved plan assigns ${l.sku}, whose grant ended on ${mine!.get(l.skuId)}, ${since}`);
     }),
-    ...saved.groupChanges.flatMap((g) =>
-      g.add
-        .filter((l) => endingForGroups.has(l.skuId) && !addsNow.get(g.groupId)?.has(l.skuId))
-        .map((l) => `group ${g.group}: the saved plan assigns ${l.sku}, whose grant ended on ${endingForGroups.get(l.skuId)}, ${since}`),
-    ),
+    ...saved.groupChanges.flatMap((g) => {
+      const mine = endingByGroupId.get(g.groupId.toLowerCase());
+      return g.add
+        .filter((l) => mine?.has(l.skuId) && !addsNow.get(g.groupId)?.has(l.skuId))
+        .map((l) => `group ${g.group}: the saved plan assigns ${l.sku}, whose grant ended on ${mine!.get(l.skuId)}, ${since}`);
+    }),
   ];
 }
 

@@ -11,6 +11,7 @@ import { splitAnd } from "./odata-filter";
 import { collection, decodeSkipToken, nextLink } from "./paging";
 import { demandAuditRead, type Principal } from "./permissions";
 import type { RouteContext } from "./route-context";
+import { DAY_MS } from "../util/iso-date";
 
 /** Activity names (graph-facts.md 14.4, 21; ED reference-audit-activities). */
 export const CHANGE_USER_LICENSE = "Change user license";
@@ -19,7 +20,7 @@ export const RESTORE_USER = "Restore user";
 export const GROUP_LICENSING_ACTOR = "Microsoft Entra group-Based Licensing";
 
 /** Entra keeps audit data 30 days by default (graph-facts.md 14.4, 21). */
-export const AUDIT_RETENTION_MS = 30 * 86_400_000;
+export const AUDIT_RETENTION_MS = 30 * DAY_MS;
 
 /** A page of audit entries: 1,000 by default and at most (graph-facts.md 21: community-reported; docs silent). */
 export const AUDIT_PAGE_SIZE = 1000;

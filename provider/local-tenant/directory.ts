@@ -2,6 +2,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "./store";
 import { deletedUpn, getMeta } from "./store";
 import { readSubscriptions, type SubscriptionRow, unitsOf } from "./subscriptions";
+import { DAY_MS } from "../util/iso-date";
 
 export interface UserRow {
   id: string;
@@ -71,7 +72,7 @@ export interface GroupProcessingTiming {
 export const DEFAULT_GROUP_PROCESSING: GroupProcessingTiming = { queuedMs: 2_000, processingMs: 3_000 };
 
 /** Soft-deleted users are purged for good 30 days after deletion (graph-facts.md 5.1, 5.3). */
-export const PURGE_AFTER_MS = 30 * 86_400_000;
+export const PURGE_AFTER_MS = 30 * DAY_MS;
 
 /** The directory's state: plain reads and the writes that are not license rules. */
 export class Directory {

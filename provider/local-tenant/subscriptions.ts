@@ -5,6 +5,7 @@ import { collection } from "./paging";
 import { demand } from "./permissions";
 import type { RouteContext } from "./route-context";
 import { parseSelect } from "./user-view";
+import { DAY_MS } from "../util/iso-date";
 
 /** One seeded subscription, as stored: its status and next lifecycle date as of the seed's clock. */
 export interface SubscriptionRow {
@@ -26,8 +27,6 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   next_lifecycle TEXT, is_trial INTEGER NOT NULL, total_licenses INTEGER NOT NULL,
   created_at TEXT NOT NULL, commerce_id TEXT NOT NULL, owner_tenant_id TEXT);
 `;
-
-const DAY_MS = 86_400_000;
 
 /** companySubscription's v1.0 properties (graph-facts.md 19.1), for `$select`, known with no rows. */
 const PROPERTIES = new Set([

@@ -1,7 +1,7 @@
 import type { LicenseAssignment } from "../tenant/types";
 import { ACCOUNT_RULES, EXCHANGE_PLAN2, SERVICE_PLAN_RULES, serviceOf } from "./consequence-rules";
 import type { ConsequenceRule, RuleContext } from "./consequence-rules";
-import { isoDateAfter } from "./dates";
+import { isoDateAfter } from "../util/iso-date";
 import { effectivePlans } from "./effective-plans";
 import { compareStrings, heldSkus, skuName } from "./tenant-index";
 import type { TenantIndex } from "./tenant-index";

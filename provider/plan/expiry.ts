@@ -1,5 +1,7 @@
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import { daysUntil } from "../util/iso-date";
+import { DEFAULT_LOOK_AHEAD_DAYS } from "./default-look-ahead";
+import { groupBlockerUser } from "./group-diff";
 import { compareStrings } from "./tenant-index";
 import type { ExpiringGrant, PlannedLicense } from "./types";
 
@@ -9,16 +11,11 @@ import type { ExpiringGrant, PlannedLicense } from "./types";
  * Pure: `now` is the tenant's clock, given.
  */
 
-/**
- * How many days ahead plan and drift warn by default: a month, so that a weekly scheduled drift
- * check names a grant at least four times, and a monthly access review once, before it ends - time
- * to extend it (a new date in the state) or to let it go. Not a Microsoft number; `expiryWarningDays`
- * in the state changes it, 0 turns the warnings off.
- */
-export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
-
-/** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>`. */
-const groupHolder = (ref: string): string => `group:${ref}`;
+/** The holder of a grant as plans and blockers name it: a UPN, or `group:<name as written>` (group-diff.ts). */
+const groupHolder = groupBlockerUser;
+const GROUP_HOLDER = groupHolder("");
+/** The group's name as written when a grant's holder is a group, else undefined (the holder is a UPN). */
+export const holderGroup = (holder: string): string | undefined => (holder.startsWith(GROUP_HOLDER) ? holder.slice(GROUP_HOLDER.length) : undefined);
 
 /** Grants whose day has come, by holder key (lower-cased UPN, `group:<ref lower-cased>`), then skuId → expires. */
 export type ExpiredGrants = Map<string, Map<string, string>>;
@@ -50,7 +47,7 @@ export function inForceAt(desired: DesiredState, now: Date): { state: DesiredSta
     const licenses = u.licenses && keep(u.upn.toLowerCase(), u.licenses);
     if (!licenses) continue;
     if (users === desired.users) users = [...desired.users];
-    users[i] = { ...u, licenses };
+    users[i] = { ...u, licenses, grantsEnded: true };
   }
   for (let i = 0; i < desired.groups.length; i++) {
     const g = desired.groups[i]!;
@@ -73,8 +70,8 @@ export function markExpired(remove: PlannedLicense[], expired: ExpiredGrants, ho
   });
 }
 
-/** Every grant that ends within `days` of `now` (still in force), soonest first. */
-export function expiringWithin(desired: DesiredState, now: Date, days = desired.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS): ExpiringGrant[] {
+/** Every grant that ends within `days` of `now` (still in force), soonest first; `expiryWarningDays` 0 turns them off. */
+export function expiringWithin(desired: DesiredState, now: Date, days = desired.expiryWarningDays ?? DEFAULT_LOOK_AHEAD_DAYS): ExpiringGrant[] {
   const out: ExpiringGrant[] = [];
   const look = (holder: string, list: DesiredLicense[] | undefined): void => {
     for (const l of list ?? []) {

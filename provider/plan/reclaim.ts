@@ -7,7 +7,7 @@
 import type { DesiredLicense, DesiredState } from "../desired/types";
 import type { UserActivity } from "../tenant/sign-in-reader";
 import type { Snapshot } from "../tenant/types";
-import { DAY_MS } from "./dates";
+import { DAY_MS, daysSince } from "../util/iso-date";
 import { matchGroup } from "./group-diff";
 import { protectionMatcher } from "./protected-users";
 import { indexOf, isDirect, skuName } from "./tenant-index";
@@ -55,8 +55,6 @@ export interface ReclaimJudgement {
   unread: number;
 }
 
-const daysBetween = (from: string, now: Date): number => Math.floor((now.getTime() - Date.parse(from)) / DAY_MS);
-
 /** Why a user is a candidate, or undefined when they are active or within the grace period. */
 export function reclaimReason(a: UserActivity, options: Pick<ReclaimOptions, "inactiveDays" | "graceDays">, now: Date): { reason: ReclaimReason; detail: string } | "grace" | undefined {
   if (!a.accountEnabled) return { reason: "disabled", detail: "account disabled" };
@@ -64,12 +62,12 @@ export function reclaimReason(a: UserActivity, options: Pick<ReclaimOptions, "in
   const last = a.lastSuccessfulSignIn ?? a.lastSignInAttempt;
   if (last) {
     if (now.getTime() - Date.parse(last) <= options.inactiveDays * DAY_MS + STALENESS_MS) return undefined;
-    return { reason: "inactive", detail: `last signed in ${last.slice(0, 10)} (${daysBetween(last, now)} days ago)` };
+    return { reason: "inactive", detail: `last signed in ${last.slice(0, 10)} (${daysSince(last, now)} days ago)` };
   }
   // Never signed in (or not since 2023-12-01 / April 2020, when the records begin, 14.3): the grace
   // period counts from the newest licence change, so a new starter is not named.
   if (!a.licensesUpdated || now.getTime() - Date.parse(a.licensesUpdated) <= options.graceDays * DAY_MS + STALENESS_MS) return "grace";
-  return { reason: "never-signed-in", detail: `never signed in; licensed since ${a.licensesUpdated.slice(0, 10)} (${daysBetween(a.licensesUpdated, now)} days ago)` };
+  return { reason: "never-signed-in", detail: `never signed in; licensed since ${a.licensesUpdated.slice(0, 10)} (${daysSince(a.licensesUpdated, now)} days ago)` };
 }
 
 /** The users of `state` worth reclaiming from, judged on `activity` at `now`. */

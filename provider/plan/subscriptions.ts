@@ -1,5 +1,6 @@
 import type { TenantSku, TenantSubscription } from "../tenant/types";
-import { isoDateAfter } from "./dates";
+import { dayOf, daysUntil, isoDateAfter } from "../util/iso-date";
+import { DEFAULT_LOOK_AHEAD_DAYS } from "./default-look-ahead";
 import { compareStrings } from "./tenant-index";
 import type { PlanSubscriptions, SeatLine, SubscriptionWarning } from "./types";
 
@@ -9,14 +10,6 @@ import type { PlanSubscriptions, SeatLine, SubscriptionWarning } from "./types";
  * or changes state before the horizon; the seat table shows each SKU's next lifecycle date, and the
  * seats a plan frees are set against the renewal date.
  */
-
-/**
- * The default horizon, 30 days: a state planned at least monthly (a nightly drift run is daily)
- * sees every lifecycle date at least once before it comes, and an expiry missed still leaves the
- * 30-day Expired (Graph: Warning) stage of most offers before seats become unassignable
- * (graph-facts.md 19.2). Longer warns of every monthly subscription all the time.
- */
-export const DEFAULT_HORIZON_DAYS = 30;
 
 /** Statuses that are themselves a warning (graph-facts.md 14.2, 19.2; section 4's licenseUnitsDetail). */
 const STATUS_TEXT: Record<string, string> = {
@@ -43,18 +36,20 @@ export function subscriptionsOf(sku: TenantSku, all: readonly TenantSubscription
     .sort((a, b) => compareStrings(a.nextLifecycleDateTime ?? "~", b.nextLifecycleDateTime ?? "~") || compareStrings(a.id, b.id));
 }
 
-const day = (iso: string | null): string | null => (iso ? iso.slice(0, 10) : null);
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
 
-/** Why one subscription of a SKU the plan relies on deserves a warning; none when it does not. */
+/**
+ * Why one subscription of a SKU the plan relies on deserves a warning; none when it does not. The
+ * horizon is judged by calendar days, as the header's "to <horizonDate>" and the grants' warnings
+ * are: a change on the horizon's last day is within it, whatever its hour.
+ */
 export function subscriptionWarning(sku: TenantSku, s: TenantSubscription, now: Date, horizonDays: number): SubscriptionWarning | undefined {
-  const horizon = now.getTime() + horizonDays * 86_400_000;
   const reasons: SubscriptionWarning["reasons"] = [];
+  const date = s.nextLifecycleDateTime ? dayOf(s.nextLifecycleDateTime) : null;
   if (STATUS_TEXT[s.status]) reasons.push("status");
   if (s.isTrial) reasons.push("trial");
-  if (s.nextLifecycleDateTime && new Date(s.nextLifecycleDateTime).getTime() <= horizon && s.status !== "LockedOut") reasons.push("before-horizon");
+  if (date && daysUntil(date, now) <= horizonDays && s.status !== "LockedOut") reasons.push("before-horizon");
   if (!reasons.length) return undefined;
-  const date = day(s.nextLifecycleDateTime);
   const what = [
     STATUS_TEXT[s.status],
     s.isTrial ? "is a trial" : undefined,
@@ -82,7 +77,7 @@ export function planSubscriptions(
   read: { subscriptions?: TenantSubscription[]; subscriptionsUnreadable?: string },
   relied: ReadonlySet<string>,
   now: Date,
-  horizonDays = DEFAULT_HORIZON_DAYS,
+  horizonDays = DEFAULT_LOOK_AHEAD_DAYS,
 ): PlanSubscriptions {
   const base = { horizonDays, horizonDate: isoDateAfter(now, horizonDays) };
   if (!read.subscriptions) return { ...base, read: false, ...(read.subscriptionsUnreadable ? { unreadable: read.subscriptionsUnreadable } : {}), warnings: [] };
@@ -110,16 +105,17 @@ export function withLifecycle(line: SeatLine, sku: TenantSku | undefined, all: r
   const subs = subscriptionsOf(sku, all);
   const next = subs.find((s) => s.nextLifecycleDateTime);
   if (!next) return line;
-  const out: SeatLine = { ...line, nextLifecycle: { date: day(next.nextLifecycleDateTime)!, status: next.status, ...(next.isTrial ? { trial: true } : {}) } };
+  const out: SeatLine = { ...line, nextLifecycle: { date: dayOf(next.nextLifecycleDateTime!), status: next.status, ...(next.isTrial ? { trial: true } : {}) } };
   const freed = line.usedBefore - line.usedAfter;
   const renewing = subs.find((s) => s.status === "Enabled" && !s.isTrial && s.nextLifecycleDateTime);
   if (freed > 0 && renewing) {
     const fewer = Math.min(freed, renewing.totalLicenses);
     const partner = renewing.ownerTenantId ? "; bought through a partner (CSP): only the partner can reduce it" : "";
+    const renews = dayOf(renewing.nextLifecycleDateTime!);
     out.renewal = {
-      date: day(renewing.nextLifecycleDateTime)!,
+      date: renews,
       fewer,
-      note: `frees ${plural(freed, "seat")}; renews ${day(renewing.nextLifecycleDateTime)}: ${fewer} fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed)${partner} (graph-facts.md 14.2)`,
+      note: `frees ${plural(freed, "seat")}; renews ${renews}: ${fewer} fewer could be bought then, if its terms allow a reduction at renewal (a cancellation window may have passed)${partner} (graph-facts.md 14.2)`,
     };
   }
   return out;

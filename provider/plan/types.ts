@@ -228,7 +228,7 @@ export interface PlanSubscriptions {
   read: boolean;
   unreadable?: string;
   horizonDays: number;
-  /** now + horizonDays, YYYY-MM-DD. */
+  /** now's UTC day + horizonDays, YYYY-MM-DD: the last day within the horizon (a date on it is warned of). */
   horizonDate: string;
   warnings: SubscriptionWarning[];
 }

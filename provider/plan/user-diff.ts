@@ -1,4 +1,4 @@
-import type { DesiredLicense, DesiredUser } from "../desired/types";
+import type { DesiredUser } from "../desired/types";
 import { diffLicenseSet, resolveLicense } from "./license-set-diff";
 import type { DeletedUser, LicenseAssignment, TenantUser } from "../tenant/types";
 import { alreadyAsDesired } from "./already-as-desired";
@@ -113,7 +113,7 @@ export function diffDesiredUser(d: DesiredUser, ctx: DiffContext, fastPath = tru
   const restoredLocation = deleted?.usageLocation ?? null;
   const currentLocation = live ? live.usageLocation : restoredLocation;
   const hasLocation = !!currentLocation || (!live && start.some(isDirect));
-  return diffLicenses(upn, account, start, live ? start : [], currentLocation, hasLocation, d.licenses, d.usageLocation, !live, ctx);
+  return diffLicenses(upn, account, start, live ? start : [], currentLocation, hasLocation, d, !live, ctx);
 }
 
 /** A user the state does not name, under `exhaustive-for-skus`: loses the scoped SKUs held directly. */
@@ -151,8 +151,7 @@ function diffLicenses(
   seatBefore: LicenseAssignment[],
   currentLocation: string | null,
   hasLocation: boolean,
-  desired: DesiredLicense[] | undefined,
-  desiredLocation: string | undefined,
+  d: Pick<DesiredUser, "licenses" | "usageLocation" | "grantsEnded">,
   restore: boolean,
   ctx: DiffContext,
 ): UserOutcome {
@@ -164,6 +163,7 @@ function diffLicenses(
   const direct = new Map(start.filter(isDirect).map((a) => [a.skuId.toLowerCase(), sortedIds(a.disabledPlans)]));
   const view = isDeletedAccount(account) ? start : withGroupsAfter(account.id, start, ctx);
   const inherited = new Set(view.filter((a) => !isDirect(a) && a.state !== "Error").map((a) => a.skuId.toLowerCase()));
+  const desired = d.licenses;
 
   if (desired) {
     const wanted = new Map<string, PlannedLicense>();
@@ -176,13 +176,14 @@ function diffLicenses(
     add.push(...diff.add);
     remove.push(...diff.remove);
     planChanges.push(...diff.planChanges);
-    const kept = keptThroughGroups(upn, account.id, view, wanted, desired.length === 0, ctx);
+    // `licenses: []` as written claims the user holds nothing; a list emptied by grants that ended does not.
+    const kept = keptThroughGroups(upn, account.id, view, wanted, desired.length === 0 && !d.grantsEnded, ctx);
     blockers.push(...kept.blockers);
     warnings.push(...kept.warnings);
   }
   const after = assignmentsAfter(start, { add, remove, planChanges });
 
-  const usageLocation = desiredLocation && desiredLocation.toUpperCase() !== (currentLocation ?? "").toUpperCase() ? desiredLocation.toUpperCase() : undefined;
+  const usageLocation = d.usageLocation && d.usageLocation.toUpperCase() !== (currentLocation ?? "").toUpperCase() ? d.usageLocation.toUpperCase() : undefined;
   if (add.length && !usageLocation && !hasLocation) {
     blockers.push({
       user: upn,
@@ -219,8 +220,9 @@ function diffLicenses(
  * the state claims the user holds none of that SKU it contradicts the tenant: a blocker naming the
  * group and the fix. It claims so with an exhaustive scope for the SKU, or with `licenses: []` for a
  * SKU it hands out elsewhere. A user listed with other direct licenses claims nothing about a group
- * SKU (a state exported from a tenant licensed partly by groups must plan clean), and a SKU the
- * state never names is an all-staff baseline: both are warnings.
+ * SKU (a state exported from a tenant licensed partly by groups must plan clean), nor does one whose
+ * listed grants have all ended (the file does not say `[]`), and a SKU the state never names is an
+ * all-staff baseline: all are warnings.
  * A group the state names accounts for what it gives: no warning; where the state also lists the
  * group's members and the user among them, it gives the SKU on purpose and no claim stands against
  * it. Otherwise the fix is worded in the state's own terms (take the user out of the group's

@@ -3,7 +3,7 @@ import { describePlanTenant } from "../plan/plan-tenant";
 import { attributionRows, attributionTitle } from "./attribution-lines";
 import type { Consequence, GroupChange, Plan, PlanChange } from "../plan/types";
 import { linkSources, sourceLink } from "./sources";
-import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, licenseText, planChangeText, someUsers, verb, worst } from "./wording";
+import { actionLabel, changesWorstFirst, formatMoney, groupChangeText, headline, holderText, licenseText, planChangeText, reasonText, someUsers, verb, worst } from "./wording";
 import type { ReportOptions } from "./wording";
 
 /**
@@ -144,7 +144,8 @@ function subscriptions(plan: Plan): string[] {
 /** Time-boxed grants that end within the state's warning window. */
 function expiring(plan: Plan): string[] {
   if (!plan.expiring?.length) return [];
-  const rows = plan.expiring.map((g) => `| ${g.holder.startsWith("group:") ? `group \`${cell(g.holder.slice(6))}\`` : `\`${g.holder}\``} | \`${g.sku}\` | ${g.expires} | ${g.daysLeft} |`);
+  const code = (s: string) => `\`${cell(s)}\``;
+  const rows = plan.expiring.map((g) => `| ${holderText(g.holder, code, code)} | \`${g.sku}\` | ${g.expires} | ${g.daysLeft} |`);
   return ["### Grants ending soon", "", "From its expires day (00:00 UTC) the plan removes each one, with its consequences.", "", "| holder | SKU | expires | days left |", "| --- | --- | --- | ---: |", ...rows.slice(0, MAX_ROWS), ...(rows.length > MAX_ROWS ? ["", `… and ${rows.length - MAX_ROWS} more (all in the plan file: \`plan --out\`, \`expiring\`).`] : []), ""];
 }
 
@@ -172,7 +173,7 @@ function changeSection(change: PlanChange, plan: Plan, mode: "plan" | "drift"): 
   const atRisk = change.consequences.filter((c) => c.severity === "data-at-risk").length;
   const parts = [
     ...change.add.map((l) => `+ ${l.sku}`),
-    ...change.remove.map((l) => `− ${l.sku}${l.reason === "expired-grant" ? " (expired grant)" : ""}`),
+    ...change.remove.map((l) => `− ${l.sku}${reasonText(l)}`),
     ...change.planChanges.map((p) => `~ ${p.sku}`),
     ...(atRisk ? [`🔴 ${atRisk} data at risk`] : []),
   ];

@@ -1,4 +1,5 @@
 import { SEVERITY_RANK } from "../plan/consequences";
+import { holderGroup } from "../plan/expiry";
 import type { ExpiringGrant, GroupChange, Plan, PlanChange, PlannedLicense } from "../plan/types";
 
 /**
@@ -86,10 +87,15 @@ export function licenseText(l: PlannedLicense, plan: Plan): string {
 /** ` (expired grant: ended 2027-03-31)` for a removal a time-boxed grant's end makes, else empty. */
 export const reasonText = (l: PlannedLicense): string => (l.reason === "expired-grant" ? ` (expired grant: ended ${l.expires})` : "");
 
+/** Who holds a grant, for a reader: `group 'Analysts'` or the UPN; markdown quotes both as code. */
+export function holderText(holder: string, quote = (group: string) => `'${group}'`, quoteUser = (upn: string) => upn): string {
+  const group = holderGroup(holder);
+  return group === undefined ? quoteUser(holder) : `group ${quote(group)}`;
+}
+
 /** One grant ending soon: `POWER_BI_PRO of alice@contoso.com expires 2027-03-31 (in 12 days)`. */
 export function expiringText(g: ExpiringGrant): string {
-  const holder = g.holder.startsWith("group:") ? `group '${g.holder.slice(6)}'` : g.holder;
-  return `${g.sku} of ${holder} expires ${g.expires} (in ${plural(g.daysLeft, "day")}); from that day the plan removes it`;
+  return `${g.sku} of ${holderText(g.holder)} expires ${g.expires} (in ${plural(g.daysLeft, "day")}); from that day the plan removes it`;
 }
 
 /** Service plan names for ids (the plan carries the names it needs), in name order. */

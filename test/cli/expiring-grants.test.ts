@@ -103,7 +103,7 @@ describe("time-boxed grants through the CLI", () => {
     // The normal consequence rules: E3's mailbox goes (he keeps Exchange Online Plan 1).
     expect(dave.consequences.length).toBeGreaterThan(0);
     const md = await c.run("plan", "state.yaml", "--format", "markdown");
-    expect(md.out).toContain("− ENTERPRISEPACK (expired grant)");
+    expect(md.out).toContain("− ENTERPRISEPACK (expired grant: ended 2026-01-16)");
     expect(md.out).toContain("| `peggy@fabrikam.com` | `POWER_BI_PRO` | 2026-02-01 | 16 |");
     fx.local.requestLog.clear();
     const applied = await c.run("apply", "state.yaml", "--yes");
@@ -148,6 +148,19 @@ describe("time-boxed grants through the CLI", () => {
     expect(applied.code).toBe(0);
     expect(wireRequests(fx.local).concat(batchItems(fx.local)).filter((e) => e.method === "POST" && e.path.endsWith("/assignLicense")).map((e) => e.path)).toEqual([`/groups/${g.groupId}/assignLicense`]);
     expect((await c.run("drift", "state.yaml")).code).toBe(0);
+  });
+
+  it("a user whose only grant has ended wrote no `licenses: []`: what a group gives them is a warning, not a blocker, and apply goes on", async () => {
+    // frank gets Power BI Pro from Analysts only; the state hands Power BI Pro out (peggy).
+    const c = cli("version: 1\nusers:\n  frank@fabrikam.com:\n    licenses: [{ sku: EXCHANGESTANDARD, expires: 2026-01-15 }]\n  peggy@fabrikam.com:\n    licenses: [EXCHANGESTANDARD, POWER_BI_PRO]\n");
+    const p = JSON.parse((await c.run("plan", "state.yaml", "--format", "json")).out) as Plan;
+    expect(p.blocked).toEqual([]);
+    expect(p.warnings.map((w) => [w.sku, w.users])).toContainEqual(["POWER_BI_PRO", ["frank@fabrikam.com"]]); // (and All Staff's AAD_PREMIUM)
+    fx.local.requestLog.clear();
+    const applied = await c.run("apply", "state.yaml", "--yes");
+    expect(applied.code).toBe(0);
+    expect(writes().map((e) => `${e.method} ${e.path}`)).toEqual([`POST /users/${p.changes[0]!.userId}/assignLicense`]);
+    expect(p.changes.map((x) => x.user)).toEqual(["peggy@fabrikam.com"]);
   });
 
   it("a reviewed plan that assigns a grant which ends before apply is refused too (it would assign what the state no longer wants)", async () => {

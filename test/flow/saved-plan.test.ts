@@ -1,13 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSavedPlan } from "../../provider/flow/saved-plan";
+import { checkSavedPlan, grantsEndedSinceReview } from "../../provider/flow/saved-plan";
+import { grantsEndingBetween } from "../../provider/plan/expiry";
 import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot";
 import { plan } from "../../provider/plan/plan";
 import type { Plan } from "../../provider/plan/types";
 import { readPlanFile } from "../../provider/report/read-plan-file";
 import { renderJson } from "../../provider/report/render-json";
 import { desiredArb, snapshotArb } from "../plan/arbitraries";
+import { desired } from "../plan/desired-builder";
 import { fabrikamDesired, fabrikamSnapshot, FABRIKAM_NOW } from "../plan/fabrikam";
+import { SnapshotBuilder } from "../plan/snapshot-builder";
 
 /** Every leaf of a JSON value, as a path of keys and indexes. */
 function leaves(value: unknown, at: (string | number)[] = []): (string | number)[][] {
@@ -120,5 +123,32 @@ describe("a saved plan is a review certificate", () => {
     const forged = checkSavedPlan(p, plan(asIs, snap, new Date(p.createdAt)), snap);
     expect(forged.differences.join("\n")).toMatch(/group Sales: the saved plan assigns .* and the tenant does not show it/);
     expect(forged.alreadyDone).not.toContain("group Sales");
+  });
+
+  it("a grant that ended since the review is told to its own group: one group's end is never another's (flow/run.ts reviewSavedPlan)", () => {
+    // Sales gives Power BI Pro until 2026-11-25; Analysts for good, and does not give it yet.
+    const state = desired({
+      groups: [
+        { ref: "Sales", licenses: [{ sku: "POWER_BI_PRO", expires: "2026-11-25" }] },
+        { ref: "analysts-nick", licenses: ["POWER_BI_PRO"] },
+      ],
+    });
+    const b = new SnapshotBuilder().sku("POWER_BI_PRO", 10).group("Sales", ["POWER_BI_PRO"]).group("Analysts", [], { mailNickname: "analysts-nick" });
+    const snap = b.user("ann@x.com", { groups: ["Sales"] }).user("ben@x.com", { groups: ["Analysts"] }).build();
+    const reviewed = readPlanFile(renderJson(plan(state, snap, FABRIKAM_NOW)));
+    expect(reviewed.groupChanges.map((g) => [g.group, g.add.map((l) => l.sku)])).toEqual([["Analysts", ["POWER_BI_PRO"]]]);
+    // A rerun after Sales's day: the earlier run gave Analysts its license; Sales's grant has ended.
+    const later = new Date("2026-11-26T09:00:00.000Z");
+    const fresh = applyPlanToSnapshot(snap, reviewed);
+    const ending = grantsEndingBetween(state, new Date(reviewed.createdAt), later);
+    expect([...ending.keys()]).toEqual(["group:sales"]);
+    expect(grantsEndedSinceReview(reviewed, plan(state, fresh, later), ending, fresh)).toEqual([
+      `group Sales: the grant of POWER_BI_PRO ended on 2026-11-25, after the plan was made (${reviewed.createdAt}); the plan made now removes it`,
+    ]);
+    // Had the saved plan given Sales the license, that is Sales's ended grant, and said so.
+    const savedForSales: Plan = { ...reviewed, groupChanges: reviewed.groupChanges.map((g) => ({ ...g, group: "Sales", groupId: snap.groups[0]!.id })) };
+    expect(grantsEndedSinceReview(savedForSales, plan(state, snap, later), ending, snap)).toContain(
+      `group Sales: the saved plan assigns POWER_BI_PRO, whose grant ended on 2026-11-25, after the plan was made (${reviewed.createdAt})`,
+    );
   });
 });

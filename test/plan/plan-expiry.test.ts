@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyPlanToSnapshot } from "../../provider/plan/apply-plan-to-snapshot";
-import { DEFAULT_EXPIRY_WARNING_DAYS, expiringWithin, inForceAt } from "../../provider/plan/expiry";
+import { DEFAULT_LOOK_AHEAD_DAYS } from "../../provider/plan/default-look-ahead";
+import { expiringWithin, inForceAt } from "../../provider/plan/expiry";
 import { plan } from "../../provider/plan/plan";
 import { renderMarkdown } from "../../provider/report/render-markdown";
 import { renderText } from "../../provider/report/render-text";
-import { daysUntil, startOfDay } from "../../provider/util/iso-date";
 import { desiredArb, snapshotArb } from "./arbitraries";
 import type { DesiredInput } from "./desired-builder";
 import { desired } from "./desired-builder";
@@ -19,32 +19,6 @@ const grant = (expires: string, extra: DesiredInput = {}): DesiredInput => ({
   ...extra,
 });
 const held = () => base().user("ann@x.com", { direct: ["ENTERPRISEPACK", "POWER_BI_PRO"], usageLocation: "US" });
-
-describe("iso-date: a date is the start of that day, UTC", () => {
-  it.each([
-    ["2027-03-31", Date.UTC(2027, 2, 31)],
-    ["2028-02-29", Date.UTC(2028, 1, 29)],
-    ["2027-02-29", undefined],
-    ["2027-02-30", undefined],
-    ["2027-13-01", undefined],
-    ["2027-00-10", undefined],
-    ["2027-3-31", undefined],
-    ["2027-03-31T00:00:00Z", undefined],
-    ["0099-01-01", undefined],
-  ])("%s", (text, ms) => {
-    expect(startOfDay(text)).toBe(ms);
-  });
-
-  it("days until: 1 the day before, 0 from the first millisecond of the day, whatever the hour", () => {
-    expect(daysUntil("2027-03-31", at("2027-03-30T23:59:59.999Z"))).toBe(1);
-    expect(daysUntil("2027-03-31", at("2027-03-31T00:00:00.000Z"))).toBe(0);
-    expect(daysUntil("2027-03-31", at("2027-03-31T23:59:59.999Z"))).toBe(0);
-    expect(daysUntil("2027-03-31", at("2027-03-01T00:00:00.000Z"))).toBe(30);
-    expect(daysUntil("2027-03-31", at("2027-04-02T08:00:00.000Z"))).toBe(-2);
-    // Across a daylight-saving change in most of the world: UTC days have no such thing.
-    expect(daysUntil("2027-04-01", at("2027-03-27T12:00:00.000Z"))).toBe(5);
-  });
-});
 
 describe("plan: a time-boxed grant", () => {
   it("is desired until its day: no change the evening before, and a warning with the days left", () => {
@@ -117,12 +91,32 @@ describe("plan: a time-boxed grant", () => {
   it("the warning window: the state's expiryWarningDays, default 30, 0 for none", () => {
     const state = desired(grant("2027-03-31"));
     const now = at("2027-02-20T12:00:00.000Z"); // 39 days before
-    expect(DEFAULT_EXPIRY_WARNING_DAYS).toBe(30);
+    expect(DEFAULT_LOOK_AHEAD_DAYS).toBe(30);
     expect(expiringWithin(state, now)).toEqual([]);
     expect(expiringWithin({ ...state, expiryWarningDays: 39 }, now)).toHaveLength(1);
     expect(expiringWithin({ ...state, expiryWarningDays: 38 }, now)).toEqual([]);
     expect(expiringWithin({ ...state, expiryWarningDays: 0 }, at("2027-03-30T12:00:00.000Z"))).toEqual([]);
     expect(plan({ ...state, expiryWarningDays: 60 }, held().build(), now).expiring?.[0]).toMatchObject({ daysLeft: 39 });
+  });
+
+  it("a user whose only grants have ended did not write `licenses: []`: a SKU a group gives them stays a warning, not a blocker", () => {
+    // frank's one grant ends; Power BI Pro, which the state hands out (peggy), reaches him through 'Analysts'.
+    const b = base().sku("EXCHANGESTANDARD", 5).group("Analysts", ["POWER_BI_PRO"])
+      .user("frank@x.com", { direct: ["EXCHANGESTANDARD"], groups: ["Analysts"] })
+      .user("peggy@x.com", { direct: ["POWER_BI_PRO"], groups: ["Analysts"] });
+    const state = desired({ users: { "frank@x.com": { licenses: [{ sku: "EXCHANGESTANDARD", expires: "2026-01-15" }] }, "peggy@x.com": { licenses: ["POWER_BI_PRO"] } } });
+    const inherited = (p: ReturnType<typeof plan>) => p.warnings.filter((w) => w.kind === "inherited-license").map((w) => [w.sku, w.users]);
+    const before = plan(state, b.build(), at("2026-01-14T09:00:00.000Z"));
+    expect(before.blocked).toEqual([]);
+    expect(inherited(before)).toEqual([["POWER_BI_PRO", ["frank@x.com"]]]);
+    const day = plan(state, b.build(), at("2026-01-15T09:00:00.000Z"));
+    expect(day.blocked).toEqual([]);
+    expect(inherited(day)).toEqual([["POWER_BI_PRO", ["frank@x.com"]]]);
+    expect(day.changes.map((c) => [c.user, c.remove.map((l) => [l.sku, l.reason])])).toEqual([["frank@x.com", [["EXCHANGESTANDARD", "expired-grant"]]]]);
+    // Written as `licenses: []`, the same user is the claim the rule is for.
+    const empty = plan(desired({ users: { "frank@x.com": { licenses: [] }, "peggy@x.com": { licenses: ["POWER_BI_PRO"] } } }), b.build(), at("2026-01-15T09:00:00.000Z"));
+    expect(empty.blocked.map((x) => [x.user, x.reason])).toEqual([["frank@x.com", "inherited-license"]]);
+    expect(empty.blocked[0]!.detail).toContain("gives this user licenses: []");
   });
 
   it("the in-force view copies only the users and groups with an expired grant", () => {
@@ -144,13 +138,22 @@ describe("plan: a time-boxed grant", () => {
     expect(renderText(gone, { color: false, mode: "drift" })).toContain("1 license not in the state, 1 grant ended (still assigned)");
     expect(renderText(gone, { color: false, mode: "drift" })).toContain("- extra POWER_BI_PRO (expired grant: ended 2027-03-31)");
     const md = renderMarkdown(gone);
-    expect(md).toContain("− POWER_BI_PRO (expired grant)");
+    // One wording (report/wording.ts reasonText) for the folded summary line and the detail.
+    expect(md).toContain("· − POWER_BI_PRO (expired grant: ended 2027-03-31)</summary>");
     expect(md).toContain("➖ remove **POWER_BI_PRO (expired grant: ended 2027-03-31)**");
     const soon = plan(desired(grant("2027-03-31")), held().build(), at("2027-03-19T10:00:00.000Z"));
     const text = renderText(soon, { color: false });
     expect(text).toContain("No changes: the tenant matches the desired state, 1 grant ending soon (see below).");
     expect(text).toContain("POWER_BI_PRO of ann@x.com expires 2027-03-31 (in 12 days); from that day the plan removes it");
     expect(renderMarkdown(soon)).toContain("| `ann@x.com` | `POWER_BI_PRO` | 2027-03-31 | 12 |");
+  });
+
+  it("a group's grant ending soon: text and markdown name the group one way (report/wording.ts holderText)", () => {
+    const b = base().group("Sales|EU", ["POWER_BI_PRO"]).user("ann@x.com", { groups: ["Sales|EU"] });
+    const p = plan(desired({ groups: [{ ref: "Sales|EU", licenses: [{ sku: "POWER_BI_PRO", expires: "2027-03-31" }] }] }), b.build(), at("2027-03-19T10:00:00.000Z"));
+    expect(p.expiring?.map((g) => g.holder)).toEqual(["group:Sales|EU"]);
+    expect(renderText(p, { color: false })).toContain("POWER_BI_PRO of group 'Sales|EU' expires 2027-03-31 (in 12 days)");
+    expect(renderMarkdown(p)).toContain("| group `Sales\\|EU` | `POWER_BI_PRO` | 2027-03-31 | 12 |");
   });
 });
 

@@ -25,6 +25,11 @@ describe("reclaimReason", () => {
     expect(typeof r === "object" ? r.reason : r).toBe(expected);
   });
 
+  it("says how many days ago by the calendar, from the date it prints (util/iso-date.ts daysSince)", () => {
+    // 91 days and 11 hours before 09:00: late on 2026-08-20, 92 calendar days before 2026-11-20.
+    expect(reclaimReason(activity({ lastSuccessfulSignIn: ago(91, 11), lastSignInAttempt: null }), OPTIONS, FABRIKAM_NOW)).toStrictEqual({ reason: "inactive", detail: "last signed in 2026-08-20 (92 days ago)" });
+  });
+
   it("a new starter within the grace period is 'grace', counted from the newest licence change", () => {
     expect(reclaimReason(activity({ lastSuccessfulSignIn: null, lastSignInAttempt: null, licensesUpdated: ago(10) }), OPTIONS, FABRIKAM_NOW)).toBe("grace");
     expect(reclaimReason(activity({ lastSuccessfulSignIn: null, lastSignInAttempt: null, licensesUpdated: ago(10) }), { ...OPTIONS, graceDays: 5 }, FABRIKAM_NOW)).toMatchObject({ reason: "never-signed-in" });

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../provider/plan/plan";
-import { DEFAULT_HORIZON_DAYS, planSubscriptions, subscriptionsOf, withLifecycle } from "../../provider/plan/subscriptions";
+import { DEFAULT_LOOK_AHEAD_DAYS } from "../../provider/plan/default-look-ahead";
+import { planSubscriptions, subscriptionsOf, withLifecycle } from "../../provider/plan/subscriptions";
 import type { SeatLine } from "../../provider/plan/types";
 import type { TenantSku, TenantSubscription } from "../../provider/tenant/types";
 import { desired } from "./desired-builder";
@@ -29,12 +30,15 @@ describe("planSubscriptions: which subscriptions behind the SKUs the plan relies
     ["LockedOut, whatever its date", sub("a", { status: "LockedOut", nextLifecycleDateTime: "2026-11-21T00:00:00.000Z" }), ["status"]],
     ["a trial renewing after the horizon", sub("a", { isTrial: true }), ["trial"]],
     ["an Enabled one changing state on the horizon's last day", sub("a", { nextLifecycleDateTime: "2026-12-20T09:00:00.000Z" }), ["before-horizon"]],
-    ["an Enabled one changing state a second after the horizon", sub("a", { nextLifecycleDateTime: "2026-12-20T09:00:01.000Z" }), []],
+    // The header says "to 2026-12-20": the whole of that day is within it, whatever the hour now.
+    ["an Enabled one changing state later on the horizon's last day", sub("a", { nextLifecycleDateTime: "2026-12-20T10:00:00.000Z" }), ["before-horizon"]],
+    ["an Enabled one changing state in the last second of the horizon's last day", sub("a", { nextLifecycleDateTime: "2026-12-20T23:59:59.999Z" }), ["before-horizon"]],
+    ["an Enabled one changing state the day after the horizon", sub("a", { nextLifecycleDateTime: "2026-12-21T00:00:00.000Z" }), []],
     ["a trial in grace ending soon", sub("a", { isTrial: true, status: "Warning", nextLifecycleDateTime: "2026-12-01T00:00:00.000Z" }), ["status", "trial", "before-horizon"]],
   ])("%s", (_name, s, reasons) => {
     const out = planSubscriptions(skus, { subscriptions: [s] }, relied, NOW);
     expect(out.warnings.map((w) => w.reasons)).toStrictEqual(reasons.length ? [reasons] : []);
-    expect(out).toMatchObject({ read: true, horizonDays: DEFAULT_HORIZON_DAYS, horizonDate: "2026-12-20" });
+    expect(out).toMatchObject({ read: true, horizonDays: DEFAULT_LOOK_AHEAD_DAYS, horizonDate: "2026-12-20" });
   });
 
   it("names the subscription, its status and date, and cites the lifecycle", () => {
@@ -131,24 +135,31 @@ describe("properties of the subscription warnings", () => {
     id: fc.uuid(),
     sku: fc.constantFrom(E3, E5),
     status: fc.constantFrom("Enabled", "Warning", "Suspended", "LockedOut", "Deleted"),
-    days: fc.option(fc.integer({ min: -200, max: 400 }), { nil: null }),
+    // Days from now, or (often) the horizon's own day or a day beside it, where the boundary is.
+    days: fc.option(fc.oneof(fc.integer({ min: -200, max: 400 }), fc.constantFrom("h-1", "h", "h+1")), { nil: null }),
+    // Any hour of that day: the horizon counts calendar days, not the time of day now.
+    ms: fc.integer({ min: -NOW.getUTCHours() * 3_600_000, max: 86_399_999 - NOW.getUTCHours() * 3_600_000 }),
     isTrial: fc.boolean(),
     totalLicenses: fc.integer({ min: 0, max: 50 }),
   });
-  type Raw = { id: string; sku: string; status: string; days: number | null; isTrial: boolean; totalLicenses: number };
-  const asSub = (x: Raw): TenantSubscription => ({
-    id: x.id, skuId: x.sku, skuPartNumber: x.sku === E3 ? "ENTERPRISEPACK" : "SPE_E5", status: x.status,
-    nextLifecycleDateTime: x.days === null ? null : new Date(NOW.getTime() + x.days * 86_400_000).toISOString(), isTrial: x.isTrial, totalLicenses: x.totalLicenses,
-  });
+  type Raw = { id: string; sku: string; status: string; days: number | "h-1" | "h" | "h+1" | null; ms: number; isTrial: boolean; totalLicenses: number };
+  const asSub = (x: Raw, horizon: number): TenantSubscription => {
+    const days = x.days === null || typeof x.days === "number" ? x.days : horizon + { "h-1": -1, h: 0, "h+1": 1 }[x.days];
+    return {
+      id: x.id, skuId: x.sku, skuPartNumber: x.sku === E3 ? "ENTERPRISEPACK" : "SPE_E5", status: x.status,
+      nextLifecycleDateTime: days === null ? null : new Date(NOW.getTime() + days * 86_400_000 + x.ms).toISOString(), isTrial: x.isTrial, totalLicenses: x.totalLicenses,
+    };
+  };
 
-  it("a live subscription of a relied-on SKU is warned of exactly when it is in Warning/Suspended/LockedOut, a trial, or due within the horizon; no other is", () => {
+  it("a live subscription of a relied-on SKU is warned of exactly when it is in Warning/Suspended/LockedOut, a trial, or due by the horizon's date; no other is", () => {
     fc.assert(
       fc.property(fc.array(subArb, { maxLength: 8 }), fc.subarray([E3, E5]), fc.integer({ min: 0, max: 400 }), (raw, reliedOn, horizon) => {
-        const subs = raw.map(asSub);
+        const subs = raw.map((x) => asSub(x, horizon));
         const out = planSubscriptions(skus, { subscriptions: subs }, new Set(reliedOn), NOW, horizon);
         const expected = subs.filter((s) => {
           if (!reliedOn.includes(s.skuId) || s.status === "Deleted") return false;
-          const due = s.nextLifecycleDateTime !== null && s.status !== "LockedOut" && new Date(s.nextLifecycleDateTime).getTime() <= NOW.getTime() + horizon * 86_400_000;
+          // By the date the header prints ("to YYYY-MM-DD"), compared as text: the day, not the hour.
+          const due = s.nextLifecycleDateTime !== null && s.status !== "LockedOut" && s.nextLifecycleDateTime.slice(0, 10) <= out.horizonDate;
           return ["Warning", "Suspended", "LockedOut"].includes(s.status) || s.isTrial || due;
         });
         expect(out.warnings.map((w) => w.subscriptionId).sort()).toStrictEqual(expected.map((s) => s.id).sort());

@@ -100,7 +100,7 @@ describe("licenseStateFromYaml at preview", () => {
     expect(p.changes.find((c) => c.user === "dave@fabrikam.com")!.remove).toEqual([expect.objectContaining({ sku: "ENTERPRISEPACK", reason: "expired-grant", expires: "2026-01-15" })]);
     expect(p.expiring?.map((g) => [g.holder, g.sku, g.daysLeft])).toEqual([["peggy@fabrikam.com", "POWER_BI_PRO", 17], ["group:Contractors", "EXCHANGESTANDARD", 26]]);
     const markdown = await valueOf(state.planMarkdown);
-    expect(markdown).toContain("− ENTERPRISEPACK (expired grant)");
+    expect(markdown).toContain("− ENTERPRISEPACK (expired grant: ended 2026-01-15)");
     expect(markdown).toContain("### Grants ending soon");
     expect(warnings).toContain("grant ending: POWER_BI_PRO of peggy@fabrikam.com expires 2026-02-01 (in 17 days); from that day the plan removes it");
   });
