@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/catalog";
+import { licenseSpecOf } from "../desired/written-license";
 import type { GroupSpec, LicenseSpec, LicenseState, UserSpec } from "../desired/types";
 import type { Snapshot, TenantSku, TenantUser } from "../tenant/types";
 import { cloudOfEndpoint } from "../tenant/clouds";
@@ -78,9 +79,7 @@ function exportedTenant(snapshot: Snapshot): Pick<LicenseState, "tenant"> {
 const skuOf = (l: LicenseSpec): string => (typeof l === "string" ? l : l.sku);
 
 function licenseSpec(skuId: string, disabled: string[], sku: TenantSku | undefined, catalog: Catalog | undefined): LicenseSpec {
-  const ref = skuRef(skuId, sku, catalog);
-  if (!disabled.length) return ref;
-  return { sku: ref, disabledPlans: disabled.map((id) => planRef(id, sku, catalog)).sort(compareStrings) };
+  return licenseSpecOf(skuRef(skuId, sku, catalog), { disabledPlans: disabled.map((id) => planRef(id, sku, catalog)).sort(compareStrings) });
 }
 
 function skuRef(skuId: string, sku: TenantSku | undefined, catalog: Catalog | undefined): string {
