@@ -15,7 +15,8 @@
  * - a user defined only by products gets a `users:` entry when licenses are left to write there, or
  *   when none is left at all (without an entry the user would leave the state, not lose licenses);
  * - an entry written as a flow map (`alice: { profiles: [kw], usageLocation: GB }`) is written again
- *   as a flow map: its other values keep their meaning, not necessarily their quoting.
+ *   as a flow map: the license items that stay keep their text (a grant's `expires` with them), its
+ *   other values keep their meaning, not necessarily their quoting.
  * TypeScript states are code, not data: they are refused (EditError), and nothing is written.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify, type YAMLMap, type YAMLSeq } from "yaml";
@@ -242,11 +243,6 @@ function keep(item: Node, licenses: LicenseSpec[], catalog: Catalog): boolean {
   return licenses.some((l) => licenseKey(l, catalog) === k);
 }
 
-/**
- * A list cut down to `kept` items (nodes of the list, in order) plus the licenses of `target` none
- * of them is. A flow list is written again in flow style with the kept items' own text; a block list
- * loses the lines of the items cut, and the new items are added below the last item.
- */
 /** The licenses of `target` that none of the `kept` items is. */
 function addedTo(kept: Node[], target: LicenseSpec[], catalog: Catalog): LicenseSpec[] {
   const keptKeys = new Set(kept.map((n) => licenseKey(n.toJSON(), catalog)));
@@ -258,6 +254,11 @@ function listParts(text: string, kept: Node[], target: LicenseSpec[], catalog: C
   return [...kept.map((n) => text.slice(rangeOf(n)[0], rangeOf(n)[1])), ...addedTo(kept, target, catalog).map(flowText)];
 }
 
+/**
+ * A list cut down to `kept` items (nodes of the list, in order) plus the licenses of `target` none
+ * of them is. A flow list is written again in flow style with the kept items' own text; a block list
+ * loses the lines of the items cut, and the new items are added below the last item.
+ */
 function seqSplices(text: string, seq: YAMLSeq, kept: Node[], target: LicenseSpec[], catalog: Catalog, keyEnd: number): Splice[] {
   const items = seq.items as Node[];
   const added = addedTo(kept, target, catalog);
