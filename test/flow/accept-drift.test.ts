@@ -76,6 +76,15 @@ describe("acceptDrift", () => {
     expect(before.notAccepted.map((n) => n.what)).not.toContain("dave@fabrikam.com ENTERPRISEPACK");
   });
 
+  it("a user whose licenses match the tenant but whose usage location differs is named, not counted as accepted", () => {
+    const texts = [...files(), { file: "licenses/zz.yaml", text: "version: 1\nusers:\n  nina@fabrikam.com: { licenses: [SPE_E5], usageLocation: FR }\n" }];
+    const { r, plan } = accept(texts);
+    expect(plan.changes.find((c) => c.user === "nina@fabrikam.com")).toMatchObject({ action: "update", usageLocation: "FR" });
+    expect(r.accepted).not.toContain("nina@fabrikam.com");
+    expect(r.notAccepted).toContainEqual({ what: "nina@fabrikam.com", why: "its usage location differs (the state's FR): edit usageLocation: by hand" });
+    expect(r.edited.find((e) => e.file === "licenses/zz.yaml")).toBeUndefined();
+  });
+
   it("leaves a user the exhaustive scope names but the files do not, and one named only for a usage location", () => {
     const texts = files().map((t) => (t.file.endsWith("00-company.yaml") ? { ...t, text: t.text.replace("mode: listed-users-only", "mode: exhaustive-for-skus\n  skus: [SPE_E5]") } : t));
     texts.push({ file: "licenses/zz.yaml", text: "version: 1\nusers:\n  peggy@fabrikam.com: { usageLocation: GB }\n" });
