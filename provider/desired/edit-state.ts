@@ -15,14 +15,17 @@
  * - a user defined only by products gets a `users:` entry when licenses are left to write there, or
  *   when none is left at all (without an entry the user would leave the state, not lose licenses);
  * - an entry written as a flow map (`alice: { profiles: [kw], usageLocation: GB }`) is written again
- *   as a flow map: its other values keep their meaning, not necessarily their quoting.
+ *   as a flow map: the license items that stay keep their text (a grant's `expires` with them), its
+ *   other values keep their meaning, not necessarily their quoting.
  * TypeScript states are code, not data: they are refused (EditError), and nothing is written.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify, type YAMLMap, type YAMLSeq } from "yaml";
 import type { Catalog } from "../catalog/catalog";
 import { UserError } from "../errors";
 import { TYPESCRIPT_STATE } from "./typescript-state";
-import type { DesiredLicense, LicenseSpec } from "./types";
+import type { LicenseSpec } from "./types";
+
+export { writtenLicense } from "./written-license";
 
 export interface StateText {
   file: string;
@@ -186,21 +189,26 @@ function entrySplices(text: string, pair: Pair, licenses: LicenseSpec[], product
   // (an empty `licenses: []` beside a product grant is an error, README).
   const writeLicenses = licenses.length > 0 || !productsKept;
   if (!isMap(value) || value.flow) {
-    const obj = (isMap(value) ? value.toJSON() : {}) as Record<string, unknown>;
-    const next: Record<string, unknown> = {};
+    // The list is written again from its own items where they stay (an item's `expires`, its
+    // quoting), new licenses added in flow style: the same rule as a flow list's (seqSplices).
+    const lic = isMap(value) ? pairIn(value, "licenses")?.value : undefined;
+    const licText = isSeq(lic) ? `[${listParts(text, (lic.items as Node[]).filter((n) => keep(n, licenses, catalog)), licenses, catalog).join(", ")}]` : flowText(licenses);
+    const parts: string[] = [];
     let placed = false;
-    for (const [k, v] of Object.entries(obj)) {
+    for (const p of isMap(value) ? value.items : []) {
+      const k = keyOf(p);
       if (k === "licenses" || k === "profiles") {
-        if (!placed && writeLicenses) next.licenses = licenses;
+        if (!placed && writeLicenses) parts.push(`licenses: ${licText}`);
         placed = true;
-      } else next[k] = v;
+      } else parts.push(`${flowText(k)}: ${flowText((p.value as Node | null)?.toJSON() ?? null)}`);
     }
-    if (!placed && writeLicenses) next.licenses = licenses;
-    if (value && isMap(value)) return [{ start: rangeOf(value)[0], end: rangeOf(value)[1], text: flowText(next) }];
+    if (!placed && writeLicenses) parts.push(`licenses: ${licText}`);
+    const next = `{ ${parts.join(", ")} }`;
+    if (value && isMap(value)) return [{ start: rangeOf(value)[0], end: rangeOf(value)[1], text: next }];
     // `upn:` with no value, or a scalar: the whole value becomes the flow map.
     const keyEnd = rangeOf(pair.key as Node)[1];
     const end = value ? rangeOf(value)[1] : keyEnd + 1;
-    return [{ start: keyEnd, end, text: `: ${flowText(next)}` }];
+    return [{ start: keyEnd, end, text: `: ${next}` }];
   }
   const out: Splice[] = [];
   const lic = pairIn(value, "licenses");
@@ -235,6 +243,17 @@ function keep(item: Node, licenses: LicenseSpec[], catalog: Catalog): boolean {
   return licenses.some((l) => licenseKey(l, catalog) === k);
 }
 
+/** The licenses of `target` that none of the `kept` items is. */
+function addedTo(kept: Node[], target: LicenseSpec[], catalog: Catalog): LicenseSpec[] {
+  const keptKeys = new Set(kept.map((n) => licenseKey(n.toJSON(), catalog)));
+  return target.filter((l) => !keptKeys.has(licenseKey(l, catalog)));
+}
+
+/** A list's items in flow style: the kept items' own text, then the licenses added. */
+function listParts(text: string, kept: Node[], target: LicenseSpec[], catalog: Catalog): string[] {
+  return [...kept.map((n) => text.slice(rangeOf(n)[0], rangeOf(n)[1])), ...addedTo(kept, target, catalog).map(flowText)];
+}
+
 /**
  * A list cut down to `kept` items (nodes of the list, in order) plus the licenses of `target` none
  * of them is. A flow list is written again in flow style with the kept items' own text; a block list
@@ -242,12 +261,11 @@ function keep(item: Node, licenses: LicenseSpec[], catalog: Catalog): boolean {
  */
 function seqSplices(text: string, seq: YAMLSeq, kept: Node[], target: LicenseSpec[], catalog: Catalog, keyEnd: number): Splice[] {
   const items = seq.items as Node[];
-  const keptKeys = new Set(kept.map((n) => licenseKey(n.toJSON(), catalog)));
-  const added = target.filter((l) => !keptKeys.has(licenseKey(l, catalog)));
+  const added = addedTo(kept, target, catalog);
   if (kept.length === items.length && !added.length) return [];
   const [start, valueEnd] = rangeOf(seq);
   if (seq.flow || !items.length || (!kept.length && !added.length)) {
-    const parts = [...kept.map((n) => text.slice(rangeOf(n)[0], rangeOf(n)[1])), ...added.map(flowText)];
+    const parts = listParts(text, kept, target, catalog);
     const end = seq.flow ? valueEnd : bodyEnd(text, valueEnd - 1);
     // A block list that becomes empty is `[]` on the key's line.
     const from = seq.flow ? start : keyEnd + 1;
@@ -282,14 +300,4 @@ function newEntry(text: string, top: YAMLMap, upn: string, licenses: LicenseSpec
   if (users) throw new UserError(`cannot add ${upn} to a users: map written in flow style; add the entry by hand`);
   const end = text.length;
   return { start: end, end, text: `${text.endsWith("\n") || !end ? "" : "\n"}users:\n  ${line}\n` };
-}
-
-/** A resolved license as a state file writes it: by part number, plans by name (ids where a name is not known). */
-export function writtenLicense(l: DesiredLicense, catalog: Catalog): LicenseSpec {
-  const sku = catalog.skuById(l.skuId);
-  const name = sku?.skuPartNumber ?? l.skuPartNumber ?? l.skuId;
-  const plans = (ids: string[]) => ids.map((id) => sku?.plans.find((p) => p.servicePlanId === id)?.servicePlanName ?? id);
-  if (l.enabledPlanIds) return { sku: name, enabledPlans: plans(l.enabledPlanIds) };
-  if (l.disabledPlanIds?.length) return { sku: name, disabledPlans: plans(l.disabledPlanIds) };
-  return name;
 }

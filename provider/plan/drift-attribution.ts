@@ -10,8 +10,11 @@ import type { Plan } from "./types";
 /** Entra keeps audit data 30 days by default (graph-facts.md 14.4, 21.5). */
 export const AUDIT_RETENTION_DAYS = 30;
 
-/** How the user differs for one SKU: missing from the tenant, extra, other service plans, or the account itself. */
-export type DriftKind = "missing" | "extra" | "plans" | "account";
+/**
+ * How the user differs for one SKU: missing from the tenant, extra, other service plans, the account
+ * itself, or `ended`: a time-boxed grant of the state whose `expires` day has come, still assigned.
+ */
+export type DriftKind = "missing" | "extra" | "plans" | "account" | "ended";
 
 export interface DriftOrigin {
   user: string;
@@ -19,8 +22,12 @@ export interface DriftOrigin {
   /** Part number, or "account" for a user present or deleted against the state. */
   sku: string;
   drift: DriftKind;
-  /** audit: a license change in the audit log; group: inherited (now) through a group; group-licensing: made by group processing; restore: the account was restored. */
-  source: "audit" | "group" | "group-licensing" | "restore" | "unknown";
+  /**
+   * audit: a license change in the audit log; group: inherited (now) through a group; group-licensing:
+   * made by group processing; restore: the account was restored; expired-grant: the state's own grant
+   * ended (no one changed the tenant; the audit log is not asked).
+   */
+  source: "audit" | "group" | "group-licensing" | "restore" | "expired-grant" | "unknown";
   /** UPN of the user, or the app's display name, who made the change. */
   by?: string;
   /** ISO time of the audit entry. */
@@ -43,13 +50,23 @@ export interface Attribution {
 }
 
 /** Each drifted (user, SKU) of a plan; group-level changes are not attributed (their own audit activities). */
-function drifts(plan: Plan): { user: string; userId: string; sku: string; skuId?: string; drift: DriftKind }[] {
-  const out: { user: string; userId: string; sku: string; skuId?: string; drift: DriftKind }[] = [];
+interface Drift {
+  user: string;
+  userId: string;
+  sku: string;
+  skuId?: string;
+  drift: DriftKind;
+  /** For `ended`: the grant's expires day. */
+  expires?: string;
+}
+
+function drifts(plan: Plan): Drift[] {
+  const out: Drift[] = [];
   for (const c of plan.changes) {
     const at = { user: c.user, userId: c.userId };
     if (c.action === "delete" || c.action === "restore") out.push({ ...at, sku: "account", drift: "account" });
     for (const l of c.add) out.push({ ...at, sku: l.sku, skuId: l.skuId, drift: "missing" });
-    for (const l of c.remove) out.push({ ...at, sku: l.sku, skuId: l.skuId, drift: "extra" });
+    for (const l of c.remove) out.push({ ...at, sku: l.sku, skuId: l.skuId, ...(l.reason === "expired-grant" ? { drift: "ended", expires: l.expires } : { drift: "extra" }) });
     for (const p of c.planChanges) out.push({ ...at, sku: p.sku, skuId: p.skuId, drift: "plans" });
   }
   return out;
@@ -58,6 +75,7 @@ function drifts(plan: Plan): { user: string; userId: string; sku: string; skuId?
 /** Whether an audit entry concerns this SKU: one that names none concerns them all (21.3). */
 const touches = (e: AuditEntry, skuId: string | undefined): boolean => e.kind === "restore" || e.skus === null || skuId === undefined || e.skus.includes(skuId);
 
+// TODO(days): the day of an ISO time, to come from the consolidated day arithmetic (util/iso-date.ts).
 const day = (iso: string): string => iso.slice(0, 10);
 
 function fromEntry(e: AuditEntry): Pick<DriftOrigin, "source" | "by" | "at" | "from" | "detail"> {
@@ -81,6 +99,7 @@ export function attributeDrift(plan: Plan, snapshot: Pick<Snapshot, "users" | "g
   const groups = new Map(snapshot.groups.map((g) => [g.id, g.displayName]));
   const origins = drifts(plan).map((d): DriftOrigin => {
     const base = { user: d.user, userId: d.userId, sku: d.sku, drift: d.drift };
+    if (d.drift === "ended") return { ...base, source: "expired-grant", detail: `the state's grant ended on ${d.expires}; apply removes it` };
     const last = (byUser.get(d.userId) ?? []).filter((e) => touches(e, d.skuId)).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))[0];
     if (last) return { ...base, ...fromEntry(last) };
     const inherited = d.skuId ? users.get(d.userId)?.assignments.find((a) => a.skuId === d.skuId && a.assignedByGroup) : undefined;
@@ -97,7 +116,8 @@ export function attributeDrift(plan: Plan, snapshot: Pick<Snapshot, "users" | "g
 }
 
 /** Start of the audit window at `now`: the retention back (graph-facts.md 14.4). */
+// TODO(days): one day in ms, to come from the consolidated day arithmetic (plan/dates.ts).
 export const auditWindowStart = (now: Date): string => new Date(now.getTime() - AUDIT_RETENTION_DAYS * 86_400_000).toISOString();
 
-/** The users whose drift is attributed, for the audit read. */
-export const driftedUserIds = (plan: Plan): string[] => [...new Set(drifts(plan).map((d) => d.userId))];
+/** The users whose drift the audit log may explain, for the audit read (an ended grant is the state's own). */
+export const driftedUserIds = (plan: Plan): string[] => [...new Set(drifts(plan).filter((d) => d.drift !== "ended").map((d) => d.userId))];

@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/catalog";
+import { licenseSpecOf } from "../desired/written-license";
 import type { GroupSpec, LicenseSpec, LicenseState, UserSpec } from "../desired/types";
 import type { Snapshot, TenantSku, TenantUser } from "../tenant/types";
 import { cloudOfEndpoint } from "../tenant/clouds";
@@ -32,14 +33,15 @@ export function exportState(snapshot: Snapshot, catalog?: Catalog): LicenseState
  * what "the state matches the tenant" means for a user. `catalog` should already hold the tenant's
  * SKUs (catalog.withTenantSkus); names are written where they resolve back to the same ids.
  */
-export function tenantLicenses(user: TenantUser, snapshot: Snapshot, catalog?: Catalog): LicenseSpec[] {
-  return directLicenses(user, new Map(snapshot.skus.map((s) => [s.skuId.toLowerCase(), s])), catalog);
+export function tenantLicenses(user: TenantUser, snapshot: Snapshot, catalog?: Catalog, expiresOf?: (skuId: string) => string | undefined): LicenseSpec[] {
+  return directLicenses(user, new Map(snapshot.skus.map((s) => [s.skuId.toLowerCase(), s])), catalog, expiresOf);
 }
 
-function directLicenses(user: TenantUser, skus: Map<string, TenantSku>, overlay: Catalog | undefined): LicenseSpec[] {
+/** `expiresOf`: the `expires` a state gives a SKU (by lower-case id), kept on the license the tenant holds (the tenant knows none). */
+function directLicenses(user: TenantUser, skus: Map<string, TenantSku>, overlay: Catalog | undefined, expiresOf?: (skuId: string) => string | undefined): LicenseSpec[] {
   return user.assignments
     .filter(isDirect)
-    .map((a) => licenseSpec(a.skuId.toLowerCase(), sortedIds(a.disabledPlans), skus.get(a.skuId.toLowerCase()), overlay))
+    .map((a) => licenseSpec(a.skuId.toLowerCase(), sortedIds(a.disabledPlans), skus.get(a.skuId.toLowerCase()), overlay, expiresOf?.(a.skuId.toLowerCase())))
     .sort((a, b) => compareStrings(skuOf(a), skuOf(b)));
 }
 
@@ -77,10 +79,8 @@ function exportedTenant(snapshot: Snapshot): Pick<LicenseState, "tenant"> {
 
 const skuOf = (l: LicenseSpec): string => (typeof l === "string" ? l : l.sku);
 
-function licenseSpec(skuId: string, disabled: string[], sku: TenantSku | undefined, catalog: Catalog | undefined): LicenseSpec {
-  const ref = skuRef(skuId, sku, catalog);
-  if (!disabled.length) return ref;
-  return { sku: ref, disabledPlans: disabled.map((id) => planRef(id, sku, catalog)).sort(compareStrings) };
+function licenseSpec(skuId: string, disabled: string[], sku: TenantSku | undefined, catalog: Catalog | undefined, expires?: string): LicenseSpec {
+  return licenseSpecOf(skuRef(skuId, sku, catalog), { disabledPlans: disabled.map((id) => planRef(id, sku, catalog)).sort(compareStrings) }, expires);
 }
 
 function skuRef(skuId: string, sku: TenantSku | undefined, catalog: Catalog | undefined): string {

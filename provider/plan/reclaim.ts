@@ -8,6 +8,7 @@ import type { DesiredLicense, DesiredState } from "../desired/types";
 import type { UserActivity } from "../tenant/sign-in-reader";
 import type { Snapshot } from "../tenant/types";
 import { DAY_MS, daysSince } from "../util/iso-date";
+import { grantEnded } from "./expiry";
 import { matchGroup } from "./group-diff";
 import { protectionMatcher } from "./protected-users";
 import { indexOf, isDirect, skuName } from "./tenant-index";
@@ -39,7 +40,10 @@ export interface ReclaimCandidate {
   detail: string;
   /** The state's licenses of this user that it held directly and would stop giving (by skuId). */
   remove: DesiredLicense[];
-  /** The user's licenses after the edit: the state's others (not held yet, so nothing to reclaim). */
+  /**
+   * The user's licenses after the edit: the state's others (not held yet, so nothing to reclaim, or a
+   * grant whose day has come, which the plan removes as such; its line stays, `expires` and all).
+   */
   keep: DesiredLicense[];
   /** SKUs a group gives the user: not the state's to take from the user, named and not proposed. */
   inherited: { sku: string; skuId: string; group: string }[];
@@ -91,7 +95,8 @@ export function judgeReclaim(state: DesiredState, snapshot: Snapshot, activity: 
       continue;
     }
     const direct = new Set(t.assignments.filter(isDirect).map((x) => x.skuId.toLowerCase()));
-    const remove = u.licenses.filter((l) => direct.has(l.skuId));
+    // Judged on the grants in force: one whose day has come is the plan's to remove already (plan/expiry.ts).
+    const remove = u.licenses.filter((l) => direct.has(l.skuId) && !grantEnded(l, now));
     if (!remove.length) continue;
     const why = reclaimReason(a, options, now);
     if (why === "grace") {
@@ -112,7 +117,7 @@ export function judgeReclaim(state: DesiredState, snapshot: Snapshot, activity: 
     const inherited = t.assignments
       .filter((x) => !isDirect(x) && x.state !== "Error")
       .map((x) => ({ sku: skuName(index, x.skuId.toLowerCase()), skuId: x.skuId.toLowerCase(), group: index.groupNames.get(x.assignedByGroup!.toLowerCase()) ?? x.assignedByGroup! }));
-    out.candidates.push({ upn: u.upn, userId: t.id, ...why, remove, keep: u.licenses.filter((l) => !direct.has(l.skuId)), inherited });
+    out.candidates.push({ upn: u.upn, userId: t.id, ...why, remove, keep: u.licenses.filter((l) => !remove.includes(l)), inherited });
   }
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { Catalog } from "../catalog/catalog";
 import type { DesiredLicense, LicenseSpec } from "../desired/types";
+import { licenseSpecOf } from "../desired/written-license";
 import type { DeletedUser, LicenseAssignment, Snapshot, TenantUser } from "../tenant/types";
 import type { LiveLicense, UserLicensesInputs, UserLicensesOutputs } from "./user-licenses-types";
 
@@ -29,7 +30,7 @@ export function liveLicenses(account: TenantUser | DeletedUser, snapshot: Snapsh
 
 /** Live licenses as an input would write them: a SKU name, or `{sku, disabledPlans}`. */
 export function asLicenseSpecs(live: LiveLicense[]): LicenseSpec[] {
-  return live.map((l) => (l.disabledPlans.length ? { sku: l.sku, disabledPlans: [...l.disabledPlans] } : l.sku));
+  return live.map((l) => licenseSpecOf(l.sku, { disabledPlans: [...l.disabledPlans] }));
 }
 
 /** The direct licenses held now, resolved, for building a desired state that keeps them. */

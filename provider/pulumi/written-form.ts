@@ -1,13 +1,10 @@
 /** Resolved desired users back in the written form the resources take as inputs. */
 import type { DesiredLicense, DesiredUser, LicenseSpec } from "../desired/types";
+import { writtenLicense } from "../desired/written-license";
 import type { SetUserSpec } from "./license-set-types";
 
-export function licenseSpec(l: DesiredLicense): LicenseSpec {
-  const until = l.expires ? { expires: l.expires } : {};
-  if (l.enabledPlanIds) return { sku: l.skuPartNumber, enabledPlans: [...l.enabledPlanIds], ...until };
-  if (l.disabledPlanIds?.length || l.expires) return { sku: l.skuPartNumber, disabledPlans: [...(l.disabledPlanIds ?? [])], ...until };
-  return l.skuPartNumber;
-}
+/** A resolved license as a Pulumi input: part number and plan ids, `expires` kept (THE written form, desired/written-license.ts). */
+export const licenseSpec = (l: DesiredLicense): LicenseSpec => writtenLicense(l);
 
 /** A user's entry with profiles expanded and names resolved: the same meaning, no file needed. */
 export function userSpecFromDesired(u: DesiredUser): SetUserSpec {

@@ -4,7 +4,7 @@
  */
 import type { Attribution, DriftOrigin } from "../plan/drift-attribution";
 
-const DRIFT_WORDS: Record<DriftOrigin["drift"], string> = { missing: "missing", extra: "not in the state", plans: "other service plans", account: "account" };
+const DRIFT_WORDS: Record<DriftOrigin["drift"], string> = { missing: "missing", extra: "not in the state", plans: "other service plans", account: "account", ended: "grant ended" };
 
 export function attributionTitle(a: Attribution): string {
   return a.auditLog === "read"

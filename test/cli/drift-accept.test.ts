@@ -33,9 +33,12 @@ describe("drift --write accept", () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out)).toEqual(before); // the report is the drift found, and no patch mixed into the JSON
     const accepted = ["alice", "bob", "carol", "dave", "ivan", "judy"].map((a) => `${a}@fabrikam.com`);
-    expect(r.err).toContain(`accepted the tenant's licenses for 6 users: ${accepted.join(", ")}`);
+    // breakglass-01 is protected: the plan is blocked from taking its SPE_E5, so the state takes the tenant's.
+    expect(r.err).toContain(`accepted the tenant's licenses for 7 users: ${[...accepted, "breakglass-01@fabrikam.com"].join(", ")}`);
     expect(r.err).toContain("not accepted: grace@fabrikam.com: the account is deleted on one side and present on the other");
     expect(r.err).toContain("not accepted: group Contractors: a group's license set and members are not accepted");
+    // Every other blocked user is named, with its blocker.
+    for (const who of ["erin", "frank", "ghost", "oscar"]) expect(r.err).toMatch(new RegExp(`not accepted: ${who}@fabrikam\\.com: \\S`));
     // Accepting reads nothing more than drift does (the edit is made from the same read).
     expect(wireRequests(fx.local).length).toBe(driftRequests);
 
@@ -44,6 +47,9 @@ describe("drift --write accept", () => {
     expect(drifted(before)).toEqual(expect.arrayContaining(accepted));
     expect(drifted(after).filter((u) => accepted.includes(u))).toEqual([]);
     expect(drifted(after)).toEqual(drifted(before).filter((u) => !accepted.includes(u)));
+    const blocked = (plan: { blocked: { user: string }[] }) => plan.blocked.map((b) => b.user);
+    expect(blocked(before)).toContain("breakglass-01@fabrikam.com");
+    expect(blocked(after)).toEqual(blocked(before).filter((u) => u !== "breakglass-01@fabrikam.com"));
 
     const eng = readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8");
     expect(eng).toContain("  alice@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  bob@fabrikam.com:\n    licenses: [SPE_E5]\n  ivan@fabrikam.com:\n    licenses:\n      - ENTERPRISEPACK\n  judy@fabrikam.com:               # new hire on a fixed-term contract: E3 until it ends\n");

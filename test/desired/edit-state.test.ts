@@ -81,6 +81,26 @@ describe("editUserLicenses", () => {
     expect(edit(text, "a@x.com", ["POWER_BI_PRO", "SPE_E5"])).toBe("users:\r\n  a@x.com:   # c\r\n    licenses:\r\n      - POWER_BI_PRO\r\n      - SPE_E5\r\n    usageLocation: GB\r\n");
   });
 
+  // A time-boxed grant keeps its `expires` through every shape of entry (finding 1): the item the
+  // edit keeps is the file's own text, a new one is written from the edit's license.
+  it.each([
+    ["a flow map", "users:\n  dave@x.com: { licenses: [{ sku: ENTERPRISEPACK, expires: 2027-01-01 }], usageLocation: US }   # c\n", "users:\n  dave@x.com: { licenses: [{ sku: ENTERPRISEPACK, expires: 2027-01-01 }, EXCHANGESTANDARD], usageLocation: US }   # c\n"],
+    ["a flow list", "users:\n  dave@x.com:\n    licenses: [{ sku: ENTERPRISEPACK, expires: 2027-01-01 }]\n", "users:\n  dave@x.com:\n    licenses: [{ sku: ENTERPRISEPACK, expires: 2027-01-01 }, EXCHANGESTANDARD]\n"],
+    ["a block list", "users:\n  dave@x.com:\n    licenses:\n      - { sku: ENTERPRISEPACK, expires: 2027-01-01 }\n", "users:\n  dave@x.com:\n    licenses:\n      - { sku: ENTERPRISEPACK, expires: 2027-01-01 }\n      - EXCHANGESTANDARD\n"],
+  ])("keeps a grant's expires in %s", (_shape, text, want) => {
+    expect(edit(text, "dave@x.com", ["ENTERPRISEPACK", "EXCHANGESTANDARD"])).toBe(want);
+  });
+
+  it("writes a new grant and a flow map cut down with their expires (reclaim's writtenLicense)", () => {
+    const state = loadDesiredStateFromTexts([{ file: "a.yaml", text: "version: 1\nusers:\n  m@x.com: { licenses: [SPE_E5, { sku: POWER_BI_PRO, expires: 2027-01-01 }] }\n" }]);
+    const keep = state.users[0]!.licenses!.filter((l) => l.skuPartNumber === "POWER_BI_PRO");
+    expect(writtenLicense(keep[0]!, catalog)).toEqual({ sku: "POWER_BI_PRO", expires: "2027-01-01" });
+    expect(edit("users:\n  m@x.com: { licenses: [SPE_E5, { sku: POWER_BI_PRO, expires: 2027-01-01 }] }\n", "m@x.com", keep.map((l) => writtenLicense(l, catalog)))).toBe(
+      "users:\n  m@x.com: { licenses: [{ sku: POWER_BI_PRO, expires: 2027-01-01 }] }\n",
+    );
+    expect(edit("users:\n  m@x.com: { profiles: [kw] }\n", "m@x.com", keep.map((l) => writtenLicense(l, catalog)))).toBe("users:\n  m@x.com: { licenses: [{ sku: POWER_BI_PRO, expires: 2027-01-01 }] }\n");
+  });
+
   it("quotes only what YAML needs", () => {
     expect(flowText(["Office 365 E3", "a: b", { sku: "X", disabledPlans: ["#1"] }])).toBe('[Office 365 E3, "a: b", { sku: X, disabledPlans: ["#1"] }]');
   });
@@ -88,11 +108,17 @@ describe("editUserLicenses", () => {
 
 describe("editUserLicenses on the Fabrikam files, read back by the state's own loader", () => {
   const dir = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
-  const texts = readdirSync(dir).sort().map((f) => ({ file: `licenses/${f}`, text: readFileSync(join(dir, f), "utf8") }));
+  // judy's grant written as a flow map too, so every edit path meets an `expires` (finding 1).
+  const judyFlow = (text: string) => text.replace(/ {2}judy@fabrikam\.com:[^\n]*\n {4}usageLocation: GB\n {4}licenses:\n {6}- (\{[^}]*\})[^\n]*\n/, "  judy@fabrikam.com: { usageLocation: GB, licenses: [$1, POWER_BI_PRO] }\n");
+  const texts = readdirSync(dir).sort().map((f) => ({ file: `licenses/${f}`, text: judyFlow(readFileSync(join(dir, f), "utf8")) }));
   const state = loadDesiredStateFromTexts(texts);
-  const key = (ls: DesiredLicense[] | undefined) => (ls ?? []).map((l) => `${l.skuId}:${[...(l.disabledPlanIds ?? [])].sort()}:${[...(l.enabledPlanIds ?? [])].sort()}`).sort();
-  const targets = (ls: DesiredLicense[]): DesiredLicense[][] => [[], ls.slice(1), [...ls, state.users.find((u) => u.upn === "mallory@fabrikam.com")!.licenses![0]!].filter((l, i, all) => all.findIndex((m) => m.skuId === l.skuId) === i)];
+  const key = (ls: DesiredLicense[] | undefined) => (ls ?? []).map((l) => `${l.skuId}:${[...(l.disabledPlanIds ?? [])].sort()}:${[...(l.enabledPlanIds ?? [])].sort()}:${l.expires ?? ""}`).sort();
+  const targets = (ls: DesiredLicense[]): DesiredLicense[][] => [[], ls.slice(1), [...ls, { ...state.users.find((u) => u.upn === "mallory@fabrikam.com")!.licenses![0]!, expires: "2031-01-01" }].filter((l, i, all) => all.findIndex((m) => m.skuId === l.skuId) === i)];
   const cases = state.users.filter((u) => u.licenses && u.state === "present").flatMap((u) => targets(u.licenses!).map((t, i) => [`${u.upn} #${i}`, u.upn, t] as const));
+
+  it("the Fabrikam files hold a grant in a flow map", () => {
+    expect(texts.some((t) => t.text.includes("judy@fabrikam.com: { usageLocation: GB, licenses: [{ sku: ENTERPRISEPACK, expires: 2030-06-30 }, POWER_BI_PRO] }"))).toBe(true);
+  });
 
   it.each(cases)("%s: the user gets exactly the target, every other user keeps theirs", (_name, upn, target) => {
     const edited = editUserLicenses(texts, [{ upn, licenses: target.map((l) => writtenLicense(l, catalog)) }], catalog);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { attributeDrift, auditWindowStart, driftedUserIds } from "../../provider/plan/drift-attribution";
 import { plan as makePlan } from "../../provider/plan/plan";
+import { attributionRows } from "../../provider/report/attribution-lines";
 import type { Plan, PlanChange } from "../../provider/plan/types";
 import type { AuditEntry, AuditRead } from "../../provider/tenant/types";
 import { desiredArb, snapshotArb } from "./arbitraries";
@@ -84,6 +85,19 @@ describe("attributeDrift (pure)", () => {
     expect(refused.origins.every((o) => o.source === "unknown" && o.detail === "unknown: the audit log could not be read")).toBe(true);
   });
 
+  it("a grant of the state that ended and is still assigned is the state's own schedule: no audit lookup, no 'not in the state'", () => {
+    const ended = makePlan(desired({ users: { "alice@x.com": { licenses: [{ sku: "ENTERPRISEPACK", expires: "2026-11-20" }] }, "carol@x.com": { licenses: [] } } }), snapshot, NOW);
+    // Even an audit entry that touches the SKU does not explain an ended grant.
+    const r = attributeDrift(ended, snapshot, read([entry({})]));
+    expect(origin(r, "alice@x.com", "ENTERPRISEPACK")).toStrictEqual({
+      user: "alice@x.com", userId: alice, sku: "ENTERPRISEPACK", drift: "ended", source: "expired-grant", detail: "the state's grant ended on 2026-11-20; apply removes it",
+    });
+    expect(attributionRows(r)[0]).toStrictEqual(["alice@x.com", "ENTERPRISEPACK (grant ended)", "the state's grant ended on 2026-11-20; apply removes it"]);
+    expect(origin(r, "carol@x.com", "ENTERPRISEPACK")).toMatchObject({ drift: "extra", source: "unknown" });
+    // Only carol's drift is the audit log's to explain.
+    expect(driftedUserIds(ended)).toStrictEqual([carol]);
+  });
+
   it("an account present or deleted against the state is one drift of the account", () => {
     const change = { ...plan.changes[0]!, action: "delete", add: [], remove: [], planChanges: [] } as PlanChange;
     const r = attributeDrift({ ...plan, changes: [change] } as Plan, snapshot, read([]));
@@ -104,7 +118,7 @@ describe("attributeDrift (pure)", () => {
           const r = attributeDrift(p, snap, audit);
           expect(r.origins.map((o) => `${o.user} ${o.sku}`)).toStrictEqual(want);
           // An entry for the user names who, for each of its drifts; no entry, never "audit".
-          for (const o of r.origins) expect([o.user, o.source === "audit"]).toStrictEqual([o.user, audit.ok && audit.entries.some((e) => e.userId === o.userId)]);
+          for (const o of r.origins) expect([o.user, o.source === "audit"]).toStrictEqual([o.user, o.drift !== "ended" && audit.ok && audit.entries.some((e) => e.userId === o.userId)]);
         }
       }),
       { numRuns: 150 },

@@ -68,6 +68,22 @@ describe("judgeReclaim on Fabrikam", () => {
     expect(j.unread).toBe(3); // ivan (left out of the read), ghost (no account), grace (deleted: restored first)
   });
 
+  it("a grant whose day has come is not reclaimed: the plan removes it anyway, so it is neither proposed nor counted as a saving", () => {
+    const state = fabrikamDesired();
+    const dave = state.users.find((u) => u.upn === "dave@fabrikam.com")!;
+    // dave holds E3 and EXCHANGESTANDARD directly; his E3 is a grant that ended on the 1st.
+    dave.licenses = [dave.licenses![0]!, { skuId: "6fd2c87f-b296-42f0-b197-1e91e994b900", skuPartNumber: "ENTERPRISEPACK", expires: "2026-11-01" }];
+    const j = judgeReclaim(state, snapshot, everyone({ "dave@fabrikam.com": { accountEnabled: false } }), OPTIONS, FABRIKAM_NOW);
+    const c = j.candidates.find((x) => x.upn === "dave@fabrikam.com")!;
+    expect(c.remove.map((l) => l.skuPartNumber)).toEqual(["EXCHANGESTANDARD"]);
+    // The ended grant stays in the written state (with its expires): the plan goes on removing it as an ended grant.
+    expect(c.keep).toEqual([{ skuId: "6fd2c87f-b296-42f0-b197-1e91e994b900", skuPartNumber: "ENTERPRISEPACK", expires: "2026-11-01" }]);
+    expect(candidateSaving(c, state.prices)).toEqual({ amount: 4, missing: [] }); // EXCHANGESTANDARD's 4, not E3's 23 as well
+    // Only the ended grant held: nothing of the state's to reclaim.
+    dave.licenses = dave.licenses.slice(1);
+    expect(judgeReclaim(state, snapshot, everyone({ "dave@fabrikam.com": { accountEnabled: false } }), OPTIONS, FABRIKAM_NOW).candidates.map((x) => x.upn)).not.toContain("dave@fabrikam.com");
+  });
+
   it("saving: a price per SKU given back, none where a group keeps the SKU, 'no price' named", () => {
     const c = judgeReclaim(fabrikamDesired(), snapshot, everyone({ "mallory@fabrikam.com": { accountEnabled: false } }), OPTIONS, FABRIKAM_NOW).candidates[0]!;
     const prices = fabrikamDesired().prices;

@@ -303,6 +303,45 @@ describe("license-drift-nightly.yml", () => {
     expect(runStep(issue, 0, "17").gh).toContain("issue comment 17 --body-file drift.md");
   });
 
+  it("the accept step counts the ended grants accept names apart from the other drift it could not take", () => {
+    const box = sandbox(0, {
+      npx: [
+        `echo "accepted the tenant's licenses for 1 user: carol@fabrikam.com" >&2`,
+        `echo "not accepted: dave@fabrikam.com ENTERPRISEPACK: an ended grant (expires 2026-01-15): extend its expires: or apply" >&2`,
+        `echo "not accepted: grace@fabrikam.com: the account is deleted on one side and present on the other: edit its state: by hand" >&2`,
+        "exit 2",
+      ].join("\n"),
+      stubs: { git: `echo "git $*" >> "$PWD/gh.log"` },
+    });
+    expect(box.run(accept, env)).toBe(0);
+    expect(box.read("out")).toContain("ended=1\nunaccepted=1\n");
+    const none = runAccept(2, true);
+    expect(none.output).toContain("ended=0\nunaccepted=0\n");
+  });
+
+  it("an ended grant is told apart from changes made outside the repository, in the pull request and the issue", () => {
+    const box = sandbox(0);
+    writeFileSync(join(box.dir, "drift.md"), "report");
+    expect(box.run(pr, { ...env, ENDED: "1" })).toBe(0);
+    expect(box.read("pr-body.md")).toContain("1 grant(s) of the state reached their `expires:` day and are still assigned");
+    const plain = sandbox(0);
+    writeFileSync(join(plain.dir, "drift.md"), "report");
+    expect(plain.run(pr, { ...env, ENDED: "0" })).toBe(0);
+    expect(plain.read("pr-body.md")).not.toContain("expires:");
+    // Only ended grants: the issue says nobody changed the tenant.
+    const only = sandbox(0);
+    writeFileSync(join(only.dir, "drift.md"), "report");
+    expect(only.run(issue, { ENDED: "2", UNACCEPTED: "0" })).toBe(0);
+    expect(only.gh().filter((l) => l.startsWith("issue create"))).toEqual(["issue create --title License grants ended, still assigned --label license-drift --body-file issue-body.md"]);
+    expect(only.read("issue-body.md")).toContain("Nothing was changed outside the repository: 2 grant(s)");
+    expect(only.read("issue-body.md")).toContain("report");
+    // Ended grants beside other drift: the usual issue.
+    const mixed = sandbox(0);
+    writeFileSync(join(mixed.dir, "drift.md"), "report");
+    expect(mixed.run(issue, { ENDED: "1", UNACCEPTED: "1" })).toBe(0);
+    expect(mixed.gh().filter((l) => l.startsWith("issue create"))).toEqual(["issue create --title License drift detected --label license-drift --body-file drift.md"]);
+  });
+
   it("the steps after the check run only on drift, and the issue only without an edit; no step reverts", () => {
     expect(Object.values(w.jobs)[0].steps.map((s) => (s as Step & { if?: string }).if ?? "")).toEqual([
       "", "", "", "",

@@ -91,9 +91,9 @@ describe("licenseStateFromYaml at preview", () => {
     const state = licenseStateFromYaml("state.yaml", { cwd: dir, tenant: connectLocalTenant(local), log, namePrefix: "px-" });
     await registered([...Object.values(state.users), ...Object.values(state.groups)]);
     const dave = seen.find((r) => r.name === "px-dave@fabrikam.com")!;
-    expect(dave.inputs.licenses).toEqual([{ sku: "ENTERPRISEPACK", disabledPlans: [], expires: "2026-01-15" }, "EXCHANGESTANDARD"]);
+    expect(dave.inputs.licenses).toEqual([{ sku: "ENTERPRISEPACK", expires: "2026-01-15" }, "EXCHANGESTANDARD"]);
     const peggy = seen.find((r) => r.name === "px-peggy@fabrikam.com")!;
-    expect(peggy.inputs.licenses).toEqual(["EXCHANGESTANDARD", { sku: "POWER_BI_PRO", disabledPlans: [], expires: "2026-02-01" }]);
+    expect(peggy.inputs.licenses).toEqual(["EXCHANGESTANDARD", { sku: "POWER_BI_PRO", expires: "2026-02-01" }]);
     const group = seen.find((r) => r.type === GROUP_TYPE && r.name === "px-group-Contractors")!;
     expect(group.inputs.licenses).toEqual([expect.objectContaining({ skuPartNumber: "EXCHANGESTANDARD", expires: "2026-02-10" })]);
     const p = (await valueOf(state.plan))!;

@@ -75,6 +75,14 @@ describe("schemas/plan.schema.json", () => {
     expect(keys(properties)).toEqual(keys(FIELDS[name]));
   });
 
+  it("driftOrigin: the drift and source enums are the TypeScript unions", () => {
+    const drift = { missing: true, extra: true, plans: true, account: true, ended: true } satisfies Record<DriftOrigin["drift"], true>;
+    const source = { audit: true, group: true, "group-licensing": true, restore: true, "expired-grant": true, unknown: true } satisfies Record<DriftOrigin["source"], true>;
+    const enums = schema.$defs.driftOrigin.properties as unknown as Record<"drift" | "source", { enum: string[] }>;
+    expect([...enums.drift.enum].sort()).toEqual(keys(drift));
+    expect([...enums.source.enum].sort()).toEqual(keys(source));
+  });
+
   it("accepts the Fabrikam plan", () => {
     expect(planSchemaErrors(JSON.parse(renderJson(fabrikam)))).toEqual([]);
   });
