@@ -6,6 +6,7 @@
  */
 import type { AuditEntry, AuditRead, Snapshot } from "../tenant/types";
 import type { Plan } from "./types";
+import { DAY_MS, dayOf } from "../util/iso-date";
 
 /** Entra keeps audit data 30 days by default (graph-facts.md 14.4, 21.5). */
 export const AUDIT_RETENTION_DAYS = 30;
@@ -75,8 +76,7 @@ function drifts(plan: Plan): Drift[] {
 /** Whether an audit entry concerns this SKU: one that names none concerns them all (21.3). */
 const touches = (e: AuditEntry, skuId: string | undefined): boolean => e.kind === "restore" || e.skus === null || skuId === undefined || e.skus.includes(skuId);
 
-// TODO(days): the day of an ISO time, to come from the consolidated day arithmetic (util/iso-date.ts).
-const day = (iso: string): string => iso.slice(0, 10);
+const day = dayOf;
 
 function fromEntry(e: AuditEntry): Pick<DriftOrigin, "source" | "by" | "at" | "from" | "detail"> {
   const by = e.by.user ?? e.by.app ?? "an unnamed caller";
@@ -116,8 +116,7 @@ export function attributeDrift(plan: Plan, snapshot: Pick<Snapshot, "users" | "g
 }
 
 /** Start of the audit window at `now`: the retention back (graph-facts.md 14.4). */
-// TODO(days): one day in ms, to come from the consolidated day arithmetic (plan/dates.ts).
-export const auditWindowStart = (now: Date): string => new Date(now.getTime() - AUDIT_RETENTION_DAYS * 86_400_000).toISOString();
+export const auditWindowStart = (now: Date): string => new Date(now.getTime() - AUDIT_RETENTION_DAYS * DAY_MS).toISOString();
 
 /** The users whose drift the audit log may explain, for the audit read (an ended grant is the state's own). */
 export const driftedUserIds = (plan: Plan): string[] => [...new Set(drifts(plan).filter((d) => d.drift !== "ended").map((d) => d.userId))];
