@@ -67,7 +67,9 @@ function planOrDrift(name: "plan" | "drift") {
       const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
-      if (write === "accept") acceptInFiles(io, planned, format === "json");
+      // The patch is shown on a terminal (text) only: a markdown or JSON report stays the report
+      // alone, so the nightly's `--format markdown --write accept > drift.md` is the pull request's body.
+      if (write === "accept") acceptInFiles(io, planned, format !== "text");
       // drift: a permanent blocker (an account that does not exist) would keep a nightly job red for
       // ever, so only changes count, unless --fail-on-blockers; blockers are still reported above.
       if (name === "drift") return pending(plan, values["fail-on-blockers"] === true) ? EXIT.changes : EXIT.ok;

@@ -1,0 +1,49 @@
+/**
+ * The nightly workflow's one run (examples/github/license-drift-nightly.yml):
+ * `drift ... --format markdown --write accept > drift.md`. Its stdout is the drift report alone, the
+ * same as a drift without the edit, so it can be the pull request's body; the edit's messages go to
+ * stderr; and the edit is made from that same read of the tenant.
+ */
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main, type CliIo } from "../../provider/cli/main";
+import { useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
+
+const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
+
+describe("the nightly's drift --format markdown --write accept", () => {
+  const fx = useLocalTenant({ throttling: false });
+  const run = async (cwd: string, args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { AZURE_TENANT_ID: fx.local.tenantId, AZURE_CLIENT_ID: fx.local.defaultApp.clientId, AZURE_CLIENT_SECRET: fx.local.defaultApp.clientSecret, M365_LICENSES_CA_FILE: fx.local.caCertPath };
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env, cwd };
+    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], io);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  it("prints the markdown report alone on stdout (no patch), the edit's messages on stderr, from one read", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "m365-nightly-"));
+    cpSync(example, join(cwd, "licenses"), { recursive: true });
+    fx.local.requestLog.clear();
+    const report = await run(cwd, ["drift", "licenses", "--format", "markdown"]);
+    const oneDrift = wireRequests(fx.local).map((e) => e.path);
+    fx.local.requestLog.clear();
+    const r = await run(cwd, ["drift", "licenses", "--format", "markdown", "--write", "accept"]);
+    expect(r.code).toBe(2);
+    // The same report; only its footer's read time (the local tenant's clock runs) and fingerprint may move.
+    const body = (md: string) => md.replace(/^<sub>fingerprint .*<\/sub>$/m, "<sub>footer</sub>");
+    expect(body(r.out)).toBe(body(report.out));
+    expect(body(r.out)).toContain("<sub>footer</sub>");
+    expect(r.out).not.toMatch(/^(---|\+\+\+|@@) /m);
+    expect(r.err).toContain("edited licenses/");
+    expect(r.err).toMatch(/accepted the tenant's licenses for 6 users: alice@fabrikam\.com/);
+    // The requests of one drift (its batched snapshot read, the audit log's two), not two drifts'.
+    const paths = wireRequests(fx.local).map((e) => e.path);
+    expect(paths).toEqual(oneDrift);
+    expect(paths.filter((p) => p.startsWith("/v1.0/auditLogs/directoryAudits"))).toHaveLength(2);
+    expect(readFileSync(join(cwd, "licenses", "operations.yaml"), "utf8")).toContain("  dave@fabrikam.com: { licenses: [ENTERPRISEPACK] }\n");
+  });
+});
