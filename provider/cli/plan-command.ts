@@ -11,6 +11,10 @@ import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
 import { acceptInFiles } from "./drift-write";
 import { assertEditable } from "../desired/edit-state";
+import { allOf, endpoint, leastNeeded } from "../tenant/graph-permissions";
+
+/** What drift's audit read needs, from the one table (graph-permissions.ts). */
+const AUDIT_NEEDS = allOf(leastNeeded(endpoint("GET /auditLogs/directoryAudits")));
 
 const HELP = (name: "plan" | "drift") => `Usage: m365-licenses ${name} <file|dir>... [options]
 
@@ -22,7 +26,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why.\n"}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : `\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds ${AUDIT_NEEDS}), a group, a restore, or unknown and why.\n`}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
