@@ -26,7 +26,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : `\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds ${AUDIT_NEEDS}), a group, a restore, or unknown and why.\n`}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : `\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n  --no-addresses                leave the admins' IP addresses out of the attribution (personal data)\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds ${AUDIT_NEEDS}), a group, a restore, or unknown and why.\n`}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -51,7 +51,7 @@ function planOrDrift(name: "plan" | "drift") {
         ...TENANT_OPTIONS,
         format: { type: "string" },
         out: { type: "string" },
-        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" } }),
+        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" }, "no-addresses": { type: "boolean" } }),
       },
       HELP(name),
     );
@@ -68,7 +68,7 @@ function planOrDrift(name: "plan" | "drift") {
     try {
       const planned = await planState(state, conn.tenant);
       // drift says where each difference came from (an audit read only when there is drift).
-      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant) : planned.plan;
+      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant, { addresses: values["no-addresses"] !== true }) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
       // The patch is shown on a terminal (text) only: a markdown or JSON report stays the report

@@ -2,7 +2,8 @@
  * The nightly workflow's one run (examples/github/license-drift-nightly.yml):
  * `drift ... --format markdown --write accept > drift.md`. Its stdout is the drift report alone, the
  * same as a drift without the edit, so it can be the pull request's body; the edit's messages go to
- * stderr; and the edit is made from that same read of the tenant.
+ * stderr; and the edit is made from that same read of the tenant. And `--no-addresses`, for reports
+ * that land in pull requests and issues: the attribution without the admins' IP addresses.
  */
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,5 +46,19 @@ describe("the nightly's drift --format markdown --write accept", () => {
     expect(paths).toEqual(oneDrift);
     expect(paths.filter((p) => p.startsWith("/v1.0/auditLogs/directoryAudits"))).toHaveLength(2);
     expect(readFileSync(join(cwd, "licenses", "operations.yaml"), "utf8")).toContain("  dave@fabrikam.com: { licenses: [ENTERPRISEPACK] }\n");
+  });
+
+  it("--no-addresses leaves the admins' IP addresses (personal data) out of every format; who and when stay", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "m365-nightly-"));
+    cpSync(example, join(cwd, "licenses"), { recursive: true });
+    const carol = "carol@fabrikam.com  ENTERPRISEPACK (not in the state): changed by admin@fabrikam.com";
+    expect((await run(cwd, ["drift", "licenses"])).out).toContain(`${carol} from 203.0.113.24 on 2026-01-12`);
+    for (const format of ["text", "markdown", "json"]) {
+      const r = await run(cwd, ["drift", "licenses", "--format", format, "--no-addresses"]);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain("admin@fabrikam.com");
+      expect(r.out).not.toContain("203.0.113.24");
+    }
+    expect((await run(cwd, ["drift", "licenses", "--no-addresses"])).out).toContain(`${carol} on 2026-01-12`);
   });
 });
