@@ -9,7 +9,8 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type CliIo } from "../../provider/cli/main";
+import { main } from "../../provider/cli/main";
+import { cliIoFor } from "../support/cli-io";
 import { useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 
 const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
@@ -17,11 +18,8 @@ const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
 describe("the nightly's drift --format markdown --write accept", () => {
   const fx = useLocalTenant({ throttling: false });
   const run = async (cwd: string, args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = { AZURE_TENANT_ID: fx.local.tenantId, AZURE_CLIENT_ID: fx.local.defaultApp.clientId, AZURE_CLIENT_SECRET: fx.local.defaultApp.clientSecret, M365_LICENSES_CA_FILE: fx.local.caCertPath };
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, env, cwd };
-    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], io);
+    const { io, out, err } = cliIoFor(fx.local);
+    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], { ...io, cwd });
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
 
