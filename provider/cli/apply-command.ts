@@ -13,7 +13,7 @@ import { readPlanFile } from "../report/read-plan-file";
 import { ensureUserDir, userPath } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
-import { parseCliArgs } from "./parse-cli-args";
+import { parseCliArgs, wholeNumber } from "./parse-cli-args";
 import { formatOption } from "./plan-command";
 import { lineStream, progressReporter, throttleOf } from "./progress";
 import { renderPlan, useColor } from "./render-plan";
@@ -41,12 +41,9 @@ Options:
 Protected users are never touched, whatever the override.
 ${TENANT_HELP}`;
 
-function count(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} needs a whole number, not '${String(value)}'`);
-  return n;
-}
+/** An override's count: a local bound far above any tenant's licenses, there only to keep the number exact. */
+const MAX_OVERRIDE = 1_000_000_000;
+const count = (value: unknown, flag: string): number | undefined => wholeNumber(value, flag, { min: 0, max: MAX_OVERRIDE });
 
 export async function applyCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(

@@ -1,16 +1,8 @@
 import { Catalog } from "../catalog/catalog";
-import { UserError } from "../errors";
 import { acceptDrift } from "../flow/accept-drift";
 import type { Planned } from "../flow/run";
 import type { CliIo } from "./main";
 import { deliverEdit, readStateTexts } from "./state-edit-output";
-
-/** `drift --write accept`: the edit the drift command makes to the state's files. */
-export function writeOption(value: unknown): "accept" | undefined {
-  if (value === undefined) return undefined;
-  if (value !== "accept") throw new UserError(`--write must be accept, not '${String(value)}'`);
-  return value;
-}
 
 /** Edits the files so that the state matches the tenant for the drifted users, and says what it did not accept. */
 export function acceptInFiles(io: CliIo, planned: Planned, quiet: boolean): void {

@@ -9,11 +9,19 @@ export interface ParsedArgs {
 
 export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
-/** A whole-number option (`--grace-days 30`) from `min` to `max`; `fallback` when it is not given. */
-export function wholeNumber(value: unknown, flag: string, range: { min: number; max: number; fallback: number }): number {
+/**
+ * A whole-number option (`--grace-days 30`) from `min` to `max`, written in decimal digits only (not
+ * `1e3`, `0x10`, `7.0` or ` 7 `, which Number() would take); `fallback` when it is not given. The one
+ * home of the rule for every command's whole-number options; `help` is shown with the refusal.
+ */
+export function wholeNumber(value: unknown, flag: string, range: { min: number; max: number; fallback: number }, help?: string): number;
+export function wholeNumber(value: unknown, flag: string, range: { min: number; max: number; fallback?: undefined }, help?: string): number | undefined;
+export function wholeNumber(value: unknown, flag: string, range: { min: number; max: number; fallback?: number }, help?: string): number | undefined {
   if (value === undefined) return range.fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(String(value)) || n < range.min || n > range.max) throw new UserError(`${flag} must be a whole number from ${range.min} to ${range.max}, not '${String(value)}'`);
+  if (!/^\d+$/.test(String(value)) || n < range.min || n > range.max) {
+    throw new UserError(`${flag} must be a whole number from ${range.min} to ${range.max}, not '${String(value)}'`, help);
+  }
   return n;
 }
 

@@ -9,8 +9,12 @@ import { writeUserFile } from "./cli-files";
 import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs } from "./parse-cli-args";
-import { acceptInFiles, writeOption } from "./drift-write";
+import { acceptInFiles } from "./drift-write";
 import { assertEditable } from "../desired/edit-state";
+import { allOf, endpoint, leastNeeded } from "../tenant/graph-permissions";
+
+/** What drift's audit read needs, from the one table (graph-permissions.ts). */
+const AUDIT_NEEDS = allOf(leastNeeded(endpoint("GET /auditLogs/directoryAudits")));
 
 const HELP = (name: "plan" | "drift") => `Usage: m365-licenses ${name} <file|dir>... [options]
 
@@ -22,7 +26,7 @@ ${
 
 Options:
   --format text|markdown|json   output format (default: text)
-  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : "\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds AuditLog.Read.All), a group, a restore, or unknown and why.\n"}
+  --out FILE                    also write the plan as JSON (for apply --plan FILE)${name === "plan" ? "\n  --detailed-exitcode           exit 0: no changes, 2: changes or blockers pending, 1: errors" : `\n  --fail-on-blockers            exit 2 for blockers too (by default only changes count; blockers are reported)\n  --write revert                put the tenant back to the state: exactly apply (its options, its\n                                confirmation: --yes to skip it)\n  --write accept                edit the state files to match the tenant\n  --no-addresses                leave the admins' IP addresses out of the attribution (personal data)\n\nDrift names where each difference came from: the directory audit log (who, when, from where;\nneeds ${AUDIT_NEEDS}), a group, a restore, or unknown and why.\n`}
 ${TENANT_HELP}`;
 
 export function writePlanFile(io: CliIo, out: string, plan: Plan): void {
@@ -38,15 +42,16 @@ export function formatOption(value: unknown): ReportFormat {
 /** Whether a plan has work left: changes, and blockers too unless only changes are asked for. */
 export const pending = (p: Plan, countBlockers = true): boolean => p.changes.length > 0 || p.groupChanges.length > 0 || (countBlockers && p.blocked.length > 0);
 
+/** `accept`: drift's `--write accept`, taken out of the arguments by driftCommand (takeWrite). */
 function planOrDrift(name: "plan" | "drift") {
-  return async (args: string[], io: CliIo): Promise<number> => {
+  return async (args: string[], io: CliIo, accept = false): Promise<number> => {
     const { values, positionals } = parseCliArgs(
       args,
       {
         ...TENANT_OPTIONS,
         format: { type: "string" },
         out: { type: "string" },
-        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" }, write: { type: "string" } }),
+        ...(name === "plan" ? { "detailed-exitcode": { type: "boolean" } } : { "fail-on-blockers": { type: "boolean" }, "no-addresses": { type: "boolean" } }),
       },
       HELP(name),
     );
@@ -55,8 +60,7 @@ function planOrDrift(name: "plan" | "drift") {
       return EXIT.ok;
     }
     const format = formatOption(values.format);
-    const write = name === "drift" ? writeOption(values.write) : undefined;
-    if (write) assertEditable(stateFiles(positionals, io.cwd));
+    if (accept) assertEditable(stateFiles(positionals, io.cwd));
     // Validate before connecting: a bad file never reaches a tenant. A SKU or plan name the bundled
     // table lacks waits for the tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
     const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
@@ -64,10 +68,12 @@ function planOrDrift(name: "plan" | "drift") {
     try {
       const planned = await planState(state, conn.tenant);
       // drift says where each difference came from (an audit read only when there is drift).
-      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant) : planned.plan;
+      const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant, { addresses: values["no-addresses"] !== true }) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));
       if (typeof values.out === "string") writePlanFile(io, values.out, plan);
-      if (write === "accept") acceptInFiles(io, planned, format === "json");
+      // The patch is shown on a terminal (text) only: a markdown or JSON report stays the report
+      // alone, so the nightly's `--format markdown --write accept > drift.md` is the pull request's body.
+      if (accept) acceptInFiles(io, planned, format !== "text");
       // drift: a permanent blocker (an account that does not exist) would keep a nightly job red for
       // ever, so only changes count, unless --fail-on-blockers; blockers are still reported above.
       if (name === "drift") return pending(plan, values["fail-on-blockers"] === true) ? EXIT.changes : EXIT.ok;
@@ -87,14 +93,17 @@ export const planCommand = planOrDrift("plan");
 export async function driftCommand(args: string[], io: CliIo): Promise<number> {
   const { write, rest } = takeWrite(args);
   if (write === "revert") return applyCommand(rest, io);
-  return planOrDrift("drift")(write === "accept" ? [...rest, "--write", "accept"] : rest, io);
+  return planOrDrift("drift")(rest, io, write === "accept");
 }
 
-/** `--write X` or `--write=X` taken out of the arguments. */
+/** `--write X` or `--write=X` taken out of the arguments: the one place its value is checked. */
 function takeWrite(args: string[]): { write?: string; rest: string[] } {
-  const i = args.findIndex((a) => a === "--write" || a.startsWith("--write="));
+  const isWrite = (a: string) => a === "--write" || a.startsWith("--write=");
+  const i = args.findIndex(isWrite);
   if (i < 0) return { rest: args };
   const write = args[i] === "--write" ? args[i + 1] : args[i]!.slice("--write=".length);
   if (write !== "accept" && write !== "revert") throw new UserError(`--write must be accept or revert, not '${write ?? ""}'`, HELP("drift"));
-  return { write, rest: [...args.slice(0, i), ...args.slice(i + (args[i] === "--write" ? 2 : 1))] };
+  const rest = [...args.slice(0, i), ...args.slice(i + (args[i] === "--write" ? 2 : 1))];
+  if (rest.some(isWrite)) throw new UserError("--write is given more than once: give accept or revert, once", HELP("drift"));
+  return { write, rest };
 }

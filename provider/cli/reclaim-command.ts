@@ -9,6 +9,11 @@ import { connectTenant, TENANT_HELP, TENANT_OPTIONS } from "./connect-tenant";
 import { EXIT, type CliIo } from "./main";
 import { parseCliArgs, wholeNumber } from "./parse-cli-args";
 import { deliverEdit, editPatch, readStateTexts } from "./state-edit-output";
+import { allOf } from "../tenant/graph-permissions";
+import { leastPrivileged } from "../tenant/permissions-readme";
+
+/** What reclaim needs, from the one table (graph-permissions.ts): plan's reads and signInActivity's. */
+const RECLAIM = leastPrivileged("reclaim");
 
 const HELP = `Usage: m365-licenses reclaim <file|dir>... [options]
 
@@ -21,7 +26,8 @@ The proposal is an edit of the YAML files (comments and layout kept), shown as a
 each user's consequences (the plan of the edited state) and monthly saving (the state's prices:).
 Nothing is written to the tenant: review the edit, commit it, and plan/apply as usual.
 
-Reads signInActivity: the tenant needs Entra ID P1 or P2, the app AuditLog.Read.All and User.Read.All.
+Reads signInActivity besides what plan reads: the tenant needs Entra ID P1 or P2, the app
+${allOf(RECLAIM.required)}${RECLAIM.optional.length ? ` (optional: ${allOf(RECLAIM.optional.map((o) => o.permission))})` : ""}; the README's "Permissions" says why.
 
 Options:
   --inactive-days N      days without a sign-in (default ${DEFAULT_INACTIVE_DAYS})
@@ -32,7 +38,11 @@ Options:
   --write                make the edit in the files
 ${TENANT_HELP}`;
 
-/** Ten years: beyond that, sign-in records do not reach (graph-facts.md 14.3: April 2020 at the earliest). */
+/**
+ * Ten years: a local choice, there only to refuse a typo's extra digits. Graph sets no such bound;
+ * what it does bound is a date, not a number of days: sign-ins before April 2020 are blank
+ * (graph-facts.md 14.3).
+ */
 const days = (value: unknown, name: string, fallback: number): number => wholeNumber(value, `--${name}`, { min: 1, max: 3650, fallback });
 
 const readsActivity = (t: object): t is ActivityReader => typeof (t as Partial<ActivityReader>).readUserActivity === "function";

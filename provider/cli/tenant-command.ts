@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors";
+import { wholeNumber } from "./parse-cli-args";
 import { startLocalTenant } from "../local-tenant";
 import type { CliIo } from "./main";
 
@@ -34,11 +35,7 @@ export interface ServeOptions {
 
 export function parseServeArgs(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ServeOptions | "help" {
   const out: ServeOptions = { port: 0, dataDir: resolve(cwd, ".local-tenant") };
-  const whole = (flag: string, v: string, max: number): number => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n > max) throw new UserError(`${flag} must be a whole number from 0 to ${max}, not '${v}'`, USAGE);
-    return n;
-  };
+  const whole = (flag: string, v: string, max: number): number => wholeNumber(v, flag, { min: 0, max, fallback: 0 }, USAGE);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") return "help";

@@ -8,7 +8,8 @@ import type { Plan } from "../plan/types";
 import type { AuditRead, Tenant } from "../tenant/types";
 import type { Planned } from "./run";
 
-export async function withDriftOrigins(planned: Planned, tenant: Pick<Tenant, "readAuditLog">): Promise<Plan> {
+/** `addresses: false` (drift --no-addresses): the admins' IP addresses, personal data, are left out. */
+export async function withDriftOrigins(planned: Planned, tenant: Pick<Tenant, "readAuditLog">, options: { addresses?: boolean } = {}): Promise<Plan> {
   const { plan, snapshot } = planned;
   const users = driftedUserIds(plan);
   if (users.length === 0) return plan;
@@ -17,5 +18,11 @@ export async function withDriftOrigins(planned: Planned, tenant: Pick<Tenant, "r
   const read: AuditRead = tenant.readAuditLog
     ? await tenant.readAuditLog(users, since)
     : { ok: false, since, reason: "this connection to the tenant cannot read the audit log" };
-  return { ...plan, attribution: attributeDrift(plan, snapshot, read) };
+  return { ...plan, attribution: attributeDrift(plan, snapshot, options.addresses === false ? withoutAddresses(read) : read) };
+}
+
+/** The audit entries as read, each initiator without its address. */
+function withoutAddresses(read: AuditRead): AuditRead {
+  if (!read.ok) return read;
+  return { ...read, entries: read.entries.map((e) => ({ ...e, by: { ...(e.by.user ? { user: e.by.user } : {}), ...(e.by.app ? { app: e.by.app } : {}) } })) };
 }

@@ -7,7 +7,7 @@ import { Catalog, type CatalogSku } from "../catalog/catalog";
 import { UserError } from "../errors";
 import { packageRoot } from "../util/package-root";
 import { guidFromName, secretHash } from "./ids";
-import type { AuditInitiator } from "./audit-log";
+import { type AuditInitiator, CHANGE_USER_LICENSE, GROUP_LICENSING_ACTOR } from "./audit-log";
 import type { SeedFile, SeedLicense, SeedSku } from "./seed-types";
 import { type SubscriptionRow, unitsOf } from "./subscriptions";
 
@@ -44,7 +44,10 @@ export interface ResolvedSeed {
     deletedDateTime: string | null;
     /** signInActivity's lastSuccessfulSignInDateTime; null: never signed in. */
     lastSignInDateTime: string | null;
-    /** lastUpdatedDateTime of the direct licenses; null: the seeding time. */
+    /**
+     * lastUpdatedDateTime of the direct licenses: `licensesAssignedDaysAgo`, else the user's newest
+     * license change in the seed's audit log (datedByAuditLog); null: the seeding time.
+     */
     licensesUpdatedAt: string | null;
   }[];
   groups: {
@@ -247,6 +250,8 @@ export function resolveSeed(seed: string | SeedFile, catalog: Catalog = Catalog.
     return [{ activity: e.activity, userId, at: new Date(now.getTime() - e.daysAgo * 86_400_000).toISOString(), by, before: skus(e.before), after: skus(e.after) }];
   });
 
+  datedByAuditLog(file, users, auditLog, problems);
+
   if (problems.length) throw new UserError(`${where} has problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return {
     tenantId,
@@ -288,5 +293,37 @@ function seedSubscriptions(s: SeedSku, sku: CatalogSku, tenantId: string, now: D
       commerce_id: (x.commerceSubscriptionId ?? guidFromName(`${id}/commerce`)).toLowerCase(),
       owner_tenant_id: x.ownerTenantId?.toLowerCase() ?? null,
     };
+  });
+}
+
+/**
+ * One story per user: a license's lastUpdatedDateTime moves with each change of it (graph-facts.md
+ * 20.4), and each change is a "Change user license" entry (21.4). So the newest such entry of a user,
+ * other than group-based licensing's own (which changes inherited licenses, not direct ones), dates
+ * the user's direct licenses when `licensesAssignedDaysAgo` is absent, and a seed giving both must
+ * give the same day.
+ */
+function datedByAuditLog(file: SeedFile, users: ResolvedSeed["users"], auditLog: ResolvedSeed["auditLog"], problems: string[]): void {
+  if (auditLog.length !== (file.auditLog ?? []).length) return; // an entry unresolved: reported already, indexes off
+  const newest = new Map<string, { at: string; index: number }>();
+  auditLog.forEach((e, index) => {
+    if (e.activity !== CHANGE_USER_LICENSE || e.by.app?.displayName === GROUP_LICENSING_ACTOR) return;
+    const seen = newest.get(e.userId);
+    if (!seen || e.at > seen.at) newest.set(e.userId, { at: e.at, index });
+  });
+  users.forEach((u, i) => {
+    const entry = newest.get(u.id);
+    if (!entry) return;
+    if (u.licensesUpdatedAt === null) {
+      u.licensesUpdatedAt = entry.at;
+      return;
+    }
+    if (u.licensesUpdatedAt === entry.at) return;
+    const given = file.users?.[i].licensesAssignedDaysAgo;
+    const logged = file.auditLog?.[entry.index].daysAgo;
+    problems.push(
+      `users: ${u.upn}: licensesAssignedDaysAgo ${given} disagrees with auditLog[${entry.index}] (${CHANGE_USER_LICENSE} ${logged} days ago), ` +
+        "its newest license change: the licenses' lastUpdatedDateTime is the time of their last change (graph-facts.md 20.4); give the same day, or leave licensesAssignedDaysAgo out",
+    );
   });
 }

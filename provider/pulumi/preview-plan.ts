@@ -56,7 +56,10 @@ export async function computePlan(desired: DesiredState, tenant: Tenant | undefi
  */
 export type ReviewerLog = Pick<typeof pulumi.log, "warn" | "info">;
 
-export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: LettingGo): void {
+export function warnReviewer(p: Plan, to: ReviewerLog = pulumi.log, letting?: LettingGo): void {
+  // Every line carries tenant or state data (UPNs, Graph's subscription details, SKU names): each
+  // goes out through terminalSafe here, in one place, rather than value by value.
+  const log: ReviewerLog = { warn: (text: string) => to.warn(terminalSafe(text)), info: (text: string) => to.info(terminalSafe(text)) };
   for (const line of lettingGoLines(p, letting)) (line.warn ? log.warn : log.info)(line.text);
   for (const change of p.changes) {
     for (const c of change.consequences) {
@@ -72,7 +75,7 @@ export function warnReviewer(p: Plan, log: ReviewerLog = pulumi.log, letting?: L
   // Subscriptions that may end under the seats the plan relies on (plan/subscriptions.ts).
   for (const w of p.subscriptions?.warnings ?? []) log.warn(`subscription: ${w.detail}`);
   // Grants ending within the state's expiryWarningDays: the CLI's plan and drift list them too.
-  for (const g of p.expiring ?? []) log.warn(terminalSafe(`grant ending: ${expiringText(g)}`));
+  for (const g of p.expiring ?? []) log.warn(`grant ending: ${expiringText(g)}`);
   const s = p.summary;
   log.info(`m365-licenses plan: ${s.add} to add, ${s.remove} to remove, ${s.update} plan changes, ${s.delete} to delete, ${s.restore} to restore, ${s.blocked} blocked`);
 }

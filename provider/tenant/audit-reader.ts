@@ -7,6 +7,7 @@
 import { GraphError, UserError } from "../errors";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
+import { allOf, endpoint, leastNeeded } from "./graph-permissions";
 import type { AuditEntry, AuditRead } from "./types";
 
 /** The activities attribution reads (graph-facts.md 14.4, 21.4). */
@@ -53,6 +54,9 @@ function toEntry(raw: any): AuditEntry[] {
   return [{ kind, at: raw.activityDateTime, userId: String(target.id).toLowerCase(), by, skus: restore ? null : changedSkus(target.modifiedProperties) }];
 }
 
+/** The one table's row: what a refusal names (AuditLog.Read.All and Directory.Read.All, 21.1). */
+const AUDIT_READ = endpoint("GET /auditLogs/directoryAudits");
+
 /** `activityDateTime ge` takes a date-time literal, unquoted (21.2). */
 const literal = (iso: string): string => iso.replace(/\.\d+Z$/, "Z");
 
@@ -72,7 +76,7 @@ export async function readAuditLog(client: GraphClient, userIds: string[], since
     if (!(err instanceof UserError)) throw err;
     const why =
       err instanceof GraphError && err.status === 403
-        ? `Graph refused it (403 ${err.code}): the credentials need AuditLog.Read.All and Directory.Read.All`
+        ? `Graph refused it (403 ${err.code}): the credentials need ${allOf(leastNeeded(AUDIT_READ))}`
         : err instanceof GraphError
           ? `Graph answered ${err.status} ${err.code}`
           : err.message;

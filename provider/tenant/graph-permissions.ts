@@ -23,6 +23,8 @@ export interface EndpointPermissions {
   needs: readonly string[];
   /** Also accepted by Graph, but grant more than this tool needs: never suggested. */
   alsoAccepted: readonly string[];
+  /** Graph wants every one of these too, besides one of `needs` ("X and Y" on its page). */
+  alsoNeeds?: readonly string[];
   /** A signed-in user (delegated token) also needs one of these directory roles. */
   delegatedRoles?: readonly string[];
   /** The commands that call it. */
@@ -35,6 +37,9 @@ export interface EndpointPermissions {
   beyond?: string;
   source: string;
 }
+
+// The audit log wants Directory.Read.All besides AuditLog.Read.All (graph-facts.md 21.1).
+const AUDIT_ALSO_NEEDS = ["Directory.Read.All"] as const;
 
 // reclaim plans its proposals against the same read as plan.
 const READS: readonly PermissionUser[] = ["plan", "drift", "export", "apply", "reclaim"];
@@ -167,14 +172,15 @@ export const ENDPOINT_PERMISSIONS: readonly EndpointPermissions[] = [
     method: "GET",
     path: "/auditLogs/directoryAudits",
     purpose: "who changed a drifted user's licenses, when and from where (read only when drift is found)",
-    // Graph wants AuditLog.Read.All *and* Directory.Read.All (graph-facts.md 21); this table's
-    // "any one of" cannot say "both", so the second is named in `optional` and `beyond`.
+    // Graph wants AuditLog.Read.All *and* Directory.Read.All (graph-facts.md 21): the second is
+    // `alsoNeeds`, which `optional` and `beyond` name too.
     needs: ["AuditLog.Read.All"],
     alsoAccepted: [],
+    alsoNeeds: AUDIT_ALSO_NEEDS,
     delegatedRoles: ["Reports Reader", "Security Reader", "Security Administrator", "Global Administrator"],
     usedBy: ["drift"],
-    optional: "`drift` only, with `Directory.Read.All` as well: without them drift is reported all the same and says that who made it could not be read",
-    beyond: "the endpoint needs Directory.Read.All as well as AuditLog.Read.All",
+    optional: `\`drift\` only, with ${AUDIT_ALSO_NEEDS.map((p) => `\`${p}\``).join(", ")} as well: without them drift is reported all the same and says that who made it could not be read`,
+    beyond: `the endpoint needs ${AUDIT_ALSO_NEEDS.join(" and ")} as well as AuditLog.Read.All`,
     source: "graph-facts.md 14.4 and 21 (GD directoryaudit-list.md)",
   },
   {
@@ -303,7 +309,15 @@ export function endpoint(methodAndPath: string): EndpointPermissions {
   return found;
 }
 
+/** The least a token needs for a row: its least privileged permission and every one of `alsoNeeds`. */
+export const leastNeeded = (e: EndpointPermissions): string[] => [e.needs[0]!, ...(e.alsoNeeds ?? [])];
+
+/** "A, B or C" / "A, B and C" */
+const listed = (names: readonly string[], last: "or" | "and"): string =>
+  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} ${last} ${names.at(-1)}`;
+
 /** "A, B or C" */
-export function oneOf(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
-}
+export const oneOf = (names: readonly string[]): string => listed(names, "or");
+
+/** "A, B and C" */
+export const allOf = (names: readonly string[]): string => listed(names, "and");

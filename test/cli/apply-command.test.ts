@@ -67,7 +67,7 @@ describe("m365-licenses apply (in-process, embedded local tenant)", () => {
   });
 
   it.each([
-    [["apply", "--allow-deletions", "two", state], "--allow-deletions needs a whole number, not 'two'"],
+    [["apply", "--allow-deletions", "two", state], "--allow-deletions must be a whole number from 0 to 1000000000, not 'two'"],
     [["apply"], "no desired-state file given"],
     [["apply", "--plan", "missing.json"], "missing.json: cannot read the plan file"],
     [["plan", state, "--format", "yaml"], "--format must be text, markdown or json, not 'yaml'"],

@@ -53,3 +53,32 @@ describe("seed files", () => {
     expect(msg).toContain("member 'nobody' is not a user of the seed");
   });
 });
+
+describe("seed files: the licenses' lastUpdatedDateTime and the audit log tell one story (graph-facts.md 20.4, 21)", () => {
+  const change = (daysAgo: number, by: { user?: string; app?: string } = { app: "HR" }) =>
+    ({ activity: "Change user license" as const, user: "a", daysAgo, by, before: [], after: ["ENTERPRISEPACK"] });
+  const updatedAt = (seed: SeedFile) => resolveSeed(seed).users[0].licensesUpdatedAt;
+
+  it("dates the direct licenses from the user's newest license change when licensesAssignedDaysAgo is absent", () => {
+    expect(updatedAt({ ...base(), auditLog: [change(45), change(3), change(12)] })).toBe("2026-01-12T09:00:00.000Z");
+    // group-based licensing's own entries change inherited licenses, not the direct ones
+    expect(updatedAt({ ...base(), auditLog: [change(45), change(3, { app: "Microsoft Entra group-Based Licensing" })] })).toBe("2025-12-01T09:00:00.000Z");
+    expect(updatedAt(base())).toBeNull(); // no history: the seeding time
+  });
+
+  it("takes licensesAssignedDaysAgo that agrees, and refuses one that does not, naming both places", () => {
+    const user = (days: number) => [{ ...base().users![0], licensesAssignedDaysAgo: days }];
+    expect(updatedAt({ ...base(), users: user(3), auditLog: [change(3)] })).toBe("2026-01-12T09:00:00.000Z");
+    expect(() => resolveSeed({ ...base(), users: user(5), auditLog: [change(45), change(12)] })).toThrow(
+      "users: a@example.com: licensesAssignedDaysAgo 5 disagrees with auditLog[1] (Change user license 12 days ago)",
+    );
+  });
+
+  it("the Fabrikam seed: carol 3, dave 5 (the new starter reclaim does not name), bob 45 days before its clock", () => {
+    const users = resolveSeed(FABRIKAM_SEED).users;
+    const at = (alias: string) => users.find((u) => u.upn === `${alias}@fabrikam.com`)!.licensesUpdatedAt;
+    expect([at("carol"), at("dave"), at("bob")]).toEqual(["2026-01-12T09:00:00.000Z", "2026-01-10T09:00:00.000Z", "2025-12-01T09:00:00.000Z"]);
+    expect(at("ivan")).toBe("2024-12-11T09:00:00.000Z"); // licensesAssignedDaysAgo: 400, no history
+    expect(at("alice")).toBeNull();
+  });
+});

@@ -240,15 +240,16 @@ describe("license-drift-nightly.yml", () => {
   const env = { BRANCH: "license-drift/t-1", BASE: "main" };
 
   /**
-   * The accept step with `npx ... --write accept` exiting `exit` and, when `edits`, changing a file
-   * under licenses/ (a recording `git` answers `status --porcelain` from that); `gh pr list` answers `prExisting`.
+   * The accept step after a check whose `--write accept` run went through (`editable`) and, when
+   * `edits`, changed a file under licenses/ (a recording `git` answers `status --porcelain` from
+   * that). It runs no m365-licenses itself: the edit is the check's.
    */
-  function runAccept(exit: number, edits: boolean) {
+  function runAccept(editable: boolean, edits: boolean) {
     const box = sandbox(0, {
-      npx: `echo "accept: $*"\n${edits ? 'echo edited > "$PWD/edited"' : ":"}\nexit ${exit}`,
-      stubs: { git: `echo "git $*" >> "$PWD/gh.log"\nif [ "$1" = status ] && [ -f "$PWD/edited" ]; then echo " M licenses/users.yaml"; fi` },
+      npx: 'echo "npx $*" >> "$PWD/gh.log"\nexit 1',
+      stubs: { git: `echo "git $*" >> "$PWD/gh.log"\nif [ "$1" = status ] && ${edits ? "true" : "false"}; then echo " M licenses/users.yaml"; fi` },
     });
-    const status = box.run(accept, env);
+    const status = box.run(accept, { ...env, EDITABLE: String(editable) });
     return { status, log: box.gh(), output: box.read("out") };
   }
 
@@ -265,22 +266,23 @@ describe("license-drift-nightly.yml", () => {
     expect(r.gh.filter((l) => !l.startsWith("issue list"))).toEqual([]);
   });
 
-  it("the accept step edits licenses/ on the drift branch, commits and pushes it: never the default branch", () => {
-    const r = runAccept(0, true);
+  it("the accept step commits the check's edit of licenses/ on the drift branch and pushes it: never the default branch", () => {
+    const r = runAccept(true, true);
     expect(r.status).toBe(0);
     expect(r.output).toContain("edited=true");
-    const git = r.log.filter((l) => l.startsWith("git ") && !l.startsWith("git config"));
+    const git = r.log.filter((l) => l.startsWith("git ") && !l.startsWith("git config") && !l.startsWith("git status"));
     expect(git[0]).toBe("git switch -C license-drift/t-1");
     expect(git).toContain("git add -- licenses/");
     expect(git.at(-1)).toBe("git push --force --quiet origin license-drift/t-1");
+    expect(r.log.filter((l) => l.startsWith("npx"))).toEqual([]); // no second read of the tenant
   });
 
   it.each([
-    ["the edit failed (a TypeScript state)", 1, false],
-    ["the edit changed nothing", 0, false],
-    ["the edit failed after writing", 1, true],
-  ])("no pull request when %s: the drift goes to an issue", (_why, exit, edits) => {
-    const r = runAccept(exit, edits);
+    ["the edit failed (a TypeScript state)", false, false],
+    ["the edit changed nothing", true, false],
+    ["the edit failed after writing", false, true],
+  ])("no pull request when %s: the drift goes to an issue", (_why, editable, edits) => {
+    const r = runAccept(editable, edits);
     expect(r.status).toBe(0);
     expect(r.output).toContain("edited=false");
     expect(r.log.filter((l) => l.startsWith("git push") || l.startsWith("git commit"))).toEqual([]);
@@ -303,20 +305,21 @@ describe("license-drift-nightly.yml", () => {
     expect(runStep(issue, 0, "17").gh).toContain("issue comment 17 --body-file drift.md");
   });
 
-  it("the accept step counts the ended grants accept names apart from the other drift it could not take", () => {
+  it("the drift step counts the ended grants accept names apart from the other drift it could not take", () => {
     const box = sandbox(0, {
       npx: [
+        `echo "## report"`,
         `echo "accepted the tenant's licenses for 1 user: carol@fabrikam.com" >&2`,
         `echo "not accepted: dave@fabrikam.com ENTERPRISEPACK: an ended grant (expires 2026-01-15): extend its expires: or apply" >&2`,
         `echo "not accepted: grace@fabrikam.com: the account is deleted on one side and present on the other: edit its state: by hand" >&2`,
         "exit 2",
       ].join("\n"),
-      stubs: { git: `echo "git $*" >> "$PWD/gh.log"` },
     });
-    expect(box.run(accept, env)).toBe(0);
+    expect(box.run(check, env)).toBe(0);
     expect(box.read("out")).toContain("ended=1\nunaccepted=1\n");
-    const none = runAccept(2, true);
-    expect(none.output).toContain("ended=0\nunaccepted=0\n");
+    expect(box.read("drift.md")).toBe("## report\n"); // accept's messages stay out of the report
+    const plain = runStep(check, 2);
+    expect(plain.output).toContain("ended=0\nunaccepted=0\n");
   });
 
   it("an ended grant is told apart from changes made outside the repository, in the pull request and the issue", () => {
@@ -349,9 +352,49 @@ describe("license-drift-nightly.yml", () => {
       "steps.accept.outputs.edited == 'true'",
       "steps.drift.outputs.drifted == 'true' && steps.accept.outputs.edited != 'true'",
     ]);
-    const calls = Object.values(w.jobs)[0].steps.flatMap((s) => (s.run ?? "").split("\n")).filter((l) => l.includes("npx --no-install m365-licenses"));
-    expect(calls).toHaveLength(2); // drift, and drift --write accept
-    for (const line of calls) expect(line).not.toMatch(/--write revert|m365-licenses apply/);
+    const lines = (s: Step) => (s.run ?? "").split("\n").map((l) => l.trim());
+    // One command, written once: the run makes both the report and the edit; the run without --write
+    // is only for a check refused before its report.
+    expect(lines(step(w, "Check for drift")).filter((l) => l.includes("m365-licenses") || /^check\b/.test(l))).toEqual([
+      'check() { npx --no-install m365-licenses drift licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown "$@" > drift.md; }',
+      "check --write accept 2> accept.log",
+      "check",
+    ]);
+    expect([accept, pr, issue].flatMap((run) => lines({ run })).filter((l) => l.includes("m365-licenses "))).toEqual([]);
+  });
+
+  /** The check with a stub m365-licenses: `accept` answers the --write accept run, `plain` the run without. */
+  function runCheck(accept: { exit: number; report: boolean }, plain = { exit: 2, report: true }) {
+    const answer = (a: { exit: number; report: boolean }) => `${a.report ? 'echo "## drift report ($*)"' : 'echo "error: cannot edit a TypeScript state (state.ts)" >&2'}; exit ${a.exit}`;
+    const box = sandbox(0, { npx: `echo "npx $*" >> "$PWD/gh.log"\nif [[ "$*" == *"--write accept"* ]]; then ${answer(accept)}; else ${answer(plain)}; fi` });
+    const status = box.run(check, env);
+    return { status, npx: box.gh().filter((l) => l.startsWith("npx")), output: box.read("out"), report: box.read("drift.md") };
+  }
+
+  it("drift with the edit made: one run, its report the pull request's body", () => {
+    const r = runCheck({ exit: 2, report: true });
+    expect(r.status).toBe(0);
+    expect(r.npx).toHaveLength(1);
+    expect(r.output).toContain("editable=true");
+    expect(r.output).toContain("drifted=true");
+    expect(r.report).toContain("--write accept");
+  });
+
+  it("the edit failed after the report: drifted, no edit (an issue), still one run", () => {
+    const r = runCheck({ exit: 1, report: true });
+    expect([r.status, r.npx.length]).toEqual([0, 1]);
+    expect(r.output).toContain("editable=false");
+    expect(r.output).toContain("drifted=true");
+  });
+
+  it("refused before any report (a TypeScript state): a check without the edit gives the report, and its exit code counts", () => {
+    const r = runCheck({ exit: 1, report: false });
+    expect([r.status, r.npx.length]).toEqual([0, 2]);
+    expect(r.output).toContain("editable=false");
+    expect(r.output).toContain("drifted=true");
+    expect(r.report).toContain("## drift report (--no-install m365-licenses drift licenses/ --tenant https://graph.microsoft.com/v1.0 --format markdown)");
+    expect(runCheck({ exit: 1, report: false }, { exit: 0, report: true }).output).toContain("drifted=false");
+    expect(runCheck({ exit: 1, report: false }, { exit: 1, report: false }).status).toBe(1);
   });
 
   it("exit code 0 closes an open drift issue and the drift pull request (drift cleared), and does nothing else", () => {
@@ -365,9 +408,10 @@ describe("license-drift-nightly.yml", () => {
 
   it("exit code 0 without an open issue does nothing; exit code 1 fails the job", () => {
     expect(runStep(check, 0).gh.filter((l) => !l.includes(" list "))).toEqual([]);
-    const failed = runStep(check, 1);
-    expect(failed.status).toBe(1);
-    expect(failed.gh).toEqual([]);
+    // A failed read prints no report: the check without the edit fails the same way, and the job with it.
+    const box = sandbox(1, { npx: 'echo "error: GET /users failed: 503" >&2\nexit 1' });
+    expect(box.run(check, env)).toBe(1);
+    expect(box.gh()).toEqual([]);
   });
 });
 

@@ -41,4 +41,16 @@ describe("warnReviewer", () => {
     expect(warned).toStrictEqual([`subscription: ${q.subscriptions!.warnings[0]!.detail}`]);
     expect(warned[0]).toContain("ENTERPRISEPACK relies on subscription t1 (10 licenses), which is a trial");
   });
+
+  it("prints Graph's data only as characters: a subscription id with an escape sequence or a bidi override is written out", () => {
+    const e3 = snapshot.skus[0]!;
+    const id = "t1\u001b[2J\u202e\r\nfake: all clear";
+    const withTrial = { ...snapshot, subscriptions: [{ id, skuId: e3.skuId, skuPartNumber: "ENTERPRISEPACK", status: "Enabled", nextLifecycleDateTime: "2027-06-01T00:00:00.000Z", isTrial: true, totalLicenses: 10 }] };
+    const q = plan(codeState([{ upn: "alice@x.com", licenses: [{ skuId: e3.skuId, skuPartNumber: "ENTERPRISEPACK" }] }]), withTrial, new Date(snapshot.takenAt));
+    const lines: string[] = [];
+    warnReviewer(q, { warn: (t: string) => void lines.push(t), info: (t: string) => void lines.push(t) } as never);
+    expect(q.subscriptions!.warnings[0]!.detail).toContain(id); // the plan keeps the value; the log line escapes it
+    expect(lines.join("|")).toContain("subscription t1\\x1b[2J\\u202e\\x0d\\x0afake: all clear");
+    for (const l of lines) expect(l).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
 });
