@@ -3,6 +3,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { LocalTenant } from "../../provider/local-tenant";
+import { packageRoot } from "../../provider/util/package-root";
 
 export interface ChildRun {
   status: number | null;
@@ -48,3 +50,13 @@ export function minMedian(xs: number[]): { min: number; median: number } {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0]!, median: s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 };
 }
+
+/** The CLI's bin, and the environment a CI job gives it to reach `local` (its app, its CA). */
+export const CLI = join(packageRoot(), "bin", "m365-licenses.js");
+export const cliEnv = (local: LocalTenant): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  AZURE_TENANT_ID: local.tenantId,
+  AZURE_CLIENT_ID: local.defaultApp.clientId,
+  AZURE_CLIENT_SECRET: local.defaultApp.clientSecret,
+  M365_LICENSES_CA_FILE: local.caCertPath,
+});

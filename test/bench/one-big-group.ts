@@ -13,9 +13,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSyntheticSeed, startLocalTenant, type LocalTenant } from "../../provider/local-tenant";
-import { packageRoot } from "../../provider/util/package-root";
 import { wireRequests } from "../support/request-log";
-import { minMedian, runChild } from "./children";
+import { CLI, cliEnv, minMedian, runChild } from "./children";
 import { RUNS } from "./plan-scaling";
 import { line, loadLine, mib, ms } from "./print";
 import { writeDesiredState } from "./workload";
@@ -29,14 +28,8 @@ export async function oneBigGroup(users = Number(process.env.BENCH_GROUP_USERS ?
     const group = seed.groups![0]!;
     const state = writeDesiredState(seed, join(dir, "state"));
     local = await startLocalTenant({ seed, dataDir: join(dir, "tenant"), throttling: false });
-    const env = {
-      PATH: process.env.PATH,
-      AZURE_TENANT_ID: local.tenantId,
-      AZURE_CLIENT_ID: local.defaultApp.clientId,
-      AZURE_CLIENT_SECRET: local.defaultApp.clientSecret,
-      M365_LICENSES_CA_FILE: local.caCertPath,
-    };
-    const cli = join(packageRoot(), "bin", "m365-licenses.js");
+    const env = cliEnv(local);
+    const cli = CLI;
     const members = seed.users!.filter((u) => u.deletedDaysAgo === undefined).length;
     for (const named of [false, true]) {
       const groupsFile = join(dir, "state", "groups.yaml");

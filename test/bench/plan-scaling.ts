@@ -13,9 +13,8 @@ import { connectLocalTenant } from "../../provider/tenant/graph-tenant";
 import { USER_SELECT } from "../../provider/tenant/snapshot-reader";
 import { chainCount } from "../../provider/tenant/user-chains";
 import { graphPath } from "../../provider/tenant/graph-client";
-import { packageRoot } from "../../provider/util/package-root";
 import { batchItems, wireRequests } from "../support/request-log";
-import { minMedian, runChild } from "./children";
+import { CLI, cliEnv, minMedian, runChild } from "./children";
 import { line, loadLine, mib, ms } from "./print";
 import { writeDesiredState } from "./workload";
 
@@ -60,14 +59,8 @@ export async function planAtSize(users: number): Promise<SizeResult> {
     t0 = performance.now();
     local = await startLocalTenant({ seed, dataDir: join(dir, "tenant"), throttling: false });
     line("local tenant seeded (SQLite, one transaction)", ms(performance.now() - t0));
-    const env = {
-      PATH: process.env.PATH,
-      AZURE_TENANT_ID: local.tenantId,
-      AZURE_CLIENT_ID: local.defaultApp.clientId,
-      AZURE_CLIENT_SECRET: local.defaultApp.clientSecret,
-      M365_LICENSES_CA_FILE: local.caCertPath,
-    };
-    const cli = join(packageRoot(), "bin", "m365-licenses.js");
+    const env = cliEnv(local);
+    const cli = CLI;
     const plans: number[] = [];
     const peaks: number[] = [];
     const cpus: number[] = [];

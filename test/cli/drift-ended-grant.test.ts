@@ -8,8 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../provider/cli/main";
-import { cliIoFor } from "../support/cli-io";
+import { runCliAgainst } from "../support/cli-io";
 import { useLocalTenant } from "../support/local-tenant-fixture";
 
 const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
@@ -31,11 +30,7 @@ function state(only = false): string {
 
 describe("drift with an ended grant still assigned", () => {
   const fx = useLocalTenant({ throttling: false });
-  const run = async (cwd: string, args: string[]) => {
-    const { io, out, err } = cliIoFor(fx.local);
-    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], { ...io, cwd });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (cwd: string, args: string[]) => runCliAgainst(fx.local, cwd, args);
   const auditReads = () => fx.local.requestLog.entries().filter((e) => e.path.startsWith("/v1.0/auditLogs/"));
 
   it("attribution names the state's grant, not the last actor, and not 'not in the state'", async () => {

@@ -9,19 +9,14 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../provider/cli/main";
-import { cliIoFor } from "../support/cli-io";
+import { runCliAgainst } from "../support/cli-io";
 import { useLocalTenant, wireRequests } from "../support/local-tenant-fixture";
 
 const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
 
 describe("the nightly's drift --format markdown --write accept", () => {
   const fx = useLocalTenant({ throttling: false });
-  const run = async (cwd: string, args: string[]) => {
-    const { io, out, err } = cliIoFor(fx.local);
-    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], { ...io, cwd });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (cwd: string, args: string[]) => runCliAgainst(fx.local, cwd, args);
 
   it("prints the markdown report alone on stdout (no patch), the edit's messages on stderr, from one read", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "m365-nightly-"));

@@ -8,8 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../provider/cli/main";
-import { cliIoFor } from "../support/cli-io";
+import { runCliAgainst } from "../support/cli-io";
 import { useLocalTenant } from "../support/local-tenant-fixture";
 
 const example = join(__dirname, "..", "..", "examples", "fabrikam", "licenses");
@@ -27,11 +26,7 @@ function state(mallory: string): string {
 
 describe("reclaim and grants with an expires", () => {
   const fx = useLocalTenant({ throttling: false });
-  const run = async (cwd: string, args: string[]) => {
-    const { io, out, err } = cliIoFor(fx.local);
-    const code = await main([...args, "--tenant", fx.local.graphBaseUrl], { ...io, cwd });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+  const run = (cwd: string, args: string[]) => runCliAgainst(fx.local, cwd, args);
 
   it("the grant left to a user in a flow map keeps its expires in the edit", async () => {
     const cwd = state("{ licenses: [SPE_E5, { sku: POWER_BI_PRO, expires: 2027-01-01 }] }");

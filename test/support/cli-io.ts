@@ -20,3 +20,11 @@ export function cliIoFor(local: LocalTenant, app: { clientId: string; clientSecr
   };
   return { io, out, err };
 }
+
+/** `m365-licenses ARGS --tenant <local>` in `cwd`, in this process: exit code and the output joined. */
+export async function runCliAgainst(local: LocalTenant, cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import("../../provider/cli/main");
+  const { io, out, err } = cliIoFor(local);
+  const code = await main([...args, "--tenant", local.graphBaseUrl], { ...io, cwd });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
