@@ -1,5 +1,6 @@
 import type { DesiredState, TenantSpec } from "../desired/types";
 import { cloudOfEndpoint, isLoopback } from "../tenant/clouds";
+import { endpoint } from "../tenant/graph-permissions";
 import type { TenantIdentity } from "../tenant/types";
 import type { PlanTenant } from "./types";
 
@@ -41,7 +42,7 @@ export function tenantMismatch(spec: TenantSpec | undefined, t: TenantIdentity):
   for (const d of domains) {
     if (t.domains === null) {
       if (idMatches) continue;
-      return `the state is for ${d}, but ${connected}: grant Organization.Read.All so the domain can be checked, or give tenant.id`;
+      return `the state is for ${d}, but ${connected}: grant ${endpoint("GET /organization").needs[0]} so the domain can be checked, or give tenant.id`;
     }
     if (!t.domains.includes(d)) return `the state is for ${d}, but ${connected}`;
   }
