@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors";
 import { wholeNumber } from "./parse-cli-args";
-import { startLocalTenant } from "../local-tenant";
 import type { CliIo } from "./main";
 
 const USAGE = `Usage: m365-licenses tenant serve [--port N] [--data DIR] [--seed FILE] [--batch-seed N] [--admin-token TOKEN] [--latency MS[,MS_PER_OBJECT]]
@@ -72,6 +71,8 @@ export async function serveTenant(args: string[], io: CliIo, stop: Promise<unkno
     io.out(USAGE);
     return 0;
   }
+  // Loaded here, not at the CLI's start: plan against a real tenant has no use for SQLite and the TLS key code.
+  const { startLocalTenant } = await import("../local-tenant");
   const tenant = await startLocalTenant({
     port: opts.port,
     dataDir: opts.dataDir,
