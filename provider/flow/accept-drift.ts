@@ -23,11 +23,13 @@ export interface AcceptedDrift {
 }
 
 /**
- * Blockers under which the tenant's licenses are the answer: a protected user the state would take
- * licenses from keeps them, so the state takes the tenant's. Other blockers (no such user, no seat,
- * no usage location, a license a group gives) are the state's to fix by hand: named with their detail.
+ * Blockers under which the tenant's licenses are the answer, as accept means it (the state takes what
+ * the tenant has): a protected user the state would take licenses from keeps them; a license the state
+ * asks for that has no free seat, or that the user cannot hold without a usage location, is one the
+ * tenant does not give. Other blockers (no such user, a license a group gives, a SKU or plan the
+ * tenant lacks) are the state's to fix by hand: named with their detail.
  */
-const ACCEPTABLE: ReadonlySet<Blocker["reason"]> = new Set(["protected-user"]);
+const ACCEPTABLE: ReadonlySet<Blocker["reason"]> = new Set(["protected-user", "insufficient-seats", "missing-usage-location"]);
 
 export function acceptDrift(state: DesiredState, snapshot: Snapshot, plan: Plan, texts: StateText[], catalog: Catalog): AcceptedDrift {
   const index = indexOf(snapshot);
@@ -37,11 +39,13 @@ export function acceptDrift(state: DesiredState, snapshot: Snapshot, plan: Plan,
   const notAccepted: AcceptedDrift["notAccepted"] = [];
   const written = (ls: LicenseSpec[]): string[] => ls.map((l) => `${licenseKey(l, names)}@${typeof l === "string" ? "" : (l.expires ?? "")}`).sort();
   /** The tenant's direct licenses for a user, `expires` kept; an edit only where that changes the state's list. */
-  const take = (d: DesiredUser, user: TenantUser): void => {
+  const take = (d: DesiredUser, user: TenantUser): boolean => {
     const expires = new Map((d.licenses ?? []).filter((l) => l.expires).map((l) => [l.skuId.toLowerCase(), l.expires!]));
     const licenses = tenantLicenses(user, snapshot, names, (skuId) => expires.get(skuId));
     const now = written((d.licenses ?? []).map((l) => writtenLicense(l, names)));
-    if (written(licenses).join("\n") !== now.join("\n")) edits.push({ upn: d.upn, licenses });
+    if (written(licenses).join("\n") === now.join("\n")) return false;
+    edits.push({ upn: d.upn, licenses });
+    return true;
   };
   for (const c of plan.changes) {
     const upn = c.user.toLowerCase();
@@ -68,8 +72,9 @@ export function acceptDrift(state: DesiredState, snapshot: Snapshot, plan: Plan,
     const d = listed.get(who);
     const user = index.users.get(who);
     if (who.startsWith("group:")) notAccepted.push({ what: `group ${blockers[0]!.user.slice("group:".length)}`, why: `blocked (${blockers.map((b) => b.detail).join("; ")}): edit groups: by hand` });
-    else if (d?.state === "present" && d.licenses && user && blockers.every((b) => ACCEPTABLE.has(b.reason))) take(d, user);
-    else notAccepted.push({ what: who, why: blockers.map((b) => b.detail).join("; ") });
+    else if (!(d?.state === "present" && d.licenses && user && blockers.every((b) => ACCEPTABLE.has(b.reason)) && take(d, user))) {
+      notAccepted.push({ what: who, why: blockers.map((b) => b.detail).join("; ") });
+    }
   }
   for (const g of plan.groupChanges) notAccepted.push({ what: `group ${g.group}`, why: "a group's license set and members are not accepted: edit groups: by hand" });
   return { edited: edits.length ? editUserLicenses(texts, edits, names) : [], accepted: edits.map((e) => e.upn), notAccepted };

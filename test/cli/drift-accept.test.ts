@@ -33,12 +33,14 @@ describe("drift --write accept", () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out)).toEqual(before); // the report is the drift found, and no patch mixed into the JSON
     const accepted = ["alice", "bob", "carol", "dave", "ivan", "judy"].map((a) => `${a}@fabrikam.com`);
-    // breakglass-01 is protected: the plan is blocked from taking its SPE_E5, so the state takes the tenant's.
-    expect(r.err).toContain(`accepted the tenant's licenses for 7 users: ${[...accepted, "breakglass-01@fabrikam.com"].join(", ")}`);
+    // breakglass-01 is protected: the plan is blocked from taking its SPE_E5, so the state takes the
+    // tenant's; erin's POWER_BI_PRO (no usage location) and oscar's SPE_E5 (no free seat) are licenses
+    // the tenant does not give: the state takes what it has.
+    expect(r.err).toContain(`accepted the tenant's licenses for 9 users: ${[...accepted, "breakglass-01@fabrikam.com", "erin@fabrikam.com", "oscar@fabrikam.com"].join(", ")}`);
     expect(r.err).toContain("not accepted: grace@fabrikam.com: the account is deleted on one side and present on the other");
     expect(r.err).toContain("not accepted: group Contractors: a group's license set and members are not accepted");
     // Every other blocked user is named, with its blocker.
-    for (const who of ["erin", "frank", "ghost", "oscar"]) expect(r.err).toMatch(new RegExp(`not accepted: ${who}@fabrikam\\.com: \\S`));
+    for (const who of ["frank", "ghost"]) expect(r.err).toMatch(new RegExp(`not accepted: ${who}@fabrikam\\.com: \\S`));
     // Accepting reads nothing more than drift does (the edit is made from the same read).
     expect(wireRequests(fx.local).length).toBe(driftRequests);
 
@@ -49,7 +51,14 @@ describe("drift --write accept", () => {
     expect(drifted(after)).toEqual(drifted(before).filter((u) => !accepted.includes(u)));
     const blocked = (plan: { blocked: { user: string }[] }) => plan.blocked.map((b) => b.user);
     expect(blocked(before)).toContain("breakglass-01@fabrikam.com");
-    expect(blocked(after)).toEqual(blocked(before).filter((u) => u !== "breakglass-01@fabrikam.com"));
+    // Accepted while blocked: breakglass-01, erin, oscar. frank is not accepted, yet no longer blocked:
+    // his claim was that the state hands out POWER_BI_PRO (erin's product entry), which erin's accept cut.
+    const cleared = ["breakglass-01@fabrikam.com", "erin@fabrikam.com", "oscar@fabrikam.com", "frank@fabrikam.com"];
+    expect(blocked(after)).toEqual(blocked(before).filter((u) => !cleared.includes(u)));
+    // erin leaves the POWER_BI_PRO product and gets a users entry with what the tenant gives her.
+    const analytics = readFileSync(join(cwd, "licenses", "analytics.yaml"), "utf8");
+    expect(analytics).toContain("  POWER_BI_PRO:\n    users: []\n");
+    expect(analytics).toContain("  erin@fabrikam.com: { licenses: [] }\n");
 
     const eng = readFileSync(join(cwd, "licenses", "engineering.yaml"), "utf8");
     expect(eng).toContain("  alice@fabrikam.com:\n    licenses: [ENTERPRISEPACK]\n  bob@fabrikam.com:\n    licenses: [SPE_E5]\n  ivan@fabrikam.com:\n    licenses:\n      - ENTERPRISEPACK\n  judy@fabrikam.com:               # new hire on a fixed-term contract: E3 until it ends\n");

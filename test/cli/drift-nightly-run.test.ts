@@ -33,7 +33,7 @@ describe("the nightly's drift --format markdown --write accept", () => {
     expect(body(r.out)).toContain("<sub>footer</sub>");
     expect(r.out).not.toMatch(/^(---|\+\+\+|@@) /m);
     expect(r.err).toContain("edited licenses/");
-    expect(r.err).toMatch(/accepted the tenant's licenses for 7 users: alice@fabrikam\.com/);
+    expect(r.err).toMatch(/accepted the tenant's licenses for 9 users: alice@fabrikam\.com/);
     // The requests of one drift (its batched snapshot read, the audit log's two), not two drifts'.
     const paths = wireRequests(fx.local).map((e) => e.path);
     expect(paths).toEqual(oneDrift);
