@@ -47,6 +47,31 @@ const version = pulumiOnPath();
 const SKIP_REASON =
   "the pulumi CLI is not on PATH: build it with scripts/install-pulumi.sh (needs go) and put the bin folder it prints on PATH; .ci/run does both wherever go is installed";
 
+
+/**
+ * The Fabrikam local tenant and a stack of the example program in a fresh folder (`prepare` writes
+ * its state files first, `config` is the stack's); everything is closed and removed after `body`.
+ */
+async function withStack(
+  options: { prefix: string; prepare?: (states: string) => void; config?: Record<string, string> },
+  body: (t: { local: LocalTenant; work: string; states: string; stack: Awaited<ReturnType<typeof openStack>>; tenant: ReturnType<typeof connectLocalTenant>; judy: () => ReturnType<typeof directLicenses>; peggy: () => ReturnType<typeof directLicenses> }) => Promise<void>,
+): Promise<void> {
+  const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
+  const work = mkdtempSync(join(tmpdir(), options.prefix));
+  try {
+    const states = join(work, "licenses");
+    writeProject(work, states);
+    options.prepare?.(states);
+    const stack = await openStack(work, local, states, options.config);
+    const tenant = connectLocalTenant(local);
+    await body({ local, work, states, stack, tenant, judy: () => directLicenses(tenant, "judy@fabrikam.com"), peggy: () => directLicenses(tenant, "peggy@fabrikam.com") });
+  } finally {
+    vi.unstubAllEnvs();
+    await local.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 describe("examples/pulumi through the Pulumi engine", () => {
   beforeAll(() => {
     if (!version) return;
@@ -63,15 +88,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       ctx.skip(SKIP_REASON);
       return;
     }
-    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
-    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-"));
-    try {
-      const states = join(work, "licenses");
-      writeProject(work, states);
-      const stack = await openStack(work, local, states);
-      const tenant = connectLocalTenant(local);
-      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
-      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+    await withStack({ prefix: "m365-pulumi-e2e-" }, async ({ local, work, states, stack, tenant, judy, peggy }) => {
       expect((await judy()).skuIds).toEqual([]);
       expect((await peggy()).skuIds).toEqual([EXO1]);
 
@@ -141,11 +158,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       expect((await judy()).skuIds).toEqual([]);
       expect((await peggy()).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
-    } finally {
-      vi.unstubAllEnvs();
-      await local.close();
-      rmSync(work, { recursive: true, force: true });
-    }
+    });
   }, 600_000);
 
   it("Automation API: a user dropped from the YAML is previewed with the consequences of their release; protect and retainOnDelete as Pulumi documents them", async (ctx) => {
@@ -153,15 +166,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       ctx.skip(SKIP_REASON);
       return;
     }
-    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
-    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-drop-"));
-    try {
-      const states = join(work, "licenses");
-      writeProject(work, states);
-      const stack = await openStack(work, local, states);
-      const tenant = connectLocalTenant(local);
-      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
-      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+    await withStack({ prefix: "m365-pulumi-e2e-drop-" }, async ({ local, work, states, stack, tenant, judy, peggy }) => {
       await stack.up();
       expect((await peggy()).skuIds).toEqual([E3, EXO1].sort());
 
@@ -225,11 +230,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       await stack.destroy();
       expect((await judy()).skuIds).toEqual([E3]);
       await stack.workspace.removeStack("e2e");
-    } finally {
-      vi.unstubAllEnvs();
-      await local.close();
-      rmSync(work, { recursive: true, force: true });
-    }
+    });
   }, 600_000);
 
   it("Automation API, sets mode: a switch from users mode, a no-op up, a file renamed (its users keep their licenses), a user dropped from a set, destroy", async (ctx) => {
@@ -237,18 +238,9 @@ describe("examples/pulumi through the Pulumi engine", () => {
       ctx.skip(SKIP_REASON);
       return;
     }
-    const local = await startLocalTenant({ seed: join(ROOT, "examples", "fabrikam", "tenant-seed.yaml"), throttling: false });
-    const work = mkdtempSync(join(tmpdir(), "m365-pulumi-e2e-sets-"));
-    try {
-      const states = join(work, "licenses");
-      writeProject(work, states);
-      // oscar holds E3 already: the YAML names it, so he is unchanged until destroy takes it back.
-      writeStates(states, { team: { judy: "[ENTERPRISEPACK]", oscar: "[ENTERPRISEPACK]" }, ops: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } });
-      // The stack starts in users mode, as a small state does by default.
-      const stack = await openStack(work, local, states, { "fabrikam-licenses:mode": "users" });
-      const tenant = connectLocalTenant(local);
-      const judy = () => directLicenses(tenant, "judy@fabrikam.com");
-      const peggy = () => directLicenses(tenant, "peggy@fabrikam.com");
+    // oscar holds E3 already: the YAML names it, so he is unchanged until destroy takes it back.
+    // The stack starts in users mode, as a small state does by default.
+    await withStack({ prefix: "m365-pulumi-e2e-sets-", prepare: (states) => writeStates(states, { team: { judy: "[ENTERPRISEPACK]", oscar: "[ENTERPRISEPACK]" }, ops: { peggy: "[EXCHANGESTANDARD, ENTERPRISEPACK]" } }), config: { "fabrikam-licenses:mode": "users" } }, async ({ local, work, states, stack, tenant, judy, peggy }) => {
       local.requestLog.clear();
       expect((await stack.up()).summary.resourceChanges).toEqual({ create: 5 }); // the stack, the record, three UserLicenses
       expect(graphWrites(local)).toEqual([expect.stringMatching(/\/assignLicense$/), expect.stringMatching(/\/assignLicense$/)]);
@@ -294,11 +286,7 @@ describe("examples/pulumi through the Pulumi engine", () => {
       expect((await peggy()).skuIds).toEqual([]);
       expect((await directLicenses(tenant, "oscar@fabrikam.com")).skuIds).toEqual([]);
       await stack.workspace.removeStack("e2e");
-    } finally {
-      vi.unstubAllEnvs();
-      await local.close();
-      rmSync(work, { recursive: true, force: true });
-    }
+    });
   }, 600_000);
 
   it("the CLI in examples/pulumi, as the README runs it: `pulumi preview` runs the TypeScript program and writes nothing", async (ctx) => {
