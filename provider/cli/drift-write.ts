@@ -6,7 +6,7 @@ import { deliverEdit, readStateTexts } from "./state-edit-output";
 
 /** Edits the files so that the state matches the tenant for the drifted users, and says what it did not accept. */
 export function acceptInFiles(io: CliIo, planned: Planned, quiet: boolean): void {
-  const texts = readStateTexts(io, planned.state.files);
+  const texts = readStateTexts(io, planned.state);
   const r = acceptDrift(planned.state, planned.snapshot, planned.plan, texts, Catalog.load());
   deliverEdit(io, texts, r.edited, { write: true, quiet });
   io.err(`accepted the tenant's licenses for ${r.accepted.length} user${r.accepted.length === 1 ? "" : "s"}${r.accepted.length ? `: ${r.accepted.join(", ")}` : ""}`);

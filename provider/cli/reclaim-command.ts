@@ -75,7 +75,7 @@ export async function reclaimCommand(args: string[], io: CliIo): Promise<number>
   // Before anything runs or is read: a TypeScript state cannot take the edit.
   assertEditable(stateFiles(positionals, io.cwd));
   const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
-  const texts = readStateTexts(io, state.files);
+  const texts = readStateTexts(io, state);
   const conn = await connectTenant(values, io, state);
   try {
     if (!readsActivity(conn.tenant)) throw new InternalError("this tenant connection cannot read sign-in activity");

@@ -2,12 +2,23 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { StateText } from "../desired/edit-state";
+import { sourceHash } from "../desired/source-hash";
+import type { DesiredState } from "../desired/types";
+import { UserError } from "../errors";
 import { onUserPath, userPath, writeUserFile } from "./cli-files";
 import type { CliIo } from "./main";
 
-/** The state's YAML files as they are now, for an edit (reclaim, drift --write accept). */
-export function readStateTexts(io: CliIo, files: string[]): StateText[] {
-  return files.map((file) => ({ file, text: onUserPath(file, "read the file", () => readFileSync(userPath(io.cwd, file), "utf8")) }));
+/**
+ * The state's YAML files as they are now, for an edit (reclaim, drift --write accept): refused when their bytes are not the ones
+ * the state was planned from (a file changed while the tenant was read), so that an edit is never
+ * made from a plan of other text. Nothing is written then.
+ */
+export function readStateTexts(io: CliIo, state: Pick<DesiredState, "files" | "sourceHash">): StateText[] {
+  const read = state.files.map((file) => ({ file, bytes: onUserPath(file, "read the file", () => readFileSync(userPath(io.cwd, file))) }));
+  if (state.sourceHash && sourceHash(read.map((r) => ({ name: r.file, bytes: r.bytes }))) !== state.sourceHash) {
+    throw new UserError(`the state's files changed while the tenant was read: ${state.files.join(", ")}`, "Run the command again on the files as they are now. Nothing was written.");
+  }
+  return read.map((r) => ({ file: r.file, text: r.bytes.toString("utf8") }));
 }
 
 /** A unified diff of the edit, with paths relative to the working folder: `git apply` takes it there. */
