@@ -1,7 +1,7 @@
 import { isAbsolute, join } from "node:path";
 import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
-import { authorityFor, isCloudName, type CloudName } from "../tenant/clouds";
+import { authorityFor, cloudOfEndpoint, isCloudName, type CloudName } from "../tenant/clouds";
 import { credentialFromConfig } from "../tenant/credential-from-config";
 import { connectLocalTenant, createGraphTenant } from "../tenant/graph-tenant";
 import { createRequestFunction } from "../tenant/http-request";
@@ -42,7 +42,8 @@ export const TENANT_HELP = `Tenant options:
                          the example company; or a Graph root such as https://graph.microsoft.com/v1.0
   --seed FILE            seed for a new embedded local tenant (default: examples/fabrikam/tenant-seed.yaml)
   --data DIR             data folder of the embedded local tenant (default: .local-tenant)
-  --cloud NAME           global | usgov | usgovdod | china (default: the state's tenant.cloud, else global)
+  --cloud NAME           global | usgov | usgovdod | china (default: the cloud whose Graph --tenant is,
+                         else the state's tenant.cloud, else global)
   --debug                one line per HTTP request on stderr: method, URL, status, request-id,
                          duration (tokens and secrets redacted); AZURE_LOG_LEVEL=info|verbose adds
                          the Azure SDK's own logs
@@ -56,18 +57,32 @@ each command needs are in the README (Permissions).`;
 /**
  * Opens the tenant a command works on. The embedded local tenant is reached exactly as Graph is:
  * over HTTPS, with a token from its Entra-shaped token endpoint, through the same client.
+ *
+ * `state` may still be loading (plan reads while it loads: flow/run.ts `planState`). It is waited for
+ * only where the connection depends on it: the embedded tenant (starting it makes its data folder,
+ * which a bad file must not), and a Graph URL whose tenant id (AZURE_TENANT_ID, else the state's
+ * tenant.id or domain) or login authority (AZURE_AUTHORITY_HOST, the local tenant's own, --cloud, the
+ * cloud whose Graph the URL is, else the state's tenant.cloud) only the state gives.
  */
-export async function connectTenant(options: TenantOptions, io: CliIo, state?: DesiredState): Promise<TenantConnection> {
+export async function connectTenant(options: TenantOptions, io: CliIo, state?: DesiredState | Promise<DesiredState>): Promise<TenantConnection> {
   const target = options.tenant ?? io.env.M365_LICENSES_TENANT ?? "local";
   useAzureLogLevel(io);
   const log = options.debug ? (line: string) => io.err(line) : undefined;
-  if (target === "local") return connectEmbedded(options, io, log);
+  if (target === "local") {
+    await state;
+    return connectEmbedded(options, io, log);
+  }
   if (!/^https:\/\//i.test(target)) {
     throw new UserError(`--tenant must be 'local' or an https Graph URL such as https://graph.microsoft.com/v1.0, not '${target}'`);
   }
-  const cloudName = options.cloud ?? state?.tenant?.cloud ?? "global";
-  if (!isCloudName(cloudName)) throw new UserError(`unknown cloud '${cloudName}': use global, usgov, usgovdod or china`);
-  const tenantId = io.env.AZURE_TENANT_ID ?? state?.tenant?.id ?? state?.tenant?.domain;
+  if (options.cloud !== undefined && !isCloudName(options.cloud)) throw new UserError(`unknown cloud '${options.cloud}': use global, usgov, usgovdod or china`);
+  const authorityHost = io.env.AZURE_AUTHORITY_HOST ?? authorityFor(target);
+  const urlCloud = cloudOfEndpoint(target);
+  // Tokens are not interchangeable between clouds (clouds.ts): a national cloud's Graph decides its login.
+  const knownCloud = options.cloud ?? (isCloudName(urlCloud) ? urlCloud : undefined);
+  const given = !io.env.AZURE_TENANT_ID || (!authorityHost && !knownCloud) ? await state : undefined;
+  const cloudName = knownCloud ?? given?.tenant?.cloud ?? "global";
+  const tenantId = io.env.AZURE_TENANT_ID ?? given?.tenant?.id ?? given?.tenant?.domain;
   if (!tenantId) throw new UserError("no tenant id: set AZURE_TENANT_ID or tenant.id in the state file");
   // One transport for token and Graph requests: the same proxy, CA (M365_LICENSES_CA_FILE, read from
   // io.env by the transport) and request log.
@@ -79,7 +94,7 @@ export async function connectTenant(options: TenantOptions, io: CliIo, state?: D
     clientSecret: io.env.AZURE_CLIENT_SECRET,
     certificatePath: io.env.AZURE_CLIENT_CERTIFICATE_PATH,
     cloud: cloudName as CloudName,
-    authorityHost: io.env.AZURE_AUTHORITY_HOST ?? authorityFor(target),
+    authorityHost,
     env: io.env,
     request,
   });

@@ -61,12 +61,20 @@ function planOrDrift(name: "plan" | "drift") {
     }
     const format = formatOption(values.format);
     if (accept) assertEditable(stateFiles(positionals, io.cwd));
-    // Validate before connecting: a bad file never reaches a tenant. A SKU or plan name the bundled
-    // table lacks waits for the tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
-    const state = await loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
-    const conn = await connectTenant(values, io, state);
+    // The state loads (off this thread when it is big) while the tenant is read: the read's first
+    // round and its page chains do not depend on it (snapshot-reader.ts). A bad file is still the
+    // error, told first, and no plan is made: the read is stopped and dropped (flow/run.ts planState);
+    // plan and drift write nothing. The embedded tenant, whose start makes its data folder, waits for
+    // a valid state (connect-tenant.ts). A SKU or plan name the bundled table lacks waits for the
+    // tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
+    const loading = loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
+    loading.catch(() => {}); // awaited below, by the connection when it needs it, and by the plan
+    const conn = await connectTenant(values, io, loading).catch(async (e: unknown) => {
+      await loading; // a bad file's problems come before a connection's
+      throw e;
+    });
     try {
-      const planned = await planState(state, conn.tenant);
+      const planned = await planState(loading, conn.tenant);
       // drift says where each difference came from (an audit read only when there is drift).
       const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant, { addresses: values["no-addresses"] !== true }) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));

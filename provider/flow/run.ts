@@ -60,9 +60,24 @@ export function snapshotQuery(state: DesiredState): SnapshotQuery {
   return { upns: [...upns], ...(state.groups.length ? { groups: state.groups.map((g) => g.ref) } : {}) };
 }
 
-/** Read a fresh snapshot of the state's users and plan against it. */
-export async function planState(state: DesiredState, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
-  const snapshot = await reader.readSnapshot(snapshotQuery(state));
+/**
+ * Read a fresh snapshot of the state's users and plan against it. The state may still be loading
+ * (the CLI's plan loads it off the main thread): the read starts at once, and what it needs of the
+ * state waits for it (snapshot-reader.ts). A state that fails to load is the error, as soon as it
+ * fails: the read is stopped (no further request), its outcome dropped, and nothing is written.
+ */
+export async function planState(given: DesiredState | Promise<DesiredState>, reader: Pick<Tenant, "readSnapshot">): Promise<Planned> {
+  const stop = new AbortController();
+  const reading = reader.readSnapshot(given instanceof Promise ? given.then(snapshotQuery) : snapshotQuery(given), { signal: stop.signal });
+  reading.catch(() => {}); // awaited below, once the state is known to be good
+  let state: DesiredState;
+  try {
+    state = await given;
+  } catch (e) {
+    stop.abort(e);
+    throw e;
+  }
+  const snapshot = await reading;
   return { ...planResolved(state, snapshot), snapshot };
 }
 

@@ -1,5 +1,5 @@
 import type { DesiredState, TenantSpec } from "../desired/types";
-import { cloudOfEndpoint, isLoopback } from "../tenant/clouds";
+import { cloudOfEndpoint, isCloudName, isLoopback } from "../tenant/clouds";
 import { endpoint } from "../tenant/graph-permissions";
 import type { TenantIdentity } from "../tenant/types";
 import type { PlanTenant } from "./types";
@@ -32,6 +32,9 @@ export function describePlanTenant(t: PlanTenant): string {
  * /organization, graph-facts.md 15.1) is a refusal too, unless the state's tenant id matched.
  */
 export function tenantMismatch(spec: TenantSpec | undefined, t: TenantIdentity): string | undefined {
+  // A national cloud's Graph is that cloud (the CLI logs in to the URL's cloud, connect-tenant.ts).
+  const at = cloudOfEndpoint(t.endpoint);
+  if (spec?.cloud && isCloudName(at) && at !== spec.cloud) return `the state is for the ${spec.cloud} cloud, but the connected tenant is at ${t.endpoint}, in the ${at} cloud`;
   if (!spec || (!spec.id && !spec.domain)) return undefined;
   const known = t.domains ? `verified domains ${t.domains.join(", ") || "(none)"}` : "domains not readable";
   const connected = `the connected tenant is ${t.displayName ? `'${t.displayName}' ` : ""}${t.id || "(id unknown)"} (${known}) at ${t.endpoint}`;

@@ -29,8 +29,8 @@ export class GatheringTenant implements Tenant {
     this.describe = inner.describe;
   }
 
-  readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
-    return this.inner.readSnapshot(query);
+  readSnapshot(...args: Parameters<Tenant["readSnapshot"]>): Promise<Snapshot> {
+    return this.inner.readSnapshot(...args);
   }
 
   checkWriteAccess(needs?: WriteNeeds): Promise<void> {

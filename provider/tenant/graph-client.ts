@@ -170,12 +170,14 @@ export class GraphClient {
 
   /**
    * Hands each page's items to `onPage` as it arrives, the first page's included, and keeps none:
-   * a caller that maps a page at once never holds a whole collection of Graph JSON.
+   * a caller that maps a page at once never holds a whole collection of Graph JSON. An aborted
+   * `signal` stops it before the next page is asked for (rejecting with the signal's reason).
    */
-  async forEachPage(firstPage: any, headers: Record<string, string> | undefined, onPage: (items: any[]) => void): Promise<void> {
+  async forEachPage(firstPage: any, headers: Record<string, string> | undefined, onPage: (items: any[]) => void, signal?: AbortSignal): Promise<void> {
     onPage(firstPage?.value ?? []);
     let next: unknown = firstPage?.["@odata.nextLink"];
     while (typeof next === "string" && next !== "") {
+      signal?.throwIfAborted();
       // Graph says: GET the link verbatim; it carries the original query (section 3.2).
       const page = await this.call("GET", next, { headers });
       onPage(page.body?.value ?? []);

@@ -21,7 +21,7 @@ import { readSnapshot } from "./snapshot-reader";
 import { readUserActivity, type UserActivity } from "./sign-in-reader";
 import { awaitGroupProcessing } from "./await-group-processing";
 import { readAuditLog } from "./audit-reader";
-import type { AuditRead, GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
+import type { AuditRead, FullQuery, GroupProcessing, Snapshot, SnapshotQuery, Tenant, TenantWrite, WriteOptions, WriteResult } from "./types";
 import type { RetryPolicy } from "./with-retry";
 import { checkRequirement, checkWriteClaims, decodeTokenClaims, writeNeeds, writeRequirements } from "./write-access";
 import type { TokenClaims, WriteNeeds } from "./write-access";
@@ -106,10 +106,11 @@ export class GraphTenant implements Tenant {
     return { clock: this.clock, policy: this.options.retry, random: this.options.random, log: this.options.log };
   }
 
-  async readSnapshot(query: SnapshotQuery): Promise<Snapshot> {
+  async readSnapshot(query: SnapshotQuery | Promise<FullQuery>, options: { signal?: AbortSignal } = {}): Promise<Snapshot> {
     try {
       return await readSnapshot(this.client, query, {
         ...this.runOptions(),
+        signal: options.signal,
         concurrency: this.readConcurrency,
         pacer: this.readPacer,
         listGroupMembers: this.options.listGroupMembers,

@@ -16,6 +16,13 @@
  * round 2, so k named groups of M_1..M_k members add sum(ceil(M_i/999) - 1) requests (their further
  * member pages) while both rounds stay within one `$batch` of 20 items each. Their members are read
  * as users too.
+ *
+ * The query may come later than the read starts (a promise): the CLI reads while the state is still
+ * being loaded (flow/run.ts `planState`), since nothing in round 1 or the chains depends on it but
+ * the named groups' lookups and which deleted users matter. Then round 1 always lists the deleted
+ * users (a batch item, not a request), and the lookups are one `$batch` of their own (+1 request per
+ * 20 lookups, only for a state that names groups), sent as soon as the query is known, beside the
+ * chains. A failed query is the read's failure; `signal` stops it sending more.
  */
 import { sortByUpn } from "../util/upn-order";
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
@@ -25,7 +32,7 @@ import { graphPath } from "./graph-client";
 import { mapDeletedUser, mapGroup, mapSku, mapSubscription, mapUser } from "./graph-mapping";
 import { endpointFor, oneOf } from "./graph-permissions";
 import { groupLookupJobs, groupsFound, memberListJobs, membersListed } from "./named-groups";
-import type { Snapshot, SnapshotQuery, TenantIdentity, TenantUser } from "./types";
+import type { FullQuery, Snapshot, SnapshotQuery, TenantIdentity, TenantUser } from "./types";
 import { firstPageOf, listChains, listInRanges } from "./user-chains";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON */
@@ -44,7 +51,7 @@ export const DELETED_SELECT = "id,userPrincipalName,deletedDateTime,usageLocatio
 const ADVANCED = { ConsistencyLevel: "eventual" };
 const LICENSED = "assignedLicenses/$count ne 0";
 
-export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal"> & {
+export type ReadOptions = Omit<BatchRunOptions, "onOutcome"> & {
   /** Users a page (default and maximum 999, section 3.2); smaller only to test paging on few users. */
   pageSize?: number;
   /**
@@ -55,10 +62,12 @@ export type ReadOptions = Omit<BatchRunOptions, "onOutcome" | "signal"> & {
   listGroupMembers?: boolean;
 };
 
-export async function readSnapshot(client: GraphClient, query: SnapshotQuery, options: ReadOptions): Promise<Snapshot> {
+export async function readSnapshot(client: GraphClient, query: SnapshotQuery | Promise<FullQuery>, options: ReadOptions): Promise<Snapshot> {
   client.lastServerDate = undefined;
-  const wanted = new Set(query.upns.map((u) => u.toLowerCase()));
-  if (query.namedOnly) return readNamedUsers(client, wanted, options);
+  const known = query instanceof Promise ? undefined : query;
+  // A query still to come is awaited below; its failure is then the read's (not an unhandled rejection meanwhile).
+  if (!known) (query as Promise<FullQuery>).catch(() => {});
+  if (known?.namedOnly) return readNamedUsers(client, lowerSet(known.upns), options);
   const pageSize = options.pageSize ?? PAGE_SIZE;
 
   // Round 1: one $batch.
@@ -82,17 +91,26 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
     { method: "GET", url: graphPath("/directory/subscriptions", { $select: SUBSCRIPTION_SELECT }) },
   ];
   // Deleted users are listed whole (a 30-day window, section 5) and matched here: Entra prefixes a
-  // deleted user's UPN with its id, so a UPN filter would not find them.
-  const deletedAt = wanted.size > 0 ? round1.length : -1;
-  if (wanted.size > 0) {
+  // deleted user's UPN with its id, so a UPN filter would not find them. A query still to come may
+  // name users: listed then too.
+  const deletedAt = !known || known.upns.length > 0 ? round1.length : -1;
+  if (deletedAt >= 0) {
     round1.push({
       method: "GET",
       url: graphPath("/directory/deletedItems/microsoft.graph.user", { $select: DELETED_SELECT, $top: PAGE_SIZE }),
     });
   }
-  const lookups = groupLookupJobs(query.groups ?? []);
-  const lookupAt = round1.push(...lookups) - lookups.length;
+  const early = groupLookupJobs(known?.groups ?? []);
+  const lookupAt = round1.push(...early) - early.length;
   const round1Out = await runInBatches(client, round1, options);
+  // The named groups' lookups: in round 1 when the query was known, else their own `$batch` as soon as it is.
+  const lookedUp: Promise<{ jobs: BatchJob[]; outcomes: BatchOutcome[] }> = known
+    ? Promise.resolve({ jobs: early, outcomes: round1Out.slice(lookupAt) })
+    : (query as Promise<FullQuery>).then(async (q) => {
+        const jobs = groupLookupJobs(q.groups ?? []);
+        return { jobs, outcomes: await runInBatches(client, jobs, options) };
+      });
+  lookedUp.catch(() => {}); // awaited after the chains
   const [skusOut, usersOut, groupsOut, orgOut, subscriptionsOut] = round1Out;
   const deletedOut = deletedAt >= 0 ? round1Out[deletedAt] : undefined;
   const skuJson = await pages(client, round1[0]!, skusOut!);
@@ -131,14 +149,17 @@ export async function readSnapshot(client: GraphClient, query: SnapshotQuery, op
   if (fallback.length > 0) listing.push(listChains(client, fallback, options, (items, i) => (i < userFallback.length ? addUsers : addGroups)(items)));
   if (userFallback.length === 0) {
     const chainQuery = { filter: LICENSED, select: USER_SELECT, pageSize, headers: ADVANCED };
-    listing.push((async () => listInRanges(client, chainQuery, firstPageOf(round1[1]!, usersOut!), [...wanted], options, addUsers))());
+    const namedUpns = async () => (await query).upns.map((u) => u.toLowerCase());
+    listing.push((async () => listInRanges(client, chainQuery, firstPageOf(round1[1]!, usersOut!), namedUpns, options, addUsers))());
   }
-  if (groupFallback.length === 0) listing.push((async () => client.forEachPage(firstPageOf(round1[2]!, groupsOut!), ADVANCED, addGroups))());
+  if (groupFallback.length === 0) listing.push((async () => client.forEachPage(firstPageOf(round1[2]!, groupsOut!), ADVANCED, addGroups, options.signal))());
   await Promise.all(listing);
 
   // Round 2: named users not among the licensed ones, the members of each licensed group (when
   // asked) and the user members of each named group (always: named-groups.ts).
-  const named = await groupsFound(lookups, (job, i) => pages(client, job, round1Out[lookupAt + i]!));
+  const wanted = lowerSet((await query).upns);
+  const lookups = await lookedUp;
+  const named = await groupsFound(lookups.jobs, (job, i) => pages(client, job, lookups.outcomes[i]!));
   const seen = new Set<string>();
   for (const u of users.values()) seen.add(u.userPrincipalName.toLowerCase());
   const round2: BatchJob[] = byName([...wanted].filter((u) => !seen.has(u)));
@@ -203,6 +224,8 @@ async function readSubscriptions(client: GraphClient, job: BatchJob, out: BatchO
   }
   return { subscriptions: (await pages(client, job, out)).map(mapSubscription) };
 }
+
+const lowerSet = (upns: string[]): Set<string> => new Set(upns.map((u) => u.toLowerCase()));
 
 /** Users by name, 15 UPNs per `in` filter (the operator's default limit); `query` adds to each request. */
 export function byName(upns: string[], select = USER_SELECT, query: Record<string, string | number> = {}): BatchJob[] {

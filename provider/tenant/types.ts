@@ -146,6 +146,9 @@ export interface SnapshotQuery {
   namedOnly?: boolean;
 }
 
+/** A query for a whole snapshot (not a top-up of named users). */
+export type FullQuery = Omit<SnapshotQuery, "namedOnly">;
+
 /**
  * One write. Assigning and unassigning for a user is always one `assignLicense` call.
  * `setUsageLocation` is `PATCH /users/{id}` with `{usageLocation}`: Graph refuses a license to a user
@@ -236,7 +239,11 @@ export type AuditRead = { ok: true; since: string; entries: AuditEntry[] } | { o
 export interface Tenant {
   /** A description safe to print: the Graph root URL, never a credential. */
   readonly describe: string;
-  readSnapshot(query: SnapshotQuery): Promise<Snapshot>;
+  /**
+   * A query given as a promise is a full read started before the state is loaded (the reader's
+   * header says what waits for it); `signal` stops the read sending more requests.
+   */
+  readSnapshot(query: SnapshotQuery | Promise<FullQuery>, options?: { signal?: AbortSignal }): Promise<Snapshot>;
   /**
    * Checks that the credentials may write licenses; throws PermissionError naming the missing
    * permission or admin role. Makes no write. `deleteOrRestore`: the writes also delete or restore

@@ -65,13 +65,15 @@ export function upnRanges(bounds: string[]): string[] {
 /**
  * A sample of the licensed users' UPNs to cut ranges from: the first page, when it is one (Graph
  * pages in no documented order; a page that comes sorted by UPN is the start of the alphabet, not
- * a sample), else the UPNs the desired state names. Undefined when neither will do.
+ * a sample), else the UPNs the desired state names (asked for only then: the state may still be
+ * loading). Undefined when neither will do.
  */
-export function upnSample(firstPage: string[], named: string[], chains: number): string[] | undefined {
+export async function upnSample(firstPage: string[], named: () => Promise<string[]>, chains: number): Promise<string[] | undefined> {
   const lower = firstPage.map((u) => u.toLowerCase());
   const sorted = lower.every((u, i) => i === 0 || lower[i - 1]! <= u);
   if (!sorted && lower.length >= 2 * chains) return lower;
-  return named.length >= 2 * chains ? named : undefined;
+  const names = await named();
+  return names.length >= 2 * chains ? names : undefined;
 }
 
 export interface ListedQuery {
@@ -91,7 +93,7 @@ export async function listInRanges(
   client: GraphClient,
   query: ListedQuery,
   first: any,
-  named: string[],
+  named: () => Promise<string[]>,
   options: BatchRunOptions,
   onPage: (items: any[]) => void,
 ): Promise<{ chains: number }> {
@@ -99,9 +101,9 @@ export async function listInRanges(
   const total = Number(first?.["@odata.count"] ?? 0);
   const more = typeof first?.["@odata.nextLink"] === "string";
   const wanted = more ? chainCount(total, query.pageSize) : 1;
-  const sample = wanted > 1 ? upnSample(firstItems.map((u) => String(u.userPrincipalName ?? "")), named, wanted) : undefined;
+  const sample = wanted > 1 ? await upnSample(firstItems.map((u) => String(u.userPrincipalName ?? "")), named, wanted) : undefined;
   if (!sample) {
-    await client.forEachPage(first, query.headers, onPage);
+    await client.forEachPage(first, query.headers, onPage, options.signal);
     return { chains: 1 };
   }
   onPage(firstItems);
@@ -117,7 +119,8 @@ export async function listInRanges(
 
 /**
  * Runs chains side by side: their first pages in `$batch`es of 20, and each chain's nextLinks as
- * soon as its first page is in, one request at a time per chain. Rejects with the first failure.
+ * soon as its first page is in, one request at a time per chain. Rejects with the first failure;
+ * `options.signal` stops every chain before its next request.
  */
 export async function listChains(client: GraphClient, jobs: BatchJob[], options: BatchRunOptions, onPage: (items: any[], chain: number) => void): Promise<void> {
   const follows: Promise<void>[] = [];
@@ -125,7 +128,7 @@ export async function listChains(client: GraphClient, jobs: BatchJob[], options:
     ...options,
     onOutcome: (i, out) => {
       const job = jobs[i]!;
-      const chain = (async () => client.forEachPage(firstPageOf(job, out), job.headers, (items) => onPage(items, i)))();
+      const chain = (async () => client.forEachPage(firstPageOf(job, out), job.headers, (items) => onPage(items, i), options.signal))();
       chain.catch(() => {}); // rejections are collected below, not left unhandled meanwhile
       follows.push(chain);
     },

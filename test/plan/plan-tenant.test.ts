@@ -16,4 +16,12 @@ describe("tenantMismatch", () => {
     expect(tenantMismatch({ id: at.id, domain: "fabrikam.com" }, { ...at, domains: null })).toBeUndefined();
     expect(tenantMismatch({ domain: "contoso.com" }, { ...at, domains: ["fabrikam.com"] })).toMatch(/the state is for contoso.com, but the connected tenant is 'Fabrikam'/);
   });
+
+  it("a state for one national cloud is refused at another's Graph; the local and custom hosts are no cloud", () => {
+    expect(tenantMismatch({ cloud: "usgov" }, { ...at, domains: [] })).toBe("the state is for the usgov cloud, but the connected tenant is at https://graph.microsoft.com/v1.0, in the global cloud");
+    expect(tenantMismatch({ cloud: "usgov" }, { ...at, domains: [], endpoint: "https://graph.microsoft.us/v1.0" })).toBeUndefined();
+    expect(tenantMismatch({ cloud: "global", id: at.id }, { ...at, domains: [] })).toBeUndefined();
+    expect(tenantMismatch({ cloud: "china" }, { ...at, domains: [], endpoint: "https://127.0.0.1:8443/v1.0" })).toBeUndefined();
+    expect(tenantMismatch({ cloud: "china" }, { ...at, domains: [], endpoint: "https://graph.contoso-proxy.example/v1.0" })).toBeUndefined();
+  });
 });

@@ -29,7 +29,8 @@ function fakeTenant(users: TenantUser[]): Tenant & { queries: SnapshotQuery[]; w
     describe: "fake",
     queries,
     writes,
-    async readSnapshot(query): Promise<Snapshot> {
+    async readSnapshot(given): Promise<Snapshot> {
+      const query: SnapshotQuery = await given;
       queries.push(query);
       const named = new Set(query.upns);
       return {
