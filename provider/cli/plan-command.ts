@@ -1,4 +1,5 @@
-import { loadDesiredStateAsync, stateFiles } from "../desired/load-state";
+import { loadDesiredStateAsync, stateFiles, type LoadOptions } from "../desired/load-state";
+import { loadDesiredStateOffThread } from "../desired/load-off-thread";
 import { UserError } from "../errors";
 import { withDriftOrigins } from "../flow/drift-origins";
 import { planState } from "../flow/run";
@@ -61,20 +62,22 @@ function planOrDrift(name: "plan" | "drift") {
     }
     const format = formatOption(values.format);
     if (accept) assertEditable(stateFiles(positionals, io.cwd));
-    // The state loads (off this thread when it is big) while the tenant is read: the read's first
-    // round and its page chains do not depend on it (snapshot-reader.ts). A bad file is still the
-    // error, told first, and no plan is made: the read is stopped and dropped (flow/run.ts planState);
+    // A big state loads on a worker thread while the tenant is read (load-off-thread.ts): the read's
+    // first round and its page chains do not depend on it (snapshot-reader.ts); a small one loads
+    // first. A bad file is still the error, told first, and no plan is made: the read is stopped
+    // and dropped (flow/run.ts planState);
     // plan and drift write nothing. The embedded tenant, whose start makes its data folder, waits for
     // a valid state (connect-tenant.ts). A SKU or plan name the bundled table lacks waits for the
     // tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
-    const loading = loadDesiredStateAsync(positionals, { cwd: io.cwd, unknownNames: "warn" });
-    loading.catch(() => {}); // awaited below, by the connection when it needs it, and by the plan
-    const conn = await connectTenant(values, io, loading).catch(async (e: unknown) => {
-      await loading; // a bad file's problems come before a connection's
+    const load: LoadOptions = { cwd: io.cwd, unknownNames: "warn" };
+    const given = loadDesiredStateOffThread(positionals, load) ?? (await loadDesiredStateAsync(positionals, load));
+    if (given instanceof Promise) given.catch(() => {}); // awaited below, by the connection when it needs it, and by the plan
+    const conn = await connectTenant(values, io, given).catch(async (e: unknown) => {
+      await given; // a bad file's problems come before a connection's
       throw e;
     });
     try {
-      const planned = await planState(loading, conn.tenant);
+      const planned = await planState(given, conn.tenant);
       // drift says where each difference came from (an audit read only when there is drift).
       const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant, { addresses: values["no-addresses"] !== true }) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));

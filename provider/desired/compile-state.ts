@@ -412,9 +412,20 @@ function sourceRef(s: StateSource, path: PathSeg[]): SourceRef {
   // A user defined under `users` in a file the fast reading read: its line is known already.
   const known = path.length === 2 && path[0] === "users" ? s.userAt?.(String(path[1])) : undefined;
   if (known) return { file: s.file, line: known.line, col: known.col };
-  const ref = Object.defineProperties({ file: s.file }, LINE_COL) as SourceRef;
-  locators.set(ref, { locate: s.problem, path });
+  return locatedLater(s.file, s.problem, path);
+}
+
+/** A SourceRef at `path` in `file`, whose line and column `locate` works out when first read. */
+export function locatedLater(file: string, locate: StateSource["problem"], path: PathSeg[]): SourceRef {
+  const ref = Object.defineProperties({ file }, LINE_COL) as SourceRef;
+  locators.set(ref, { locate, path });
   return ref;
+}
+
+/** The path of a SourceRef whose position is still to be worked out (`locatedLater`); else undefined. */
+export function pathToLocate(ref: SourceRef): PathSeg[] | undefined {
+  const l = locators.get(ref);
+  return l && !l.pos ? l.path : undefined;
 }
 
 /** A list grown by push keeps room for 16 more; a million users' lists are copied to their size. */

@@ -14,6 +14,8 @@ export interface LoadResult {
   state?: DesiredState;
   problems: Problem[];
   files: string[];
+  /** Each file's bytes as read (undefined where it could not be read). */
+  bytes: (Uint8Array | undefined)[];
 }
 
 export interface LoadOptions {
@@ -110,7 +112,7 @@ function compileRead(files: string[], read: Read[], options: LoadOptions): LoadR
       awaitingTenant.set(result.state, { sources, catalog });
     }
   }
-  return { ...result, files };
+  return { ...result, files, bytes: read.map((r) => r.bytes) };
 }
 
 /**
