@@ -1,5 +1,6 @@
 import { loadDesiredStateAsync, stateFiles, type LoadOptions } from "../desired/load-state";
 import { loadDesiredStateOffThread } from "../desired/load-off-thread";
+import type { DesiredState } from "../desired/types";
 import { UserError } from "../errors";
 import { withDriftOrigins } from "../flow/drift-origins";
 import { planState } from "../flow/run";
@@ -71,13 +72,17 @@ function planOrDrift(name: "plan" | "drift") {
     // tenant's subscribedSkus (flow/run.ts resolves it with the snapshot).
     const load: LoadOptions = { cwd: io.cwd, unknownNames: "warn" };
     const given = loadDesiredStateOffThread(positionals, load) ?? (await loadDesiredStateAsync(positionals, load));
-    if (given instanceof Promise) given.catch(() => {}); // awaited below, by the connection when it needs it, and by the plan
+    // Awaited below, by the connection when it needs it, and by the plan. A state loaded by the time
+    // the read starts (the embedded tenant waits for it) is given as it is: the read then needs
+    // nothing later (snapshot-reader.ts: named groups' lookups ride in its first round).
+    let loaded: DesiredState | undefined;
+    if (given instanceof Promise) given.then((s) => (loaded = s), () => {});
     const conn = await connectTenant(values, io, given).catch(async (e: unknown) => {
       await given; // a bad file's problems come before a connection's
       throw e;
     });
     try {
-      const planned = await planState(given, conn.tenant);
+      const planned = await planState(loaded ?? given, conn.tenant);
       // drift says where each difference came from (an audit read only when there is drift).
       const plan = name === "drift" ? await withDriftOrigins(planned, conn.tenant, { addresses: values["no-addresses"] !== true }) : planned.plan;
       io.out(renderPlan(plan, format, { color: useColor(io, format), mode: name }));

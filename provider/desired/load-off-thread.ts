@@ -6,8 +6,8 @@
  * The worker runs the same `readDesiredState` as this thread, so its problems and its state are the
  * ones an in-thread load gives; both are plain data and come back by structured clone. The one thing
  * that cannot cross is a position still to be worked out (compile-state.ts `locatedLater`: a YAML
- * parse of its file): it comes back as its path, with the file's bytes, and is located here, on the
- * first read, exactly as it would have been. A state whose SKU or plan names wait for the tenant
+ * parse of its file): it comes back as its path, with a copy of the file's bytes, and is located
+ * here, on the first read, exactly as it would have been. A state whose SKU or plan names wait for the tenant
  * (`unresolvedNames`) keeps its compiled sources for that: it is loaded again here, in the thread
  * that will resolve it (rare: a name newer than the bundled table).
  *
@@ -106,10 +106,10 @@ function restored(state: DesiredState, files: string[], bytes: (Uint8Array | und
   const locator = (file: string): StateSource["problem"] => {
     let locate = locators.get(file);
     if (!locate) {
-      // The file's source is made (a parse) only when a position is first read.
-      let source: StateSource | undefined;
+      // The file's locator is made (a parse) only when a position is first read; only it is kept.
+      let problem: StateSource["problem"] | undefined;
       const fileBytes = bytes[files.indexOf(file)] ?? new Uint8Array();
-      locate = (...args) => (source ??= yamlSource(file, fileBytes)).problem(...args);
+      locate = (...args) => (problem ??= yamlSource(file, fileBytes).problem)(...args);
       locators.set(file, locate);
     }
     return locate;

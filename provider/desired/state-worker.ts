@@ -22,7 +22,7 @@ function answer(input: WorkerInput): WorkerAnswer {
     for (const g of state.groups) g.source = sent(g.source) as SourceRef;
     return { state, files, bytes };
   } catch (e) {
-    const err = e as Error;
+    const err = e instanceof Error ? e : new Error(String(e));
     return { thrown: { message: err.message, hint: e instanceof UserError ? e.hint : undefined, user: e instanceof UserError, stack: err.stack } };
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { BatchJob, BatchRunOptions } from "./batch-runner";
 import { runInBatches } from "./batch-runner";
-import type { Clock } from "./clock";
+import { sleepUnlessAborted } from "./clock";
 import type { GraphClient } from "./graph-client";
 import { graphPath } from "./graph-client";
 import { mapUser } from "./graph-mapping";
@@ -104,19 +104,4 @@ async function licenseErrors(client: GraphClient, groupIds: string[], run: RunOp
     );
   }
   return out;
-}
-
-/** Sleeps on the tenant's clock (with-retry's clock), waking early when the wait is aborted. */
-async function sleepUnlessAborted(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return clock.sleep(ms);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    await Promise.race([clock.sleep(ms), aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort!);
-  }
 }

@@ -10,7 +10,7 @@
  */
 import type { AdaptiveConcurrency } from "./adaptive-concurrency";
 import { Pacer } from "./pacer";
-import type { Clock } from "./clock";
+import { sleepUnlessAborted, type Clock } from "./clock";
 import { AnswerLostError, GraphError } from "../errors";
 import type { BatchRequestItem, BatchResponseItem, GraphClient } from "./graph-client";
 import { changesTenant } from "./graph-client";
@@ -98,7 +98,7 @@ export async function runInBatches(
     let responses: Map<string, BatchResponseItem>;
     try {
       options.onSend?.(taken.map((p) => p.index));
-      responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })));
+      responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })), options.signal);
     } catch (err) {
       const lost = taken.some((p) => changesTenant(jobs[p.index]!)) ? lostEnvelope(err) : undefined;
       if (lost) {
@@ -184,8 +184,8 @@ export async function runInBatches(
     const dueTimes = queue.filter((p) => p.notBefore > now).map((p) => p.notBefore);
     if (next.length > 0 && startAt > now) dueTimes.push(startAt);
     const waits: Promise<unknown>[] = [...inflight];
-    if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
-    if (waits.length === 0) waits.push(clock.sleep(1));
+    if (dueTimes.length > 0) waits.push(sleepUnlessAborted(clock, Math.max(1, Math.min(...dueTimes) - now), options.signal));
+    if (waits.length === 0) waits.push(sleepUnlessAborted(clock, 1, options.signal));
     await Promise.race(waits);
   }
   return outcomes;

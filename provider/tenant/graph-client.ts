@@ -125,7 +125,7 @@ export class GraphClient {
   async call(
     method: string,
     pathOrUrl: string,
-    options: { body?: unknown; headers?: Record<string, string>; sentOnce?: boolean } = {},
+    options: { body?: unknown; headers?: Record<string, string>; sentOnce?: boolean; signal?: AbortSignal } = {},
   ): Promise<GraphResponse> {
     const url = this.resolveUrl(pathOrUrl);
     let res: HttpResponse | undefined;
@@ -142,6 +142,7 @@ export class GraphClient {
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         ...(options.sentOnce ? { sentOnce: true } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
       // An expired or revoked token: fetch a fresh one once, then let the 401 through.
       if (res.status !== 401 || attempt > 0) break;
@@ -179,7 +180,7 @@ export class GraphClient {
     while (typeof next === "string" && next !== "") {
       signal?.throwIfAborted();
       // Graph says: GET the link verbatim; it carries the original query (section 3.2).
-      const page = await this.call("GET", next, { headers });
+      const page = await this.call("GET", next, { headers, signal });
       onPage(page.body?.value ?? []);
       next = page.body?.["@odata.nextLink"];
     }
@@ -190,7 +191,7 @@ export class GraphClient {
    * carries a write is sent once: a lost answer comes back as AnswerLostError (or the 504), never as
    * a blind resend of writes the tenant may already have carried out.
    */
-  async batch(items: BatchRequestItem[]): Promise<Map<string, BatchResponseItem>> {
+  async batch(items: BatchRequestItem[], signal?: AbortSignal): Promise<Map<string, BatchResponseItem>> {
     if (items.length > 20) throw new Error(`a $batch holds at most 20 requests, got ${items.length}`);
     const requests = items.map((i) => {
       const r: Record<string, unknown> = { id: i.id, method: i.method, url: i.url };
@@ -203,7 +204,10 @@ export class GraphClient {
       if (Object.keys(headers).length > 0) r.headers = headers;
       return r;
     });
-    const res = await this.call("POST", "$batch", { body: { requests }, sentOnce: items.some(changesTenant) });
+    // `signal` stops a `$batch` of reads (in flight, or waiting to be sent again); one carrying a
+    // write is never cut off: whether the tenant carried it out would be unknown.
+    const writes = items.some(changesTenant);
+    const res = await this.call("POST", "$batch", { body: { requests }, sentOnce: writes, ...(writes ? {} : { signal }) });
     const out = new Map<string, BatchResponseItem>();
     for (const r of (res.body?.responses ?? []) as any[]) {
       out.set(String(r.id), {

@@ -18,7 +18,7 @@
  */
 import { AnswerLostError, TenantUnreachableError, redact } from "../errors";
 import type { Clock } from "./clock";
-import { systemClock } from "./clock";
+import { sleepUnlessAborted, systemClock } from "./clock";
 import type { RequestFunction } from "./http-request";
 import { parseRetryAfter } from "./retry-after";
 
@@ -124,7 +124,9 @@ export function withRetry(request: RequestFunction, options: RetryOptions = {}):
         }
       }
       options.onRetry?.({ method: req.method, path, attempt: retry + 1, status, errorCode, waitMs, fromRetryAfter });
-      await clock.sleep(waitMs);
+      // An aborted read (its state failed to load) stops waiting: nothing more is sent.
+      await sleepUnlessAborted(clock, waitMs, req.signal);
+      req.signal?.throwIfAborted();
     }
   };
 }

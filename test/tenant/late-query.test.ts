@@ -79,7 +79,6 @@ describe("a query known only after the read started", () => {
     const sent = wireRequests(fx.local).length;
     // The chains stop before their next page: at most the 5 in flight when it failed were answered.
     expect(sent).toBeLessThanOrEqual(2 + 5);
-    expect(sent).toBeLessThan(15);
     expect(wireRequests(fx.local).every((e) => e.method === "GET" || e.path === "/v1.0/$batch")).toBe(true);
   });
 
@@ -95,7 +94,8 @@ describe("a query known only after the read started", () => {
     state.reject(bad);
     await expect(planning).rejects.toBe(bad);
     await inner!.catch(() => {});
-    expect(wireRequests(fx.local).length).toBeLessThan(15);
+    // As above: at most round 1, the chains' first pages and the 5 in flight when it failed.
+    expect(wireRequests(fx.local).length).toBeLessThanOrEqual(2 + 5);
     expect(batchItems(fx.local).every((e) => e.method === "GET")).toBe(true);
   });
 

@@ -57,6 +57,18 @@ describe("parseRetryAfter", () => {
 });
 
 describe("withRetry", () => {
+  it("an aborted request stops waiting for its retry at once and is not sent again", async () => {
+    const stop = new AbortController();
+    const never: Clock = { now: () => Date.now(), sleep: () => new Promise(() => {}) };
+    const fn = scripted([{ status: 429, headers: { "retry-after": "30" } }, { status: 200 }]);
+    const retrying = withRetry(fn, { clock: never })({ ...req, signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 5));
+    const why = new Error("the state failed to load");
+    stop.abort(why);
+    await expect(retrying).rejects.toBe(why);
+    expect(fn.seen).toEqual(["GET /v1.0/users"]);
+  });
+
   it("honours Retry-After in seconds on 429, 503 and 504", async () => {
     const clock = fakeClock();
     const send = scripted([
