@@ -25,7 +25,8 @@ interface UserEntry {
   defined?: Located<unknown>;
   /** Where the user's own `licenses: []` says they hold no direct license at all. */
   noLicenses?: Located<unknown>;
-  licenseFrom: Map<string, Located<DesiredLicense>>;
+  /** Each granted SKU once, where it was granted (a few per person: a list, not a Map per user). */
+  licenseFrom: Located<DesiredLicense>[];
 }
 
 /** Builds one DesiredState out of several sources, collecting every problem in every file. */
@@ -146,20 +147,32 @@ class StateCompiler {
     return known;
   }
 
+  /**
+   * A license written as a bare SKU name, resolved once however many users list it (a million users
+   * list a handful of names): only names that resolved without a problem are kept.
+   */
+  private readonly bySkuName = new Map<string, DesiredLicense>();
+
   /** Resolve a license list, each with its path; a SKU listed twice in one list is a problem. */
   private licenseList(s: StateSource, path: PathSeg[], list: unknown[]): Located<DesiredLicense>[] {
     const out: Located<DesiredLicense>[] = [];
-    const seen = new Map<string, number>();
     list.forEach((spec, i) => {
-      const resolved = resolveLicense(this.catalog, s, [...path, i], spec, this.problems);
-      if (!resolved) return;
-      const lic = this.shared(resolved);
-      if (seen.has(lic.skuId)) {
-        this.problems.push(s.problem([...path, i], `${lic.skuPartNumber} is listed twice (also item ${seen.get(lic.skuId)! + 1})`));
+      const at = [...path, i];
+      let lic = typeof spec === "string" ? this.bySkuName.get(spec) : undefined;
+      if (!lic) {
+        const before = this.problems.length;
+        const resolved = resolveLicense(this.catalog, s, at, spec, this.problems);
+        if (!resolved) return;
+        lic = this.shared(resolved);
+        if (typeof spec === "string" && this.problems.length === before) this.bySkuName.set(spec, lic);
+      }
+      // Lists are short (a person holds a few SKUs): a scan, not a Map per list.
+      const earlier = out.find((l) => l.value.skuId === lic.skuId);
+      if (earlier) {
+        this.problems.push(s.problem(at, `${lic.skuPartNumber} is listed twice (also item ${Number(earlier.path.at(-1)) + 1})`));
         return;
       }
-      seen.set(lic.skuId, i);
-      out.push({ value: lic, source: s, path: [...path, i] });
+      out.push({ value: lic, source: s, path: at });
     });
     return out;
   }
@@ -236,7 +249,7 @@ class StateCompiler {
     const key = upn.toLowerCase();
     let e = this.users.get(key);
     if (!e) {
-      e = { user: { upn: key, state: "present", source: sourceRef(s, path) }, licenseFrom: new Map() };
+      e = { user: { upn: key, state: "present", source: sourceRef(s, path) }, licenseFrom: [] };
       this.users.set(key, e);
     }
     return e;
@@ -258,7 +271,7 @@ class StateCompiler {
       );
       return;
     }
-    const earlier = e.licenseFrom.get(lic.value.skuId);
+    const earlier = e.licenseFrom.find((l) => l.value.skuId === lic.value.skuId);
     if (earlier) {
       const same = sameLicense(earlier.value, lic.value);
       const until = (l: DesiredLicense) => (l.expires ? `expires ${l.expires}` : "has no expires date");
@@ -274,7 +287,7 @@ class StateCompiler {
       );
       return;
     }
-    e.licenseFrom.set(lic.value.skuId, lic);
+    e.licenseFrom.push(lic);
     (e.user.licenses ??= []).push(lic.value);
   }
 
@@ -384,8 +397,8 @@ class StateCompiler {
       if (guard) {
         this.problems.push(e.defined.source.problem(at, `${user.upn} is protected (guards.protected '${guard.value}' at ${this.where(guard)}) and cannot be marked deleted`));
       }
-      if (e.licenseFrom.size > 0) {
-        const first = [...e.licenseFrom.values()][0];
+      if (e.licenseFrom.length > 0) {
+        const first = e.licenseFrom[0]!;
         this.problems.push(e.defined.source.problem(at, `${user.upn} is marked deleted but is also given ${first.value.skuPartNumber} at ${this.where(first)}; a deleted account holds no licenses`));
       }
     }

@@ -15,19 +15,29 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
-/** Sleeps on `clock`, waking early when `signal` is aborted (the caller then checks it). */
-export async function sleepUnlessAborted(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return clock.sleep(ms);
-  if (signal.aborted) return;
-  let onAbort: (() => void) | undefined;
+/**
+ * A promise settled when `signal` is aborted (never, without one), and `dispose` to stop listening:
+ * one listener for as long as the caller waits, however many waits it races against it.
+ */
+export function whenAborted(signal?: AbortSignal): { aborted: Promise<void>; dispose(): void } {
+  if (!signal) return { aborted: new Promise<void>(() => {}), dispose: () => {} };
+  if (signal.aborted) return { aborted: Promise.resolve(), dispose: () => {} };
+  let onAbort!: () => void;
   const aborted = new Promise<void>((resolve) => {
     onAbort = resolve;
     signal.addEventListener("abort", onAbort, { once: true });
   });
+  return { aborted, dispose: () => signal.removeEventListener("abort", onAbort) };
+}
+
+/** Sleeps on `clock`, waking early when `signal` is aborted (the caller then checks it). */
+export async function sleepUnlessAborted(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  const stop = whenAborted(signal);
   try {
-    await Promise.race([clock.sleep(ms), aborted]);
+    await Promise.race([clock.sleep(ms), stop.aborted]);
   } finally {
-    signal.removeEventListener("abort", onAbort!);
+    stop.dispose();
   }
 }
 

@@ -24,6 +24,7 @@
  * 20 lookups, only for a state that names groups), sent as soon as the query is known, beside the
  * chains. A failed query is the read's failure; `signal` stops it sending more.
  */
+import { setMaxListeners } from "node:events";
 import { sortByUpn } from "../util/upn-order";
 import type { BatchJob, BatchOutcome, BatchRunOptions } from "./batch-runner";
 import { outcomeError, runInBatches } from "./batch-runner";
@@ -64,6 +65,9 @@ export type ReadOptions = Omit<BatchRunOptions, "onOutcome"> & {
 
 export async function readSnapshot(client: GraphClient, query: SnapshotQuery | Promise<FullQuery>, options: ReadOptions): Promise<Snapshot> {
   client.lastServerDate = undefined;
+  // Every request in flight (up to 16 chains and their batches) listens to the signal: more than
+  // Node's default of 10 listeners is this read working, not a leak (each is removed when done).
+  if (options.signal) setMaxListeners(0, options.signal);
   const known = query instanceof Promise ? undefined : query;
   // A query still to come is awaited below; its failure is then the read's (not an unhandled rejection meanwhile).
   if (!known) (query as Promise<FullQuery>).catch(() => {});
