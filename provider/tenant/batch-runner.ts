@@ -194,7 +194,9 @@ export async function runInBatches(
       const waits: Promise<unknown>[] = [...inflight];
       if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
       if (waits.length === 0) waits.push(clock.sleep(1));
-      waits.push(stop.aborted); // an aborted run stops waiting (the loop's top then sends nothing more)
+      // An abort wakes the wait (the loop's top then sends nothing more); once aborted, only the
+      // batches in flight are waited for (a settled promise here would spin the loop).
+      if (!options.signal?.aborted) waits.push(stop.aborted);
       await Promise.race(waits);
     }
     return outcomes;

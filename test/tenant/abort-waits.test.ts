@@ -59,4 +59,23 @@ describe("an aborted batch run", () => {
     expect(outcomes.some((o) => o.notSent?.code === "Aborted")).toBe(true);
     expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
   });
+
+  it("aborted while a batch is in flight, it waits for that batch's answer (an interrupted apply), then ends", async () => {
+    const stop = new AbortController();
+    const sent: string[][] = [];
+    const client = {
+      batch: async (items: BatchRequestItem[]): Promise<Map<string, BatchResponseItem>> => {
+        sent.push(items.map((i) => i.id));
+        await new Promise((r) => setTimeout(r, 20)); // the answer takes a turn of the event loop's timers
+        return new Map(items.map((i) => [i.id, { id: i.id, status: 204, headers: {}, body: null }]));
+      },
+    } as unknown as GraphClient;
+    const running = runInBatches(client, reads, { concurrency: new AdaptiveConcurrency({ initial: 1 }), clock: quickClock(), signal: stop.signal });
+    while (sent.length < 1) await new Promise((r) => setImmediate(r));
+    stop.abort(new Error("interrupted"));
+    const outcomes = await running;
+    expect(sent).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 204)).toHaveLength(20);
+    expect(outcomes.filter((o) => o.notSent?.code === "Aborted")).toHaveLength(10);
+  });
 });
