@@ -26,6 +26,14 @@ function paddedExample(bytes = OFF_THREAD_BYTES): string {
   return dir;
 }
 
+/** The padded example with a misspelt field in operations.yaml (`licences`). */
+function badPaddedExample(): string {
+  const dir = paddedExample();
+  const file = join(dir, "operations.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace(/^users:\n/m, "users:\n  zed@fabrikam.com:\n    licences: []\n"));
+  return dir;
+}
+
 describe("loadDesiredStateOffThread", () => {
   it("gives the state the in-thread load gives, positions included", async () => {
     const offThread = await loadDesiredStateOffThread([EXAMPLE], ALWAYS)!;
@@ -114,9 +122,7 @@ describe("plan with a big state, loaded while the tenant is read", () => {
   });
 
   it.each(["plan", "drift"])("%s: a bad big file is the file's problem, exit 1, at most the read's first request, nothing written", async (command) => {
-    const dir = paddedExample();
-    const file = join(dir, "operations.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace(/^users:\n/m, "users:\n  zed@fabrikam.com:\n    licences: []\n"));
+    const dir = badPaddedExample();
     fx.local.requestLog.clear();
     const r = await runCliAgainst(fx.local, repo, [command, dir]);
     expect(r.code).toBe(1);
@@ -127,9 +133,7 @@ describe("plan with a big state, loaded while the tenant is read", () => {
   });
 
   it("a bad big file's problem comes before the connection's: an unreachable tenant, an unknown cloud", async () => {
-    const dir = paddedExample();
-    const file = join(dir, "operations.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace(/^users:\n/m, "users:\n  zed@fabrikam.com:\n    licences: []\n"));
+    const dir = badPaddedExample();
     for (const args of [["--tenant", "https://127.0.0.1:1/v1.0"], ["--tenant", "https://graph.microsoft.com/v1.0", "--cloud", "mars"]]) {
       const err: string[] = [];
       const io: CliIo = { out: () => {}, err: (t) => err.push(t), isTTY: false, env: { AZURE_TENANT_ID: "3f2a8c1e-5b7d-4e9a-9c61-0d4b2e8f7a15", AZURE_CLIENT_ID: "x", AZURE_CLIENT_SECRET: "y" }, cwd: tmpdir() };
