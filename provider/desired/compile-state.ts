@@ -149,7 +149,7 @@ class StateCompiler {
 
   /**
    * A license written as a bare SKU name, resolved once however many users list it (a million users
-   * list a handful of names): only names that resolved without a problem are kept.
+   * list a handful of names): only names that resolved are kept (an unknown one is told each time).
    */
   private readonly bySkuName = new Map<string, DesiredLicense>();
 
@@ -160,11 +160,10 @@ class StateCompiler {
       const at = [...path, i];
       let lic = typeof spec === "string" ? this.bySkuName.get(spec) : undefined;
       if (!lic) {
-        const before = this.problems.length;
         const resolved = resolveLicense(this.catalog, s, at, spec, this.problems);
         if (!resolved) return;
         lic = this.shared(resolved);
-        if (typeof spec === "string" && this.problems.length === before) this.bySkuName.set(spec, lic);
+        if (typeof spec === "string") this.bySkuName.set(spec, lic);
       }
       // Lists are short (a person holds a few SKUs): a scan, not a Map per list.
       const earlier = out.find((l) => l.value.skuId === lic.skuId);

@@ -80,125 +80,126 @@ export async function runInBatches(
   jobs: BatchJob[],
   options: BatchRunOptions,
 ): Promise<BatchOutcome[]> {
+  // One listener on the signal for the whole run, however often it waits; removed when it ends.
+  const stop = whenAborted(options.signal);
+  try {
+    return await runAll(client, jobs, options, stop.aborted);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runAll(client: GraphClient, jobs: BatchJob[], options: BatchRunOptions, aborted: Promise<void>): Promise<BatchOutcome[]> {
   const { concurrency: cc, clock } = options;
   const pacer = options.pacer ?? new Pacer();
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const random = options.random ?? Math.random;
-  const stop = whenAborted(options.signal);
-  try {
-    return await runAll();
-  } finally {
-    stop.dispose();
-  }
+  const outcomes: BatchOutcome[] = new Array(jobs.length);
+  let queue: Pending[] = jobs.map((_, index) => ({ index, attempts: 0, notBefore: 0 }));
+  const inflight = new Set<Promise<void>>();
+  let fatal: { code: string; message: string; status: number; cause: unknown } | undefined;
 
-  async function runAll(): Promise<BatchOutcome[]> {
-    const outcomes: BatchOutcome[] = new Array(jobs.length);
-    let queue: Pending[] = jobs.map((_, index) => ({ index, attempts: 0, notBefore: 0 }));
-    const inflight = new Set<Promise<void>>();
-    let fatal: { code: string; message: string; status: number; cause: unknown } | undefined;
+  const finish = (index: number, outcome: BatchOutcome) => {
+    outcomes[index] = outcome;
+    options.onOutcome?.(index, outcome);
+  };
 
-    const finish = (index: number, outcome: BatchOutcome) => {
-      outcomes[index] = outcome;
-      options.onOutcome?.(index, outcome);
-    };
-
-    const runBatch = async (taken: Pending[], epoch: number) => {
-      let responses: Map<string, BatchResponseItem>;
-      try {
-        options.onSend?.(taken.map((p) => p.index));
-        responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })), options.signal);
-      } catch (err) {
-        const lost = taken.some((p) => changesTenant(jobs[p.index]!)) ? lostEnvelope(err) : undefined;
-        if (lost) {
-          for (const p of taken) finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts + 1, answerLost: lost });
-          return;
-        }
-        // The envelope itself failed after the client's own retries: stop starting new batches.
-        const e = err as { code?: string; name?: string; message?: string; status?: number };
-        fatal ??= { code: String(e.code ?? e.name ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0, cause: err };
-        for (const p of taken) {
-          finish(p.index, { status: fatal.status, headers: {}, body: null, attempts: p.attempts + 1, notSent: fatal });
-        }
+  const runBatch = async (taken: Pending[], epoch: number) => {
+    let responses: Map<string, BatchResponseItem>;
+    try {
+      options.onSend?.(taken.map((p) => p.index));
+      responses = await client.batch(taken.map((p) => ({ id: String(p.index), ...jobs[p.index]! })), options.signal);
+    } catch (err) {
+      const lost = taken.some((p) => changesTenant(jobs[p.index]!)) ? lostEnvelope(err) : undefined;
+      if (lost) {
+        for (const p of taken) finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts + 1, answerLost: lost });
         return;
       }
-      const now = clock.now();
-      let throttledWait = -1;
+      // The envelope itself failed after the client's own retries: stop starting new batches.
+      const e = err as { code?: string; name?: string; message?: string; status?: number };
+      fatal ??= { code: String(e.code ?? e.name ?? "BatchFailed"), message: String(e.message ?? err), status: e.status ?? 0, cause: err };
       for (const p of taken) {
-        p.attempts++;
-        const answered = responses.get(String(p.index));
-        if (changesTenant(jobs[p.index]!) && (!answered || answered.status === GATEWAY_TIMEOUT)) {
-          const message = answered ? "the tenant answered 504 Gateway Timeout: it may have carried the write out" : "the $batch answer had no response for this write";
-          const { status, headers, body } = answered ?? { status: 0, headers: {}, body: null };
-          finish(p.index, { status, headers, body, attempts: p.attempts, answerLost: { code: "AnswerLost", message } });
-          continue;
-        }
-        // A read with no response is treated like a 503: it was not answered, and is sent again.
-        const r = answered ?? { id: String(p.index), status: 503, headers: {}, body: null };
-        if (!RETRY_STATUSES.has(r.status)) {
-          finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
-          continue;
-        }
-        p.firstFailureAt ??= now;
-        const hinted = parseRetryAfter(headerValue(r.headers, "retry-after"), now);
-        const wait = hinted ?? backoffMs(p.attempts - 1, policy, random);
-        if (r.status === 429) throttledWait = Math.max(throttledWait, wait);
-        const tooLate = p.attempts > policy.maxRetries || now - p.firstFailureAt + wait > policy.deadlineMs;
-        if (tooLate || wait > policy.maxDelayMs) {
-          finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
-          continue;
-        }
-        p.notBefore = now + wait;
-        queue.push(p);
+        finish(p.index, { status: fatal.status, headers: {}, body: null, attempts: p.attempts + 1, notSent: fatal });
       }
-      queue.sort((a, b) => a.index - b.index);
-      if (throttledWait >= 0) {
-        cc.onThrottle(epoch);
-        // The quota is the tenant's, not the item's: hold every new batch until the longest wait.
-        pacer.onThrottle(now, throttledWait);
-        options.log?.(`$batch: throttled; concurrency now ${cc.limit}, pausing ${(throttledWait / 1000).toFixed(1)}s`);
-      } else {
-        cc.onSuccess();
-      }
-    };
-
-    for (;;) {
-      if (fatal || options.signal?.aborted) {
-        const why = fatal ?? { code: "Aborted", message: "the run was aborted before this request was sent" };
-        for (const p of queue) {
-          finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts, notSent: why });
-        }
-        queue = [];
-      }
-      if (queue.length === 0 && inflight.size === 0) break;
-      const now = clock.now();
-      const ready = queue.filter((p) => p.notBefore <= now);
-      const next = ready.slice(0, BATCH_LIMIT);
-      const writes = next.filter((p) => changesTenant(jobs[p.index]!)).length;
-      const startAt = next.length > 0 ? pacer.readyAt(writes, now) : now;
-      if (next.length > 0 && startAt <= now && cc.hasCapacity()) {
-        const taken = next;
-        pacer.take(writes, now);
-        const takenSet = new Set(taken);
-        queue = queue.filter((p) => !takenSet.has(p));
-        const epoch = await cc.acquire();
-        const running: Promise<void> = runBatch(taken, epoch).finally(() => {
-          cc.release();
-          inflight.delete(running);
-        });
-        inflight.add(running);
+      return;
+    }
+    const now = clock.now();
+    let throttledWait = -1;
+    for (const p of taken) {
+      p.attempts++;
+      const answered = responses.get(String(p.index));
+      if (changesTenant(jobs[p.index]!) && (!answered || answered.status === GATEWAY_TIMEOUT)) {
+        const message = answered ? "the tenant answered 504 Gateway Timeout: it may have carried the write out" : "the $batch answer had no response for this write";
+        const { status, headers, body } = answered ?? { status: 0, headers: {}, body: null };
+        finish(p.index, { status, headers, body, attempts: p.attempts, answerLost: { code: "AnswerLost", message } });
         continue;
       }
-      // Nothing can start now: wait for a batch to finish or for the next item/pause to come due.
-      const dueTimes = queue.filter((p) => p.notBefore > now).map((p) => p.notBefore);
-      if (next.length > 0 && startAt > now) dueTimes.push(startAt);
-      const waits: Promise<unknown>[] = [...inflight];
-      if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
-      if (waits.length === 0) waits.push(clock.sleep(1));
-      // An abort wakes the wait (the loop's top then sends nothing more); once aborted, only the
-      // batches in flight are waited for (a settled promise here would spin the loop).
-      if (!options.signal?.aborted) waits.push(stop.aborted);
-      await Promise.race(waits);
+      // A read with no response is treated like a 503: it was not answered, and is sent again.
+      const r = answered ?? { id: String(p.index), status: 503, headers: {}, body: null };
+      if (!RETRY_STATUSES.has(r.status)) {
+        finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
+        continue;
+      }
+      p.firstFailureAt ??= now;
+      const hinted = parseRetryAfter(headerValue(r.headers, "retry-after"), now);
+      const wait = hinted ?? backoffMs(p.attempts - 1, policy, random);
+      if (r.status === 429) throttledWait = Math.max(throttledWait, wait);
+      const tooLate = p.attempts > policy.maxRetries || now - p.firstFailureAt + wait > policy.deadlineMs;
+      if (tooLate || wait > policy.maxDelayMs) {
+        finish(p.index, { status: r.status, headers: r.headers, body: r.body, attempts: p.attempts });
+        continue;
+      }
+      p.notBefore = now + wait;
+      queue.push(p);
     }
-    return outcomes;
+    queue.sort((a, b) => a.index - b.index);
+    if (throttledWait >= 0) {
+      cc.onThrottle(epoch);
+      // The quota is the tenant's, not the item's: hold every new batch until the longest wait.
+      pacer.onThrottle(now, throttledWait);
+      options.log?.(`$batch: throttled; concurrency now ${cc.limit}, pausing ${(throttledWait / 1000).toFixed(1)}s`);
+    } else {
+      cc.onSuccess();
+    }
+  };
+
+  for (;;) {
+    if (fatal || options.signal?.aborted) {
+      const why = fatal ?? { code: "Aborted", message: "the run was aborted before this request was sent" };
+      for (const p of queue) {
+        finish(p.index, { status: 0, headers: {}, body: null, attempts: p.attempts, notSent: why });
+      }
+      queue = [];
+    }
+    if (queue.length === 0 && inflight.size === 0) break;
+    const now = clock.now();
+    const ready = queue.filter((p) => p.notBefore <= now);
+    const next = ready.slice(0, BATCH_LIMIT);
+    const writes = next.filter((p) => changesTenant(jobs[p.index]!)).length;
+    const startAt = next.length > 0 ? pacer.readyAt(writes, now) : now;
+    if (next.length > 0 && startAt <= now && cc.hasCapacity()) {
+      const taken = next;
+      pacer.take(writes, now);
+      const takenSet = new Set(taken);
+      queue = queue.filter((p) => !takenSet.has(p));
+      const epoch = await cc.acquire();
+      const running: Promise<void> = runBatch(taken, epoch).finally(() => {
+        cc.release();
+        inflight.delete(running);
+      });
+      inflight.add(running);
+      continue;
+    }
+    // Nothing can start now: wait for a batch to finish or for the next item/pause to come due.
+    const dueTimes = queue.filter((p) => p.notBefore > now).map((p) => p.notBefore);
+    if (next.length > 0 && startAt > now) dueTimes.push(startAt);
+    const waits: Promise<unknown>[] = [...inflight];
+    if (dueTimes.length > 0) waits.push(clock.sleep(Math.max(1, Math.min(...dueTimes) - now)));
+    if (waits.length === 0) waits.push(clock.sleep(1));
+    // An abort wakes the wait (the loop's top then sends nothing more); once aborted, only the
+    // batches in flight are waited for (a settled promise here would spin the loop).
+    if (!options.signal?.aborted) waits.push(aborted);
+    await Promise.race(waits);
   }
+  return outcomes;
 }
